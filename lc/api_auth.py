@@ -1,0 +1,64 @@
+"""API authentication and pagination classes (kept apart from views: DRF imports these
+while it builds APIView, so this module must not import rest_framework.views)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.utils import timezone
+from rest_framework import exceptions, pagination
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
+
+from lc.models import ApiKey, User
+
+KEY_PREFIX = "tck_"
+
+
+def hash_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_key(*, user: User, name: str) -> tuple[ApiKey, str]:
+    """Create a key; the returned secret is shown once and never stored."""
+    prefix = KEY_PREFIX + secrets.token_hex(4)
+    secret = f"{prefix}_{secrets.token_urlsafe(32)}"
+    assert user.organization is not None
+    key = ApiKey.objects.create(
+        organization=user.organization, user=user, name=name, prefix=prefix, key_hash=hash_key(secret)
+    )
+    return key, secret
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """`Authorization: Bearer tck_xxxxxxxx_<secret>`; keys are looked up by their hash."""
+
+    keyword = b"bearer"
+
+    def authenticate(self, request: Request) -> tuple[User, ApiKey] | None:
+        auth = get_authorization_header(request).split()
+        if not auth or auth[0].lower() != self.keyword:
+            return None
+        if len(auth) != 2:
+            raise exceptions.AuthenticationFailed("Malformed Authorization header.")
+        secret = auth[1].decode("latin-1")
+        key = (
+            ApiKey.objects.select_related("user", "organization")
+            .filter(key_hash=hash_key(secret), revoked_at__isnull=True)
+            .first()
+        )
+        if key is None or not key.user.is_active:
+            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        return key.user, key
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+class CursorPagination(pagination.CursorPagination):
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+    ordering = "-created_at"

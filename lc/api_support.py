@@ -1,0 +1,69 @@
+"""RFC 9457 problem details for every API error.
+
+Domain errors are translated to HTTP here and nowhere else (house style).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from lc.errors import DomainError, Forbidden, InvalidInput, NotAllowed, NotFound
+
+PROBLEM_BASE = "https://tradechain.dev/problems/"
+
+
+def _problem(status: int, slug: str, title: str, detail: Any, errors: Any = None) -> Response:
+    body: dict[str, Any] = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return Response(body, status=status, content_type="application/problem+json")
+
+
+def _field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Flatten DRF's nested error dict into [{"field": "a.b", "message": ...}]."""
+    out: list[dict[str, str]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = key if key != "non_field_errors" else ""
+            out += _field_errors(value, f"{prefix}.{name}".strip(".") if name else prefix)
+    elif isinstance(detail, list):
+        for i, value in enumerate(detail):
+            if isinstance(value, (dict, list)):
+                out += _field_errors(value, f"{prefix}[{i}]")
+            else:
+                out.append({"field": prefix, "message": str(value)})
+    else:
+        out.append({"field": prefix, "message": str(detail)})
+    return out
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, NotAllowed):
+        return _problem(409, "not-allowed", "Move not allowed", str(exc))
+    if isinstance(exc, (NotFound, Http404)):
+        return _problem(404, "not-found", "Not found", "No such object.")
+    if isinstance(exc, (Forbidden, DjangoPermissionDenied)):
+        return _problem(403, "forbidden", "Forbidden", str(exc) or "You may not do this.")
+    if isinstance(exc, InvalidInput):
+        return _problem(422, "invalid-input", "Invalid input", str(exc), exc.errors)
+    if isinstance(exc, DomainError):
+        return _problem(409, "not-allowed", "Move not allowed", str(exc))
+    if isinstance(exc, exceptions.ValidationError):
+        return _problem(400, "validation", "Invalid request", "The request has invalid fields.",
+                        _field_errors(exc.detail))
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+    problem = _problem(response.status_code, getattr(exc, "default_code", "error").replace("_", "-"),
+                       response.status_text, str(detail))
+    for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+        if header in response:
+            problem[header] = response[header]
+    return problem

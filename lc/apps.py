@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LcConfig(AppConfig):
+    name = "lc"
+    verbose_name = "Letters of credit"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,38 @@
+from lc.models.credits import (
+    AMENDMENT_MOVES,
+    CREDIT_MOVES,
+    LIVE_STATES,
+    Amendment,
+    AmendmentState,
+    Cancellation,
+    Confirmation,
+    CreditState,
+    LetterOfCredit,
+    TermsVersion,
+)
+from lc.models.integration import ApiKey, IdempotencyRecord, WebhookDelivery, WebhookSubscription
+from lc.models.parties import BankClosure, Organization, OrgKind, Role, User, closure_sets
+from lc.models.presentations import (
+    OPEN_FOR_EXAMINATION,
+    PRESENTATION_MOVES,
+    Discrepancy,
+    DiscrepancyStatus,
+    Disposal,
+    Document,
+    EngineRun,
+    HonourType,
+    Presentation,
+    PresentationState,
+    RefusalNotice,
+    WaiverDecision,
+    WaiverRequest,
+)
+
+__all__ = [
+    "AMENDMENT_MOVES", "CREDIT_MOVES", "LIVE_STATES", "OPEN_FOR_EXAMINATION", "PRESENTATION_MOVES",
+    "Amendment", "AmendmentState", "ApiKey", "BankClosure", "Cancellation", "Confirmation",
+    "CreditState", "Discrepancy", "DiscrepancyStatus", "Disposal", "Document", "EngineRun",
+    "HonourType", "IdempotencyRecord", "LetterOfCredit", "OrgKind", "Organization", "Presentation",
+    "PresentationState", "RefusalNotice", "Role", "TermsVersion", "User", "WaiverDecision",
+    "WaiverRequest", "WebhookDelivery", "WebhookSubscription", "closure_sets",
+]

@@ -1,0 +1,132 @@
+"""Organisations, their people and their banking-day calendars."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from schwifty import BIC
+from schwifty.exceptions import SchwiftyException
+
+
+def validate_bic(value: str) -> None:
+    """ISO 9362: 8 or 11 characters, valid country code (schwifty checks the structure)."""
+    try:
+        BIC(value)
+    except SchwiftyException as exc:
+        raise ValidationError(f"{value!r} is not a valid BIC (ISO 9362): {exc}") from exc
+
+
+def validate_country(value: str) -> None:
+    import pycountry
+
+    if pycountry.countries.get(alpha_2=value) is None:
+        raise ValidationError(f"{value!r} is not an ISO 3166 country code")
+
+
+class OrgKind(models.TextChoices):
+    BANK = "bank", "Bank"
+    CORPORATE = "corporate", "Importer / exporter"
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def banks(self) -> OrganizationQuerySet:
+        return self.filter(kind=OrgKind.BANK)
+
+    def corporates(self) -> OrganizationQuerySet:
+        return self.filter(kind=OrgKind.CORPORATE)
+
+
+class Organization(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=140)
+    kind = models.CharField(max_length=20, choices=OrgKind.choices)
+    bic = models.CharField(max_length=11, blank=True, validators=[validate_bic])
+    country = models.CharField(max_length=2, validators=[validate_country])
+    city = models.CharField(max_length=70)
+    address = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bic"], condition=~models.Q(bic=""), name="lc_org_bic_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="bank") | ~models.Q(bic=""), name="lc_org_bank_has_bic"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.bic})" if self.bic else self.name
+
+    @property
+    def is_bank(self) -> bool:
+        return self.kind == OrgKind.BANK
+
+    @property
+    def ledger_id(self) -> str:
+        return f"org:{self.bic or self.id}"
+
+
+class Role(models.TextChoices):
+    MAKER = "maker", "Maker"
+    CHECKER = "checker", "Checker"
+    EXAMINER = "examiner", "Document examiner"
+    AUDITOR = "auditor", "Auditor"
+    ADMINISTRATOR = "administrator", "Administrator"
+    API_CLIENT = "api_client", "API client"
+
+
+class User(AbstractUser):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def ledger_id(self) -> str:
+        return f"user:{self.username}"
+
+
+class BankClosure(models.Model):
+    """A day a bank is closed at its location beyond weekends and public holidays.
+
+    Force-majeure closures (UCP 600 art. 36) are kept apart: they close the bank but
+    give no extension of expiry or the presentation period.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    bank = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="closures")
+    day = models.DateField()
+    reason = models.CharField(max_length=200)
+    force_majeure = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "day"], name="lc_closure_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        kind = "force majeure" if self.force_majeure else "closure"
+        return f"{self.bank} {kind} {self.day}"
+
+
+def closure_sets(bank: Organization) -> tuple[set[date], set[date]]:
+    rows = bank.closures.values_list("day", "force_majeure")
+    return {d for d, fm in rows if not fm}, {d for d, fm in rows if fm}

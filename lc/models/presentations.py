@@ -1,0 +1,220 @@
+"""Presentations of documents, examination, discrepancies, refusal, waiver and honour."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from lc.models.credits import LetterOfCredit
+from lc.models.parties import Organization
+
+
+class PresentationState(models.TextChoices):
+    RECEIVED = "received", "Received (incomplete)"
+    UNDER_EXAMINATION = "under_examination", "Under examination"
+    COMPLYING = "complying", "Complying"
+    DISCREPANT = "discrepant", "Discrepant"
+    WAIVER_REQUESTED = "waiver_requested", "Waiver requested from applicant"
+    REFUSED = "refused", "Refused"
+    HONOURED = "honoured", "Honoured"
+    REIMBURSED = "reimbursed", "Reimbursed"
+    SETTLED = "settled", "Settled"
+
+
+PRESENTATION_MOVES: dict[str, set[str]] = {
+    PresentationState.RECEIVED: {PresentationState.UNDER_EXAMINATION},
+    PresentationState.UNDER_EXAMINATION: {PresentationState.COMPLYING, PresentationState.DISCREPANT},
+    PresentationState.COMPLYING: {PresentationState.HONOURED},
+    PresentationState.DISCREPANT: {
+        PresentationState.WAIVER_REQUESTED, PresentationState.REFUSED, PresentationState.HONOURED,
+    },
+    # Art. 16(b): asking for a waiver does not extend the deadline; the bank may still refuse.
+    PresentationState.WAIVER_REQUESTED: {PresentationState.HONOURED, PresentationState.REFUSED},
+    PresentationState.REFUSED: {PresentationState.HONOURED},  # applicant waives after refusal
+    PresentationState.HONOURED: {PresentationState.REIMBURSED, PresentationState.SETTLED},
+    PresentationState.REIMBURSED: {PresentationState.SETTLED},
+    PresentationState.SETTLED: set(),
+}
+OPEN_FOR_EXAMINATION = (
+    PresentationState.UNDER_EXAMINATION, PresentationState.DISCREPANT, PresentationState.WAIVER_REQUESTED,
+)
+
+
+class HonourType(models.TextChoices):
+    SIGHT = "sight", "Sight payment"
+    DEFERRED = "deferred", "Deferred payment"
+    ACCEPTANCE = "acceptance", "Acceptance"
+    NEGOTIATION = "negotiation", "Negotiation"
+
+
+class Disposal(models.TextChoices):
+    """Art. 16(c)(iii): what the refusing bank does with the documents."""
+
+    HOLD_PENDING_INSTRUCTIONS = "hold_pending_instructions", "Holding documents pending further instructions"
+    HOLD_UNTIL_WAIVER = "hold_until_waiver", "Holding documents until a waiver is received from the applicant"
+    RETURNING = "returning", "Returning the documents"
+    PRIOR_INSTRUCTIONS = "prior_instructions", "Acting in accordance with instructions previously received"
+
+
+class PresentationQuerySet(models.QuerySet["Presentation"]):
+    def visible_to(self, org: Organization | None) -> PresentationQuerySet:
+        return self.filter(credit__in=LetterOfCredit.objects.visible_to(org))
+
+    def awaiting_examination(self) -> PresentationQuerySet:
+        return self.filter(state__in=OPEN_FOR_EXAMINATION)
+
+
+class Presentation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    credit = models.ForeignKey(LetterOfCredit, models.PROTECT, related_name="presentations")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=20, choices=PresentationState.choices, default=PresentationState.RECEIVED)
+    presenter = models.ForeignKey(Organization, models.PROTECT, related_name="+")
+    presented_to = models.ForeignKey(Organization, models.PROTECT, related_name="presentations_received")
+    terms_version = models.ForeignKey("TermsVersion", models.PROTECT, related_name="+")
+    electronic = models.BooleanField(default=False)  # eUCP: examination starts at notice of completeness
+    amount_claimed = models.DecimalField(max_digits=17, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    presented_on = models.DateField(null=True, blank=True)  # the day of presentation (art. 14(b))
+    examination_deadline = models.DateField(null=True, blank=True)
+    deadline_warned_at = models.DateTimeField(null=True, blank=True)
+    examined_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    examined_at = models.DateTimeField(null=True, blank=True)
+    honour_type = models.CharField(max_length=20, choices=HonourType.choices, blank=True)
+    maturity_date = models.DateField(null=True, blank=True)
+    honoured_amount = models.DecimalField(max_digits=17, decimal_places=2, null=True, blank=True)
+    honoured_at = models.DateTimeField(null=True, blank=True)
+    reimbursed_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    objects = PresentationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["credit", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["credit", "number"], name="lc_presentation_number_unique"),
+            models.CheckConstraint(condition=Q(amount_claimed__gt=0), name="lc_presentation_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credit_id} presentation {self.number}"
+
+    @property
+    def subject(self) -> str:
+        return f"presentation:{self.id}"
+
+
+class Document(models.Model):
+    """A presented document: the original file (stored off-ledger) and its structured data."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    presentation = models.ForeignKey(Presentation, models.PROTECT, related_name="documents")
+    doc_type = models.CharField(max_length=40)
+    data: Any = models.JSONField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    original_name = models.CharField(max_length=255, blank=True)  # shown only, never a path
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["presentation", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type} {self.sha256[:12]}"
+
+
+class EngineRun(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    presentation = models.ForeignKey(Presentation, models.CASCADE, related_name="engine_runs")
+    complying = models.BooleanField()
+    result: Any = models.JSONField()
+    ran_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"engine run {self.id} on {self.presentation_id}"
+
+
+class DiscrepancyStatus(models.TextChoices):
+    PROPOSED = "proposed", "Found by the engine, unconfirmed"
+    CONFIRMED = "confirmed", "Confirmed by examiner"
+    WITHDRAWN = "withdrawn", "Withdrawn by examiner"
+
+
+class Discrepancy(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    presentation = models.ForeignKey(Presentation, models.CASCADE, related_name="discrepancies")
+    code = models.CharField(max_length=4)
+    rule = models.CharField(max_length=120)
+    document_type = models.CharField(max_length=40, blank=True)
+    field = models.CharField(max_length=80, blank=True)
+    required = models.TextField(blank=True)
+    found = models.TextField(blank=True)
+    text = models.TextField()
+    source = models.CharField(max_length=10, choices=[("engine", "Engine"), ("examiner", "Examiner")])
+    status = models.CharField(max_length=10, choices=DiscrepancyStatus.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["presentation", "code", "created_at"]
+        verbose_name_plural = "discrepancies"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+
+class RefusalNotice(models.Model):
+    """Art. 16(c): one single notice per presentation (the one-to-one is the DB's guard)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    presentation = models.OneToOneField(Presentation, models.PROTECT, related_name="refusal")
+    refusing_bank = models.ForeignKey(Organization, models.PROTECT, related_name="+")
+    disposal = models.CharField(max_length=40, choices=Disposal.choices)
+    discrepancies: Any = models.JSONField()
+    text = models.TextField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+    within_deadline = models.BooleanField()
+
+    def __str__(self) -> str:
+        return f"refusal of {self.presentation_id}"
+
+
+class WaiverDecision(models.TextChoices):
+    PENDING = "pending", "Awaiting applicant"
+    WAIVED = "waived", "Discrepancies waived"
+    DECLINED = "declined", "Waiver declined"
+
+
+class WaiverRequest(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    presentation = models.ForeignKey(Presentation, models.PROTECT, related_name="waivers")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decision = models.CharField(max_length=10, choices=WaiverDecision.choices, default=WaiverDecision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["presentation", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["presentation"], condition=Q(decision="pending"), name="lc_one_pending_waiver"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"waiver {self.decision} for {self.presentation_id}"

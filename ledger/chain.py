@@ -1,0 +1,119 @@
+"""The hash chain: canonical payload bytes and the entry hash, shared by writer and verifier.
+
+Pure Python (standard library + rfc8785): the standalone bundle verifier imports it.
+
+entry hash = SHA-256 over, in this order, with no separators needed because every
+variable-length field is length-prefixed:
+    b"tradechain.ledger.entry.v1\\x00"
+    seq                 8-byte big-endian unsigned
+    kind, subject, actor, actor_org, at   each as 4-byte big-endian length || UTF-8
+    SHA-256(payload)    32 bytes (payload = the RFC 8785 canonical bytes as stored)
+    prev_hash           32 bytes (32 zero bytes for seq 1)
+`at` is RFC 3339 in UTC with exactly six fractional digits ("2025-03-10T01:02:03.000000Z").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import rfc8785
+
+DOMAIN = b"tradechain.ledger.entry.v1\x00"
+GENESIS = bytes(32)
+
+
+class EncodingError(ValueError):
+    """A payload that cannot be, or is not, RFC 8785 canonical JSON."""
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn domain values into JSON types; floats are refused (money is a decimal string)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        raise EncodingError("floats are not allowed in ledger payloads; use Decimal")
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    raise EncodingError(f"cannot encode {type(value).__name__} in a ledger payload")
+
+
+def canonical(payload: Mapping[str, Any]) -> bytes:
+    """RFC 8785 bytes of a payload: these bytes are stored and hashed, never re-encoded."""
+    try:
+        return rfc8785.dumps(to_jsonable(payload))
+    except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
+        raise EncodingError(str(exc)) from exc
+
+
+def is_canonical(data: bytes) -> bool:
+    """True when `data` is exactly the RFC 8785 encoding of the JSON it holds.
+
+    Fast path: for payloads of strings, integers, booleans, nulls, arrays and objects
+    with BMP keys, json.dumps(sort_keys, compact, no ASCII escaping) produces the same
+    bytes as RFC 8785 and runs in C. Anything else falls back to the rfc8785 package.
+    """
+    try:
+        obj = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    if not isinstance(obj, dict):
+        return False
+    fast = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if fast.encode("utf-8") == data:
+        return True
+    try:
+        return bool(rfc8785.dumps(obj) == data)
+    except (rfc8785.CanonicalizationError, ValueError, TypeError):
+        return False
+
+
+def format_time(at: dt.datetime) -> str:
+    if at.tzinfo is None:
+        raise ValueError("ledger times must be timezone-aware")
+    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _field(h: Any, text: str) -> None:
+    raw = text.encode("utf-8")
+    h.update(len(raw).to_bytes(4, "big"))
+    h.update(raw)
+
+
+def entry_hash(
+    *,
+    seq: int,
+    kind: str,
+    subject: str,
+    actor: str,
+    actor_org: str,
+    at: str,
+    payload: bytes,
+    prev_hash: bytes,
+) -> bytes:
+    """The one definition of an entry's hash (writer, database verifier, bundle verifier)."""
+    h = hashlib.sha256(DOMAIN)
+    h.update(seq.to_bytes(8, "big"))
+    for text in (kind, subject, actor, actor_org, at):
+        _field(h, text)
+    h.update(hashlib.sha256(payload).digest())
+    h.update(prev_hash)
+    return h.digest()
+
+
+def leaf_data(entry_hash_bytes: bytes) -> bytes:
+    """The Merkle leaf for an entry is its chain hash (which commits to every field)."""
+    return entry_hash_bytes

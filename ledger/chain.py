@@ -84,7 +84,7 @@ def is_canonical(data: bytes) -> bool:
 def format_time(at: dt.datetime) -> str:
     if at.tzinfo is None:
         raise ValueError("ledger times must be timezone-aware")
-    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _field(h: Any, text: str) -> None:

@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +26,8 @@ VAR = Path(os.environ.get("TRADECHAIN_VAR", BASE_DIR / "var"))
 PG_DIR = VAR / "pg"
 REDIS_DIR = VAR / "redis"
 DB_NAME = "tradechain"
+# pgserver's platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI): harmless.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 
 def redis_socket() -> Path:
@@ -68,11 +71,6 @@ def start_postgres() -> bool:
     """Start (initialising on first use) the embedded server; True if we started it."""
     if _pg_running():
         return False
-    import warnings
-
-    # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
-    warnings.filterwarnings("ignore", module="platformdirs")
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver
 
     VAR.mkdir(parents=True, exist_ok=True)

@@ -87,6 +87,9 @@ class LetterOfCredit(models.Model):
     transferred_from = models.OneToOneField(
         "self", models.PROTECT, null=True, blank=True, related_name="transfer"
     )
+    # The application's terms while drafted, submitted and prepared; frozen into
+    # TermsVersion 1 at issuance.
+    draft_terms: Any = models.JSONField(default=dict)
     current_terms = models.ForeignKey(
         "TermsVersion", models.PROTECT, null=True, blank=True, related_name="+"
     )

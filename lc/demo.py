@@ -1,0 +1,112 @@
+"""Demo parties, people and credits (used by `seed_demo` and as the test personas).
+
+Fictitious organisations matching the worked example of DOMAIN.md: a Hong Kong issuing
+bank, an advising bank in Ningbo (mainland China), a confirming bank in Singapore, a Hong
+Kong importer and a Ningbo exporter, plus a stranger bank and company that are party to
+nothing (used to prove isolation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from lc.models import Organization, OrgKind, Role, User
+
+DEMO_PASSWORD = "tradechain-demo-2026"  # noqa: S105 - printed for the demo, not a secret
+
+ORGS = {
+    "issuing": dict(name="Victoria Harbour Bank Ltd", kind=OrgKind.BANK, bic="VHBKHKHH", country="HK",
+                    city="Hong Kong", address="1 Queen's Road Central, Hong Kong"),
+    "advising": dict(name="Ningbo Coastal Bank", kind=OrgKind.BANK, bic="NCBKCNBN", country="CN",
+                     city="Ningbo", address="200 Zhongshan East Road, Ningbo"),
+    "confirming": dict(name="Lion City Trade Bank", kind=OrgKind.BANK, bic="LCTBSGSG", country="SG",
+                       city="Singapore", address="8 Marina View, Singapore"),
+    "importer": dict(name="Harbour Homewares Ltd", kind=OrgKind.CORPORATE, bic="", country="HK",
+                     city="Hong Kong", address="18 Harbour Road, Wan Chai, Hong Kong"),
+    "exporter": dict(name="Ningbo Everbright Flask Co., Ltd.", kind=OrgKind.CORPORATE, bic="", country="CN",
+                     city="Ningbo", address="88 Jiangnan Road, Beilun, Ningbo"),
+    "stranger_bank": dict(name="Thames Merchant Bank", kind=OrgKind.BANK, bic="TMBKGB2L", country="GB",
+                          city="London", address="10 Lombard Street, London"),
+    "stranger_corp": dict(name="Rhine Kitchenware GmbH", kind=OrgKind.CORPORATE, bic="", country="DE",
+                          city="Cologne", address="5 Rheinufer, Cologne"),
+}
+
+# username -> (org key, roles, first name, last name)
+USERS = {
+    "vhb.maker": ("issuing", [Role.MAKER], "May", "Chan"),
+    "vhb.checker": ("issuing", [Role.CHECKER], "Kenneth", "Lau"),
+    "vhb.checker2": ("issuing", [Role.CHECKER], "Grace", "Ho"),
+    "vhb.examiner": ("issuing", [Role.EXAMINER], "Alan", "Wong"),
+    "vhb.auditor": ("issuing", [Role.AUDITOR], "Iris", "Tse"),
+    "vhb.admin": ("issuing", [Role.ADMINISTRATOR], "Ada", "Leung"),
+    "ncb.maker": ("advising", [Role.MAKER], "Li", "Wei"),
+    "ncb.checker": ("advising", [Role.CHECKER], "Zhang", "Min"),
+    "ncb.examiner": ("advising", [Role.EXAMINER], "Chen", "Jing"),
+    "lctb.maker": ("confirming", [Role.MAKER], "Tan", "Wei Ling"),
+    "lctb.examiner": ("confirming", [Role.EXAMINER], "Lim", "Boon"),
+    "hhl.treasury": ("importer", [Role.MAKER, Role.API_CLIENT], "Harriet", "Ng"),
+    "nef.exports": ("exporter", [Role.MAKER, Role.API_CLIENT], "Bo", "Xu"),
+    "tmb.maker": ("stranger_bank", [Role.MAKER, Role.EXAMINER, Role.CHECKER], "Oliver", "Grant"),
+    "rkw.treasury": ("stranger_corp", [Role.MAKER, Role.API_CLIENT], "Lena", "Vogel"),
+}
+
+
+@dataclass
+class Cast:
+    orgs: dict[str, Organization]
+    users: dict[str, User]
+
+    def __getattr__(self, name: str) -> Organization | User:
+        key = name.replace("__", ".")
+        if key in self.users:
+            return self.users[key]
+        if name in self.orgs:
+            return self.orgs[name]
+        raise AttributeError(name)
+
+
+def totp_key(username: str) -> str:
+    """A stable demo TOTP key (hex) per user, so printed demo secrets keep working."""
+    return hashlib.sha256(f"tradechain-demo-totp:{username}".encode()).hexdigest()[:40]
+
+
+@transaction.atomic
+def ensure_cast(password: str = DEMO_PASSWORD, with_totp: bool = True) -> Cast:
+    """Create (or find) the demo organisations and users; idempotent."""
+    orgs = {}
+    for key, spec in ORGS.items():
+        match = {"bic": spec["bic"]} if spec["bic"] else {"name": spec["name"]}
+        orgs[key], _ = Organization.objects.get_or_create(**match, defaults=spec)
+    users = {}
+    for username, (org_key, roles, first, last) in USERS.items():
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults=dict(organization=orgs[org_key], roles=list(roles), first_name=first, last_name=last,
+                          email=f"{username}@example.com"),
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        if with_totp and orgs[org_key].is_bank:
+            _ensure_totp(user)
+        users[username] = user
+    return Cast(orgs=orgs, users=users)
+
+
+def _ensure_totp(user: User) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={"key": totp_key(user.username),
+                                                                        "confirmed": True})
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    out = []
+    for username, (org_key, roles, _, _) in USERS.items():
+        if org_key.startswith("stranger"):
+            continue
+        out.append((username, ORGS[org_key]["name"], ", ".join(str(r.label) for r in roles)))
+    return out

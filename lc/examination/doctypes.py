@@ -1,0 +1,208 @@
+"""Presented documents, one dataclass per kind, with the data the examination cross-checks.
+
+Each document is tagged with its ``doc_type`` in JSON (``{"type": "ocean_bill_of_lading", ...}``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar
+
+from lc.examination.serde import JsonRecord, register_document
+
+
+class DocType(StrEnum):
+    COMMERCIAL_INVOICE = "commercial_invoice"
+    DRAFT = "draft"
+    OCEAN_BILL_OF_LADING = "ocean_bill_of_lading"
+    AIR_WAYBILL = "air_waybill"
+    INSURANCE_CERTIFICATE = "insurance_certificate"
+    INSURANCE_POLICY = "insurance_policy"
+    INSURANCE_COVER_NOTE = "insurance_cover_note"  # never acceptable (art. 28(c))
+    CERTIFICATE_OF_ORIGIN = "certificate_of_origin"
+    PACKING_LIST = "packing_list"
+    INSPECTION_CERTIFICATE = "inspection_certificate"
+
+
+TRANSPORT_TYPES = frozenset({DocType.OCEAN_BILL_OF_LADING, DocType.AIR_WAYBILL})
+INSURANCE_TYPES = frozenset({DocType.INSURANCE_CERTIFICATE, DocType.INSURANCE_POLICY, DocType.INSURANCE_COVER_NOTE})
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocParty(JsonRecord):
+    name: str
+    address: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineItem(JsonRecord):
+    """Goods as a document shows them (invoice, packing list, inspection certificate)."""
+
+    description: str
+    quantity: Decimal | None = None
+    unit: str = ""
+    model: str = ""
+    unit_price: Decimal | None = None
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseDocument(JsonRecord):
+    doc_type: ClassVar[DocType]
+    issuer: DocParty
+    issue_date: date | None = None
+    originals_presented: int = 1
+    copies_presented: int = 0
+    signed: bool = True
+    reference: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CargoDetails(BaseDocument):
+    """Fields shared by documents that describe the shipped cargo."""
+
+    goods_description: str = ""
+    packages: int | None = None
+    gross_weight_kg: Decimal | None = None
+    net_weight_kg: Decimal | None = None
+    marks: str = ""
+    container_numbers: tuple[str, ...] = ()
+    seal_numbers: tuple[str, ...] = ()
+
+
+@register_document
+@dataclass(frozen=True, kw_only=True)
+class CommercialInvoice(CargoDetails):
+    doc_type: ClassVar[DocType] = DocType.COMMERCIAL_INVOICE
+    addressee: DocParty
+    currency: str
+    total_amount: Decimal
+    lines: tuple[LineItem, ...] = ()
+    incoterm: str = ""
+    incoterm_place: str = ""
+    origin_country: str = ""
+
+
+@register_document
+@dataclass(frozen=True, kw_only=True)
+class Draft(BaseDocument):
+    """Bill of exchange; ``issuer`` is the drawer."""
+
+    doc_type: ClassVar[DocType] = DocType.DRAFT
+    drawee: DocParty
+    tenor: str
+    currency: str
+    amount: Decimal
+
+
+@register_document
+@dataclass(frozen=True, kw_only=True)
+class OceanBillOfLading(CargoDetails):
+    """``issuer`` is the carrier; ``signed_by`` is CARRIER, MASTER or AGENT (art. 20(a)(i))."""
+
+    doc_type: ClassVar[DocType] = DocType.OCEAN_BILL_OF_LADING
+    signed_by: str = "CARRIER"
+    shipper: DocParty | None = None
+    consignee: str = ""
+    notify_party: DocParty | None = None
+    vessel: str = ""
+    voyage: str = ""
+    place_of_receipt: str = ""
+    port_of_loading: str = ""
+    port_of_discharge: str = ""
+    place_of_delivery: str = ""
+    on_board_date: date | None = None
+    preprinted_shipped_on_board: bool = False
+    originals_issued: int = 3
+    clean: bool = True
+    clauses: tuple[str, ...] = ()
+    on_deck: bool = False
+    transhipment: bool = False
+    freight: str = ""
+
+
+@register_document
+@dataclass(frozen=True, kw_only=True)
+class AirWaybill(CargoDetails):
+    """``issuer`` is the carrier. The flight box is ignored (art. 23(a)(iii))."""
+
+    doc_type: ClassVar[DocType] = DocType.AIR_WAYBILL
+    signed_by: str = "CARRIER"
+    accepted_for_carriage: bool = True
+    consignee: str = ""
+    notify_party: DocParty | None = None
+    airport_of_departure: str = ""
+    airport_of_destination: str = ""
+    actual_shipment_date: date | None = None  # a specific notation of the actual date
+    flight_number: str = ""
+    flight_date: date | None = None
+    transhipment: bool = False
+    clean: bool = True
+    clauses: tuple[str, ...] = ()
+    freight: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InsuranceDocument(BaseDocument):
+    """``issuer`` is the insurer or underwriter (art. 28(a))."""
+
+    currency: str
+    insured_amount: Decimal
+    originals_issued: int = 1
+    effective_date: date | None = None  # cover effective from (art. 28(e))
+    risks: tuple[str, ...] = ()
+    route_from: str = ""
+    route_to: str = ""
+    vessel: str = ""
+    assured: str = ""
+    goods_description: str = ""
+
+
+@register_document
+@dataclass(frozen=True, kw_only=True)
+class InsuranceCertificate(InsuranceDocument):
+    doc_type: ClassVar[DocType] = DocType.INSURANCE_CERTIFICATE
+
+
+@register_document
+@dataclass(frozen=True, kw_only=True)
+class InsurancePolicy(InsuranceDocument):
+    doc_type: ClassVar[DocType] = DocType.INSURANCE_POLICY
+
+
+@register_document
+@dataclass(frozen=True, kw_only=True)
+class InsuranceCoverNote(InsuranceDocument):
+    doc_type: ClassVar[DocType] = DocType.INSURANCE_COVER_NOTE
+
+
+@register_document
+@dataclass(frozen=True, kw_only=True)
+class CertificateOfOrigin(BaseDocument):
+    doc_type: ClassVar[DocType] = DocType.CERTIFICATE_OF_ORIGIN
+    origin_country: str
+    goods_description: str = ""
+    exporter: DocParty | None = None
+    consignee: DocParty | None = None
+    form: str = ""  # e.g. "FORM A", "RCEP"
+
+
+@register_document
+@dataclass(frozen=True, kw_only=True)
+class PackingList(CargoDetails):
+    doc_type: ClassVar[DocType] = DocType.PACKING_LIST
+    lines: tuple[LineItem, ...] = ()
+
+
+@register_document
+@dataclass(frozen=True, kw_only=True)
+class InspectionCertificate(BaseDocument):
+    doc_type: ClassVar[DocType] = DocType.INSPECTION_CERTIFICATE
+    inspection_date: date | None = None
+    goods_description: str = ""
+    lines: tuple[LineItem, ...] = ()
+    result: str = ""

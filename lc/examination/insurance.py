@@ -1,0 +1,203 @@
+"""C24, UCP 600 art. 28: every defect of the insurance document is reported under this one code."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from lc.examination.context import CENT, HUNDRED, Context, Doc, discrepancy, label
+from lc.examination.doctypes import INSURANCE_TYPES, DocType, InsuranceDocument
+from lc.examination.text import covers, place_matches
+from lc.examination.types import Discrepancy, DocumentRequirement
+
+DEFAULT_COVER_PERCENT = Decimal(110)  # art. 28(f)(ii)
+RULE = "UCP 600 art. 28"
+
+
+def minimum_cover(ctx: Context, requirement: DocumentRequirement) -> Decimal | None:
+    """Percent of the CIF/CIP value, else of the greater of amount claimed and invoice value."""
+    currency = ctx.terms.currency
+    invoice = ctx.invoice
+    drawn = ctx.drawn()
+    candidates = []
+    # No insurance minimum is derived from an amount in another currency (that is C16's defect).
+    if invoice is not None and invoice.currency == currency:
+        candidates.append(invoice.total_amount)
+    if drawn is not None and getattr(drawn[0].document, "currency", currency) == currency:
+        candidates.append(drawn[1])
+    if not candidates:
+        return None
+    percent = requirement.insurance_percent or DEFAULT_COVER_PERCENT
+    return (max(candidates) * percent / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def check_insurance(ctx: Context) -> list[Discrepancy] | None:
+    requirement = next((r for r in ctx.terms.documents if r.doc_type in INSURANCE_TYPES), None)
+    if requirement is None:
+        return None
+    found: list[Discrepancy] = []
+    for doc in ctx.of_type(*INSURANCE_TYPES):
+        found.extend(_check_one(ctx, doc, requirement))
+    return found
+
+
+def _check_one(ctx: Context, doc: Doc, requirement: DocumentRequirement) -> list[Discrepancy]:
+    if doc.doc_type == DocType.INSURANCE_COVER_NOTE:
+        return [
+            discrepancy(
+                "C24",
+                "UCP 600 art. 28(c)",
+                "Cover note presented; cover notes are not accepted.",
+                doc,
+                field="type",
+                required=requirement.doc_type,
+                found=doc.doc_type,
+            )
+        ]
+    if requirement.doc_type == DocType.INSURANCE_POLICY and doc.doc_type == DocType.INSURANCE_CERTIFICATE:
+        return [
+            discrepancy(
+                "C24",
+                "UCP 600 art. 28(d)",
+                "Insurance certificate presented; the credit requires an insurance policy.",
+                doc,
+                field="type",
+                required=requirement.doc_type,
+                found=doc.doc_type,
+            )
+        ]
+    d = doc.document
+    assert isinstance(d, InsuranceDocument)
+    checks = (
+        _form(doc, d, requirement),
+        _dated(ctx, doc, d),
+        _amount(ctx, doc, d, requirement),
+        _risks(doc, d, requirement),
+        _route(ctx, doc, d),
+    )
+    return [finding for group in checks for finding in group]
+
+
+def _form(doc: Doc, d: InsuranceDocument, requirement: DocumentRequirement) -> list[Discrepancy]:
+    found = []
+    if not d.signed or not d.issuer.name.strip():
+        found.append(
+            discrepancy(
+                "C24",
+                "UCP 600 art. 28(a)",
+                "Insurance document is not issued and signed by an insurance company, underwriter or their agent.",
+                doc,
+                field="signed",
+                required="signed by insurer",
+                found="unsigned",
+            )
+        )
+    needed = max(d.originals_issued, requirement.originals, 1)
+    if d.originals_presented < needed:
+        text = f"Insurance document issued in {d.originals_issued} originals; {d.originals_presented} presented, all originals are required."
+        found.append(
+            discrepancy(
+                "C24",
+                "UCP 600 art. 28(b)",
+                text,
+                doc,
+                field="originals_presented",
+                required=needed,
+                found=d.originals_presented,
+            )
+        )
+    return found
+
+
+def _dated(ctx: Context, doc: Doc, d: InsuranceDocument) -> list[Discrepancy]:
+    shipped = ctx.shipment_date
+    if shipped is None or d.issue_date is None or d.issue_date <= shipped:
+        return []
+    if d.effective_date is not None and d.effective_date <= shipped:
+        return []  # art. 28(e): cover effective from a date not later than shipment
+    text = (
+        f"Insurance document dated {d.issue_date.isoformat()}, later than the date of shipment {shipped.isoformat()}."
+    )
+    return [
+        discrepancy(
+            "C24",
+            "UCP 600 art. 28(e)",
+            text,
+            doc,
+            field="issue_date",
+            required=f"on or before {shipped}",
+            found=d.issue_date,
+        )
+    ]
+
+
+def _amount(ctx: Context, doc: Doc, d: InsuranceDocument, requirement: DocumentRequirement) -> list[Discrepancy]:
+    currency = ctx.terms.currency
+    if d.currency != currency:
+        text = f"Insurance document in {d.currency}; it must be in the currency of the credit, {currency}."
+        return [
+            discrepancy(
+                "C24",
+                "UCP 600 art. 28(f)(i)",
+                text,
+                doc,
+                field="currency",
+                required=currency,
+                found=d.currency,
+            )
+        ]
+    minimum = minimum_cover(ctx, requirement)
+    if minimum is None or d.insured_amount >= minimum:
+        return []
+    text = f"Insured amount {currency} {d.insured_amount} is less than the minimum cover {currency} {minimum}."
+    return [
+        discrepancy(
+            "C24",
+            "UCP 600 art. 28(f)(ii)",
+            text,
+            doc,
+            field="insured_amount",
+            required=f"min {minimum}",
+            found=d.insured_amount,
+        )
+    ]
+
+
+def _risks(doc: Doc, d: InsuranceDocument, requirement: DocumentRequirement) -> list[Discrepancy]:
+    shown = " | ".join(d.risks)
+    missing = [risk for risk in requirement.insurance_risks if not any(covers(risk, r) for r in d.risks)]
+    if not missing:
+        return []
+    text = f"Insurance document does not cover {'; '.join(missing)}."
+    return [
+        discrepancy(
+            "C24",
+            "UCP 600 art. 28(g)",
+            text,
+            doc,
+            field="risks",
+            required="; ".join(requirement.insurance_risks),
+            found=shown,
+        )
+    ]
+
+
+def _route(ctx: Context, doc: Doc, d: InsuranceDocument) -> list[Discrepancy]:
+    terms = ctx.terms
+    start = terms.place_of_receipt or terms.port_of_loading
+    end = terms.final_destination or terms.port_of_discharge
+    found = []
+    for field_name, wanted, shown in (("route_from", start, d.route_from), ("route_to", end, d.route_to)):
+        if wanted.strip() and not place_matches(wanted, shown):
+            text = f"{label(doc).capitalize()} covers {field_name.replace('_', ' ')} {shown or 'not stated'}; cover must run from {start} to {end}."
+            found.append(
+                discrepancy(
+                    "C24",
+                    "UCP 600 art. 28(f)(iii)",
+                    text,
+                    doc,
+                    field=field_name,
+                    required=wanted,
+                    found=shown,
+                )
+            )
+    return found

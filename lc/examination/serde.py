@@ -1,0 +1,224 @@
+"""JSON codec for the examination dataclasses (Decimal as string, dates ISO 8601).
+
+The Django side stores terms, documents and discrepancies as JSON and the API accepts them as
+JSON, so decoding is strict: every problem is collected with its field path and raised once as
+an ``ExaminationDataError``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import types
+import typing
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Self, TypeVar
+
+TYPE_KEY = "type"
+_DOCUMENT_REGISTRY: dict[str, type] = {}
+_INVALID = object()
+T = TypeVar("T")
+
+
+class ExaminationDataError(ValueError):
+    """Invalid examination data; ``errors`` maps field paths to messages."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{path or '<root>'}: {msg}" for path, msg in self.errors.items()))
+
+
+def register_document(cls: type) -> type:
+    """Class decorator: make a document class decodable by its ``doc_type`` tag."""
+    _DOCUMENT_REGISTRY[cls.doc_type] = cls  # type: ignore[attr-defined]
+    return cls
+
+
+class JsonRecord:
+    """Mixin giving a dataclass ``to_dict`` / ``from_dict``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        encoded = encode(self)
+        assert isinstance(encoded, dict)
+        return encoded
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return decode(cls, data)
+
+
+def encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        tag = getattr(type(value), "doc_type", None)
+        if isinstance(tag, str):
+            out[TYPE_KEY] = tag
+        for f in dataclasses.fields(value):
+            out[f.name] = encode(getattr(value, f.name))
+        return out
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, frozenset, set)):
+        return [encode(v) for v in value]
+    return value
+
+
+def decode(cls: type[T], data: Any) -> T:
+    errors: dict[str, str] = {}
+    result = _decode(cls, data, "", errors)
+    if errors:
+        raise ExaminationDataError(errors)
+    return typing.cast(T, result)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _decode(tp: Any, value: Any, path: str, errors: dict[str, str]) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return _decode_union(typing.get_args(tp), value, path, errors)
+    if origin in (tuple, list, frozenset):
+        return _decode_sequence(typing.get_args(tp)[0], value, path, errors, origin)
+    if dataclasses.is_dataclass(tp):
+        return _decode_dataclass(tp, value, path, errors)
+    return _decode_scalar(tp, value, path, errors)
+
+
+def _decode_union(args: tuple[Any, ...], value: Any, path: str, errors: dict[str, str]) -> Any:
+    if value is None and type(None) in args:
+        return None
+    members = [a for a in args if a is not type(None)]
+    if len(members) == 1:
+        return _decode(members[0], value, path, errors)
+    if all(dataclasses.is_dataclass(m) for m in members):
+        return _decode_document(value, path, errors)
+    errors[path] = "unsupported union"
+    return _INVALID
+
+
+def _decode_document(value: Any, path: str, errors: dict[str, str]) -> Any:
+    tag = value.get(TYPE_KEY) if isinstance(value, Mapping) else None
+    cls = _DOCUMENT_REGISTRY.get(tag) if isinstance(tag, str) else None
+    if cls is None:
+        errors[f"{path}.{TYPE_KEY}" if path else TYPE_KEY] = f"unknown document type {tag!r}"
+        return _INVALID
+    return _decode_dataclass(cls, value, path, errors)
+
+
+def _decode_sequence(item: Any, value: Any, path: str, errors: dict[str, str], origin: Any) -> Any:
+    if not isinstance(value, (list, tuple)):
+        errors[path] = "expected a list"
+        return _INVALID
+    items = [_decode(item, v, f"{path}[{i}]", errors) for i, v in enumerate(value)]
+    return frozenset(items) if origin is frozenset else tuple(items)
+
+
+def _decode_dataclass(cls: type, value: Any, path: str, errors: dict[str, str]) -> Any:
+    if not isinstance(value, Mapping):
+        errors[path] = "expected an object"
+        return _INVALID
+    cls = _dispatch(cls, value, path, errors)
+    hints = _hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    start = len(errors)
+    for key in value:
+        if key not in known and key != TYPE_KEY:
+            errors[_join(path, key)] = "unknown field"
+    kwargs = {}
+    for name, f in known.items():
+        if name in value:
+            kwargs[name] = _decode(hints[name], value[name], _join(path, name), errors)
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            errors[_join(path, name)] = "required"
+    if len(errors) > start:
+        return _INVALID
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        errors[path] = str(exc)
+        return _INVALID
+
+
+def _dispatch(cls: type, value: Mapping[str, Any], path: str, errors: dict[str, str]) -> type:
+    tag = value.get(TYPE_KEY)
+    target = _DOCUMENT_REGISTRY.get(tag) if isinstance(tag, str) else None
+    if tag is None or target is cls:
+        return cls
+    if target is not None and issubclass(target, cls):
+        return target
+    errors[_join(path, TYPE_KEY)] = f"document type {tag!r} does not fit {cls.__name__}"
+    return cls
+
+
+def _decode_scalar(tp: Any, value: Any, path: str, errors: dict[str, str]) -> Any:
+    try:
+        return _SCALARS[tp](value)
+    except KeyError:
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            return _enum(tp, value, path, errors)
+        errors[path] = f"unsupported type {tp!r}"
+    except (TypeError, ValueError, InvalidOperation) as exc:
+        errors[path] = str(exc) or "invalid value"
+    return _INVALID
+
+
+def _enum(tp: type[enum.Enum], value: Any, path: str, errors: dict[str, str]) -> Any:
+    try:
+        return tp(value)
+    except ValueError:
+        errors[path] = f"must be one of {[m.value for m in tp]}"
+        return _INVALID
+
+
+def _as_decimal(value: Any) -> Decimal:
+    # Money never travels as a float: binary fractions would change the amount.
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise TypeError("expected a decimal string")
+    result = Decimal(str(value).strip())
+    if not result.is_finite():
+        raise ValueError("expected a finite decimal")
+    return result
+
+
+def _as_date(value: Any) -> date:
+    if not isinstance(value, str):
+        raise TypeError("expected an ISO date string")
+    return date.fromisoformat(value)
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("expected an integer")
+    return value
+
+
+def _typed(kind: type) -> Any:
+    def check(value: Any) -> Any:
+        if not isinstance(value, kind):
+            raise TypeError(f"expected {kind.__name__}")
+        return value
+
+    return check
+
+
+_SCALARS: dict[Any, Any] = {
+    Decimal: _as_decimal,
+    date: _as_date,
+    int: _as_int,
+    bool: _typed(bool),
+    str: _typed(str),
+}
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key

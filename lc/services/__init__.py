@@ -1,0 +1,47 @@
+"""Every business action of the lc app: one function, one transaction, one ledger entry."""
+
+from lc.services.amendments import (
+    accept_amendment,
+    approve_amendment,
+    decide_amendment_confirmation,
+    issue_amendment,
+    propose_amendment,
+    reject_amendment,
+)
+from lc.services.credits import (
+    advise_credit,
+    approve_credit,
+    cancel_credit,
+    confirm_credit,
+    consent_to_cancellation,
+    create_application,
+    expire_credit,
+    issue_credit,
+    request_cancellation,
+    submit_application,
+    transfer_credit,
+    update_application,
+)
+from lc.services.examination import (
+    add_discrepancy,
+    conclude_examination,
+    decide_discrepancy,
+    decide_waiver,
+    record_engine_result,
+    refuse_presentation,
+    request_waiver,
+)
+from lc.services.presentations import DocumentInput, add_document, notify_completeness, present_documents
+from lc.services.settlement import honour_presentation, reimburse_presentation, settle_presentation
+from lc.services.timers import run_timers
+
+__all__ = [
+    "DocumentInput", "accept_amendment", "add_discrepancy", "add_document", "advise_credit",
+    "approve_amendment", "approve_credit", "cancel_credit", "conclude_examination", "confirm_credit",
+    "consent_to_cancellation", "create_application", "decide_amendment_confirmation",
+    "decide_discrepancy", "decide_waiver", "expire_credit", "honour_presentation", "issue_amendment",
+    "issue_credit", "notify_completeness", "present_documents", "propose_amendment",
+    "record_engine_result", "refuse_presentation", "reimburse_presentation", "reject_amendment",
+    "request_cancellation", "request_waiver", "run_timers", "settle_presentation", "submit_application",
+    "transfer_credit", "update_application",
+]

@@ -1,0 +1,136 @@
+"""What every lc service shares: guards, locking, calendars, the ledger record.
+
+Every service has the same shape (house style): inside one outermost transaction, lock
+the rows (always credit first, then presentation, ledger last), check the move and the
+actor's rights, change, record exactly one ledger entry, schedule side effects after
+commit. A refused move raises one DomainError and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+import ledger
+from lc.banking import BankingCalendar
+from lc.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from lc.models import (
+    LetterOfCredit,
+    Organization,
+    Presentation,
+    User,
+    closure_sets,
+)
+
+SYSTEM_ACTOR = "system:timers"
+SYSTEM_ORG = "org:tradechain"
+
+
+def now_or(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else timezone.now()
+
+
+def local_date(at: dt.datetime) -> dt.date:
+    """The business date of an act (the platform's zone; banks here share Asia/Hong_Kong)."""
+    return timezone.localtime(at).date()
+
+
+def org_of(actor: User) -> Organization:
+    if actor.organization is None:
+        raise Forbidden("this user belongs to no organisation")
+    return actor.organization
+
+
+def require_role(actor: User, *roles: str) -> None:
+    if not any(actor.has_role(r) for r in roles):
+        wanted = " or ".join(roles)
+        raise Forbidden(f"{actor.username} needs the {wanted} role for this action")
+
+
+def require_party(actor: User, org: Organization | None, as_what: str) -> None:
+    if org is None or org_of(actor).pk != org.pk:
+        raise Forbidden(f"only the {as_what} may do this")
+
+
+def require_move(current: str, target: str, moves: Mapping[str, set[str]], what: str) -> None:
+    if target not in moves.get(current, set()):
+        raise NotAllowed(f"a {what} that is {current.replace('_', ' ')} cannot become {target.replace('_', ' ')}")
+
+
+def lock_credit(actor: User | None, credit_id: Any) -> LetterOfCredit:
+    """Lock the credit row; a credit the actor's organisation cannot see does not exist."""
+    qs = LetterOfCredit.objects.select_for_update(of=("self",))
+    if actor is not None:
+        qs = qs.filter(pk__in=LetterOfCredit.objects.visible_to(actor.organization).values("pk"))
+    try:
+        return qs.select_related(
+            "applicant", "beneficiary", "issuing_bank", "advising_bank", "confirming_bank",
+            "nominated_bank", "current_terms",
+        ).get(pk=credit_id)
+    except (LetterOfCredit.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("no such credit") from exc
+
+
+def lock_presentation(actor: User | None, presentation_id: Any) -> tuple[LetterOfCredit, Presentation]:
+    """Lock credit then presentation (the fixed lock order)."""
+    try:
+        credit_id = Presentation.objects.values_list("credit_id", flat=True).get(pk=presentation_id)
+    except (Presentation.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("no such presentation") from exc
+    credit = lock_credit(actor, credit_id)
+    pres = Presentation.objects.select_for_update().select_related("presented_to", "presenter").get(
+        pk=presentation_id
+    )
+    return credit, pres
+
+
+def record(
+    *,
+    kind: str,
+    subject: str,
+    actor: User | None,
+    at: dt.datetime,
+    payload: Mapping[str, Any],
+) -> Any:
+    """The one ledger entry of a business action (inside its transaction)."""
+    if actor is None:
+        who, org = SYSTEM_ACTOR, SYSTEM_ORG
+    else:
+        who, org = actor.ledger_id, org_of(actor).ledger_id
+    return ledger.append(kind=kind, subject=subject, actor=who, actor_org=org, at=at, payload=payload)
+
+
+def after_commit(func: Callable[[], Any]) -> None:
+    transaction.on_commit(func)
+
+
+def calendar_for(bank: Organization, years: Iterable[int]) -> BankingCalendar:
+    """The bank's banking days at its location: weekends, public holidays, its closures."""
+    closures, force_majeure = closure_sets(bank)
+    try:
+        return BankingCalendar.for_country(
+            bank.country, years, closures=closures, force_majeure=force_majeure
+        )
+    except ValueError:
+        # No public-holiday table for this country: weekends and the bank's own closures.
+        return BankingCalendar(closures=frozenset(closures), force_majeure=frozenset(force_majeure))
+
+
+def years_around(*days: dt.date | None) -> range:
+    known = [d.year for d in days if d is not None]
+    return range(min(known) - 1, max(known) + 2) if known else range(2000, 2001)
+
+
+def invalid(issues: list[Any]) -> InvalidInput:
+    errors = [{"field": i.field, "code": i.code, "message": i.message} for i in issues]
+    summary = "; ".join(f"{i.code} {i.field}: {i.message}" for i in issues)
+    return InvalidInput(f"the credit terms do not pass issuance checks: {summary}", errors)
+
+
+def upload_root() -> Any:
+    return settings.MEDIA_ROOT

@@ -1,0 +1,420 @@
+"""Credit actions: application, issuance (maker/checker), advice, confirmation, transfer,
+cancellation and expiry. One function per business action, one ledger entry each."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import connection, transaction
+
+from lc.banking import extended_expiry
+from lc.errors import Forbidden, InvalidInput, NotAllowed
+from lc.examination.issuance import validate_terms, validate_transfer
+from lc.examination.serde import ExaminationDataError
+from lc.examination.types import CreditTerms
+from lc.models import (
+    CREDIT_MOVES,
+    LIVE_STATES,
+    Cancellation,
+    Confirmation,
+    CreditState,
+    LetterOfCredit,
+    Organization,
+    OrgKind,
+    Role,
+    TermsVersion,
+    User,
+)
+from lc.services.common import (
+    calendar_for,
+    invalid,
+    lock_credit,
+    now_or,
+    org_of,
+    record,
+    require_move,
+    require_party,
+    require_role,
+    years_around,
+)
+from lc.webhooks import emit
+
+CONFIRMATION_REQUESTED = {"CONFIRM", "MAY ADD"}
+
+
+def _party(org: Organization) -> dict[str, str]:
+    return {"name": org.name, "address": org.address or org.city, "country": org.country}
+
+
+def _bank(org: Organization | None) -> dict[str, str] | None:
+    return None if org is None else {"name": org.name, "bic": org.bic, "country": org.country}
+
+
+def complete_terms(terms: dict[str, Any], credit: LetterOfCredit) -> dict[str, Any]:
+    """The parties and banks in the terms always come from the credit's organisations."""
+    out = copy.deepcopy(terms)
+    out["credit_number"] = credit.reference
+    out["applicant"] = _party(credit.applicant)
+    out["beneficiary"] = _party(credit.second_beneficiary or credit.beneficiary)
+    banks = dict(out.get("banks") or {})
+    banks["issuing"] = _bank(credit.issuing_bank)
+    for key, org in (("advising", credit.advising_bank), ("confirming", credit.confirming_bank),
+                     ("nominated", credit.nominated_bank)):
+        if org is not None:
+            banks[key] = _bank(org)
+    out["banks"] = {k: v for k, v in banks.items() if v is not None}
+    return out
+
+
+def parse_terms(terms: dict[str, Any]) -> CreditTerms:
+    try:
+        return CreditTerms.from_dict(terms)
+    except ExaminationDataError as exc:
+        errors = [{"field": f, "message": m} for f, m in exc.errors.items()]
+        raise InvalidInput("the credit terms are incomplete or malformed", errors) from exc
+
+
+def check_terms(terms: dict[str, Any]) -> CreditTerms:
+    """C01-C11 at issue and amendment time; errors block, warnings (C08) do not."""
+    parsed = parse_terms(terms)
+    blocking = [i for i in validate_terms(parsed) if i.blocking]
+    if blocking:
+        raise invalid(blocking)
+    return parsed
+
+
+def _denormalise(credit: LetterOfCredit, terms: CreditTerms) -> None:
+    credit.currency = terms.currency
+    credit.amount = terms.amount
+    if terms.expiry_date is not None:
+        credit.expiry_date = terms.expiry_date
+
+
+def _next_reference(issuing_bank: Organization, at: dt.datetime) -> str:
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval('lc_credit_reference_seq')")
+        n = cur.fetchone()[0]
+    return f"{issuing_bank.bic[:4]}{at:%Y}{n:06d}"
+
+
+def _summary(credit: LetterOfCredit) -> dict[str, Any]:
+    return {"credit": str(credit.id), "reference": credit.reference, "state": credit.state}
+
+
+@transaction.atomic
+def create_application(
+    *,
+    actor: User,
+    terms: dict[str, Any],
+    beneficiary: Organization,
+    issuing_bank: Organization,
+    advising_bank: Organization,
+    confirming_bank: Organization | None = None,
+    nominated_bank: Organization | None = None,
+    now: dt.datetime | None = None,
+) -> LetterOfCredit:
+    """The applicant drafts a credit application for its issuing bank (not yet validated)."""
+    now = now_or(now)
+    applicant = org_of(actor)
+    if applicant.kind != OrgKind.CORPORATE:
+        raise Forbidden("only an importer (the applicant) may apply for a credit")
+    for bank, what in ((issuing_bank, "issuing"), (advising_bank, "advising"),
+                       (confirming_bank, "confirming"), (nominated_bank, "nominated")):
+        if bank is not None and not bank.is_bank:
+            raise InvalidInput(f"the {what} bank must be a bank", [{"field": f"{what}_bank", "message": "not a bank"}])
+    if beneficiary.kind != OrgKind.CORPORATE or beneficiary.pk == applicant.pk:
+        raise InvalidInput("the beneficiary must be another company", [{"field": "beneficiary", "message": "invalid"}])
+    parsed = parse_terms({**terms, "credit_number": "PENDING", "applicant": _party(applicant),
+                          "beneficiary": _party(beneficiary), "banks": {"issuing": _bank(issuing_bank)}})
+    credit = LetterOfCredit(
+        applicant=applicant, beneficiary=beneficiary, issuing_bank=issuing_bank,
+        advising_bank=advising_bank, confirming_bank=confirming_bank, nominated_bank=nominated_bank,
+        created_by=actor, created_at=now, updated_at=now, state=CreditState.DRAFT,
+        reference=_next_reference(issuing_bank, now),
+    )
+    _denormalise(credit, parsed)
+    if parsed.expiry_date is None:
+        raise InvalidInput("expiry date is required (31D)", [{"field": "expiry_date", "message": "required"}])
+    credit.draft_terms = complete_terms(terms, credit)
+    credit.save()
+    record(kind="lc.application_created", subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "terms": credit.draft_terms})
+    return credit
+
+
+@transaction.atomic
+def update_application(*, actor: User, credit_id: Any, terms: dict[str, Any], now: dt.datetime | None = None) -> LetterOfCredit:
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    require_party(actor, credit.applicant, "applicant")
+    if credit.state != CreditState.DRAFT:
+        raise NotAllowed("only a draft application can be edited")
+    parsed = parse_terms(complete_terms(terms, credit))
+    credit.draft_terms = complete_terms(terms, credit)
+    _denormalise(credit, parsed)
+    credit.updated_at = now
+    credit.save()
+    record(kind="lc.application_updated", subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "terms": credit.draft_terms})
+    return credit
+
+
+@transaction.atomic
+def submit_application(*, actor: User, credit_id: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    require_party(actor, credit.applicant, "applicant")
+    require_move(credit.state, CreditState.SUBMITTED, CREDIT_MOVES, "credit")
+    check_terms(credit.draft_terms)
+    credit.state, credit.updated_at = CreditState.SUBMITTED, now
+    credit.save()
+    record(kind="lc.application_submitted", subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
+    return credit
+
+
+@transaction.atomic
+def issue_credit(
+    *, actor: User, credit_id: Any, terms: dict[str, Any] | None = None, now: dt.datetime | None = None
+) -> LetterOfCredit:
+    """The issuing bank's maker prepares the credit (optionally adjusting the terms) for a checker."""
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    require_party(actor, credit.issuing_bank, "issuing bank")
+    require_role(actor, Role.MAKER)
+    require_move(credit.state, CreditState.PENDING_APPROVAL, CREDIT_MOVES, "credit")
+    if terms is not None:
+        credit.draft_terms = complete_terms(terms, credit)
+    parsed = check_terms(credit.draft_terms)
+    _denormalise(credit, parsed)
+    credit.state, credit.issue_maker, credit.updated_at = CreditState.PENDING_APPROVAL, actor, now
+    credit.save()
+    record(kind="lc.issue_prepared", subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "terms": credit.draft_terms})
+    return credit
+
+
+def _rekeyed(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput("re-keyed amount is not a number", [{"field": "amount", "message": "invalid"}]) from exc
+
+
+@transaction.atomic
+def approve_credit(*, actor: User, credit_id: Any, rekeyed_amount: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+    """The checker, a different person from the maker, re-keys the amount and issues (MT700)."""
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    require_party(actor, credit.issuing_bank, "issuing bank")
+    require_role(actor, Role.CHECKER)
+    require_move(credit.state, CreditState.ISSUED, CREDIT_MOVES, "credit")
+    if credit.issue_maker_id == actor.pk:
+        raise Forbidden("the checker must be a different person from the maker (four eyes)")
+    if _rekeyed(rekeyed_amount) != credit.amount:
+        raise InvalidInput("the re-keyed amount does not match the credit amount",
+                           [{"field": "amount", "message": "does not match"}])
+    parsed = check_terms(credit.draft_terms)
+    version = TermsVersion.objects.create(credit=credit, number=1, terms=credit.draft_terms, created_at=now)
+    credit.current_terms, credit.state, credit.issue_checker = version, CreditState.ISSUED, actor
+    credit.issued_at = credit.updated_at = now
+    if parsed.confirmation in CONFIRMATION_REQUESTED and credit.confirming_bank_id:
+        credit.confirmation = Confirmation.REQUESTED
+    credit.save()
+    record(kind="lc.issued", subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "version": 1, "terms": version.terms,
+                    "maker": credit.issue_maker.ledger_id if credit.issue_maker else None})
+    emit(credit, "credit.issued", _summary(credit))
+    return credit
+
+
+@transaction.atomic
+def advise_credit(*, actor: User, credit_id: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+    """Art. 9: the advising bank passes the credit on, vouching for its apparent authenticity."""
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    require_party(actor, credit.advising_bank, "advising bank")
+    require_role(actor, Role.MAKER, Role.CHECKER)
+    require_move(credit.state, CreditState.ADVISED, CREDIT_MOVES, "credit")
+    credit.state, credit.updated_at = CreditState.ADVISED, now
+    credit.save()
+    record(kind="lc.advised", subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
+    emit(credit, "credit.advised", _summary(credit))
+    return credit
+
+
+@transaction.atomic
+def confirm_credit(*, actor: User, credit_id: Any, confirm: bool, reason: str = "",
+                   now: dt.datetime | None = None) -> LetterOfCredit:
+    """Art. 8: add confirmation, or (art. 8(d)) say without delay that it will not."""
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    require_party(actor, credit.confirming_bank, "confirming bank")
+    require_role(actor, Role.MAKER, Role.CHECKER)
+    if credit.state not in LIVE_STATES or credit.confirmation != Confirmation.REQUESTED:
+        raise NotAllowed("there is no confirmation request waiting on this credit")
+    credit.confirmation = Confirmation.CONFIRMED if confirm else Confirmation.DECLINED
+    credit.updated_at = now
+    credit.save()
+    kind = "lc.confirmed" if confirm else "lc.confirmation_declined"
+    record(kind=kind, subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "confirmation": credit.confirmation, "reason": reason})
+    if confirm:
+        emit(credit, "credit.confirmed", _summary(credit))
+    return credit
+
+
+@transaction.atomic
+def transfer_credit(
+    *, actor: User, credit_id: Any, second_beneficiary: Organization, changes: dict[str, Any],
+    now: dt.datetime | None = None,
+) -> LetterOfCredit:
+    """Art. 38: a transferable credit is transferred once, only curtailing the allowed terms."""
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    transferring = credit.nominated_bank or credit.issuing_bank
+    if org_of(actor).pk not in {transferring.pk, credit.issuing_bank_id}:
+        raise Forbidden("only the transferring bank may transfer a credit")
+    require_role(actor, Role.MAKER, Role.CHECKER)
+    if credit.state not in LIVE_STATES:
+        raise NotAllowed("only an issued credit can be transferred")
+    if LetterOfCredit.objects.filter(transferred_from=credit).exists() or credit.transferred_from_id:
+        raise NotAllowed("a credit can be transferred only once (art. 38(d))")
+    assert credit.current_terms is not None
+    original = parse_terms(credit.current_terms.terms)
+    new_terms = {**credit.current_terms.terms, **changes}
+    new_terms["beneficiary"] = _party(second_beneficiary)
+    issues = validate_transfer(original, parse_terms(new_terms))
+    if any(i.blocking for i in issues):
+        raise invalid([i for i in issues if i.blocking])
+    child = _create_transferred(credit, second_beneficiary, new_terms, actor, now)
+    record(kind="lc.transferred", subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "transferred_credit": str(child.id), "reference_2": child.reference,
+                    "second_beneficiary": second_beneficiary.ledger_id, "terms": child.current_terms.terms})
+    return child
+
+
+def _create_transferred(credit: LetterOfCredit, second: Organization, terms: dict[str, Any],
+                        actor: User, now: dt.datetime) -> LetterOfCredit:
+    child = LetterOfCredit(
+        applicant=credit.applicant, beneficiary=credit.beneficiary, second_beneficiary=second,
+        issuing_bank=credit.issuing_bank, advising_bank=credit.advising_bank,
+        confirming_bank=credit.confirming_bank, nominated_bank=credit.nominated_bank,
+        transferred_from=credit, created_by=actor, created_at=now, updated_at=now, issued_at=now,
+        state=CreditState.ISSUED, reference=_next_reference(credit.issuing_bank, now),
+        confirmation=credit.confirmation,
+    )
+    terms = complete_terms(terms, child)
+    _denormalise(child, parse_terms(terms))
+    child.draft_terms = terms
+    child.save()
+    child.current_terms = TermsVersion.objects.create(credit=child, number=1, terms=terms, created_at=now)
+    child.save(update_fields=["current_terms"])
+    return child
+
+
+@transaction.atomic
+def request_cancellation(*, actor: User, credit_id: Any, reason: str, now: dt.datetime | None = None) -> Cancellation:
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    require_party(actor, credit.issuing_bank, "issuing bank")
+    require_role(actor, Role.MAKER, Role.CHECKER)
+    if credit.state not in LIVE_STATES:
+        raise NotAllowed("only an issued credit needs a cancellation agreement")
+    if Cancellation.objects.filter(credit=credit).exists():
+        raise NotAllowed("cancellation has already been requested")
+    if not reason.strip():
+        raise InvalidInput("a reason is required", [{"field": "reason", "message": "required"}])
+    cancellation = Cancellation.objects.create(credit=credit, reason=reason, requested_by=actor, requested_at=now)
+    record(kind="lc.cancellation_requested", subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "reason": reason})
+    return cancellation
+
+
+@transaction.atomic
+def consent_to_cancellation(*, actor: User, credit_id: Any, now: dt.datetime | None = None) -> Cancellation:
+    """Art. 10(a): the confirming bank (if any) and the beneficiary must agree."""
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    cancellation = Cancellation.objects.select_for_update().filter(credit=credit).first()
+    if cancellation is None or credit.state not in LIVE_STATES:
+        raise NotAllowed("no cancellation is waiting for consent")
+    org = org_of(actor)
+    if credit.confirming_bank_id == org.pk and credit.confirmation == Confirmation.CONFIRMED:
+        require_role(actor, Role.MAKER, Role.CHECKER)
+        cancellation.confirming_bank_consent_at = now
+        who = "confirming_bank"
+    elif (credit.second_beneficiary_id or credit.beneficiary_id) == org.pk:
+        cancellation.beneficiary_consent_at = now
+        who = "beneficiary"
+    else:
+        raise Forbidden("only the confirming bank or the beneficiary consents to cancellation")
+    cancellation.save()
+    record(kind="lc.cancellation_consented", subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "party": who})
+    return cancellation
+
+
+@transaction.atomic
+def cancel_credit(*, actor: User, credit_id: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+    """Cancel an issued credit once every party bound by it has agreed; an applicant may
+    withdraw its own draft or submitted application."""
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    require_move(credit.state, CreditState.CANCELLED, CREDIT_MOVES, "credit")
+    if credit.state in LIVE_STATES:
+        require_party(actor, credit.issuing_bank, "issuing bank")
+        require_role(actor, Role.MAKER, Role.CHECKER)
+        _require_consents(credit)
+    else:
+        require_party(actor, credit.applicant, "applicant")
+    credit.state, credit.closed_at, credit.updated_at = CreditState.CANCELLED, now, now
+    credit.save()
+    record(kind="lc.cancelled", subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
+    emit(credit, "credit.cancelled", _summary(credit))
+    return credit
+
+
+def _require_consents(credit: LetterOfCredit) -> None:
+    cancellation = Cancellation.objects.filter(credit=credit).first()
+    if cancellation is None:
+        raise NotAllowed("request cancellation first (art. 10(a))")
+    if cancellation.beneficiary_consent_at is None:
+        raise NotAllowed("the beneficiary has not agreed to the cancellation (art. 10(a))")
+    if credit.confirmation == Confirmation.CONFIRMED and cancellation.confirming_bank_consent_at is None:
+        raise NotAllowed("the confirming bank has not agreed to the cancellation (art. 10(a))")
+    if credit.presentations.exclude(state__in=("settled", "refused")).exists():
+        raise NotAllowed("a presentation under this credit is still open")
+
+
+def expiry_place_bank(credit: LetterOfCredit) -> Organization:
+    """Expiry is extended by the calendar of the bank where presentation is to be made."""
+    return credit.nominated_bank or credit.confirming_bank or credit.issuing_bank
+
+
+def last_day_for_presentation(credit: LetterOfCredit) -> dt.date:
+    bank = expiry_place_bank(credit)
+    return extended_expiry(credit.expiry_date, calendar_for(bank, years_around(credit.expiry_date)))
+
+
+@transaction.atomic
+def expire_credit(*, credit_id: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+    """Timer: a credit past its (art. 29(a)-extended) expiry with nothing open expires."""
+    from lc.services.common import local_date
+
+    now = now_or(now)
+    credit = lock_credit(None, credit_id)
+    require_move(credit.state, CreditState.EXPIRED, CREDIT_MOVES, "credit")
+    last_day = last_day_for_presentation(credit)
+    if local_date(now) <= last_day:
+        raise NotAllowed(f"the credit is available until {last_day}")
+    if credit.presentations.exclude(state__in=("settled", "refused")).exists():
+        raise NotAllowed("a presentation under this credit is still open")
+    credit.state, credit.closed_at, credit.updated_at = CreditState.EXPIRED, now, now
+    credit.save()
+    record(kind="lc.expired", subject=credit.subject, actor=None, at=now,
+           payload={**_summary(credit), "last_day_for_presentation": last_day})
+    emit(credit, "credit.expired", _summary(credit))
+    return credit

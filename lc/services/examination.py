@@ -1,0 +1,264 @@
+"""Examination workflow: the engine's findings, the examiner's decisions, the conclusion,
+the waiver request and the single refusal notice (UCP 600 arts 14-16)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from lc.errors import InvalidInput, NotAllowed, NotFound
+from lc.examination.engine import examine
+from lc.examination.serde import decode
+from lc.examination.types import CreditTerms
+from lc.examination.types import Document as DocumentData
+from lc.examination.types import Presentation as PresentationData
+from lc.models import (
+    PRESENTATION_MOVES,
+    Discrepancy,
+    DiscrepancyStatus,
+    Disposal,
+    EngineRun,
+    Presentation,
+    PresentationState,
+    RefusalNotice,
+    Role,
+    User,
+    WaiverDecision,
+    WaiverRequest,
+)
+from lc.services.common import (
+    calendar_for,
+    local_date,
+    lock_presentation,
+    now_or,
+    record,
+    require_move,
+    require_party,
+    require_role,
+    years_around,
+)
+
+DRAWN_STATES = (PresentationState.HONOURED, PresentationState.REIMBURSED, PresentationState.SETTLED)
+
+
+def _examiner(actor: User, pres: Presentation) -> None:
+    require_party(actor, pres.presented_to, "bank the documents were presented to")
+    require_role(actor, Role.EXAMINER)
+
+
+def _pres_payload(pres: Presentation) -> dict[str, Any]:
+    return {"credit": str(pres.credit_id), "presentation": str(pres.id), "number": pres.number, "state": pres.state}
+
+
+def engine_input(pres: Presentation) -> tuple[CreditTerms, PresentationData]:
+    terms = CreditTerms.from_dict(pres.terms_version.terms)
+    docs = tuple(decode(DocumentData, d.data) for d in pres.documents.order_by("uploaded_at", "id"))  # type: ignore[arg-type]
+    drawn = (
+        Presentation.objects.filter(credit_id=pres.credit_id, state__in=DRAWN_STATES)
+        .exclude(pk=pres.pk).aggregate(s=Sum("honoured_amount"))["s"]
+    )
+    data = PresentationData(
+        presentation_date=pres.presented_on, documents=docs, complete=True,
+        previous_drawings=drawn or Decimal(0),
+    )
+    return terms, data
+
+
+@transaction.atomic
+def record_engine_result(*, presentation_id: Any, now: dt.datetime | None = None) -> EngineRun | None:
+    """Run the rules engine and record its findings as proposed discrepancies (idempotent:
+    a presentation already examined by the engine, or no longer under examination, is left)."""
+    now = now_or(now)
+    _, pres = lock_presentation(None, presentation_id)
+    if pres.state != PresentationState.UNDER_EXAMINATION or pres.engine_runs.exists():
+        return None
+    terms, data = engine_input(pres)
+    result = examine(terms, data, calendar_for(pres.presented_to, years_around(pres.presented_on)))
+    run = EngineRun.objects.create(
+        presentation=pres, complying=result.complying, ran_at=now,
+        result={"discrepancies": [d.to_dict() for d in result.discrepancies],
+                "checks_run": list(result.checks_run), "ignored_documents": list(result.ignored_documents)},
+    )
+    Discrepancy.objects.bulk_create([
+        Discrepancy(presentation=pres, code=d.code, rule=d.rule, document_type=d.document, field=d.field,
+                    required=d.required, found=d.found, text=d.text, source="engine",
+                    status=DiscrepancyStatus.PROPOSED, created_at=now)
+        for d in result.discrepancies
+    ])
+    record(kind="presentation.engine_examined", subject=pres.credit.subject, actor=None, at=now, payload={
+        **_pres_payload(pres), "complying": result.complying, "codes": [d.code for d in result.discrepancies],
+        "discrepancies": run.result["discrepancies"],
+    })
+    if not result.complying:
+        from lc.webhooks import emit
+
+        emit(pres.credit, "presentation.discrepancies_found", {**_pres_payload(pres),
+             "codes": [d.code for d in result.discrepancies]})
+    return run
+
+
+def _open_for_decisions(pres: Presentation) -> None:
+    if pres.state != PresentationState.UNDER_EXAMINATION:
+        raise NotAllowed("discrepancies can be decided only while the presentation is under examination")
+
+
+def _lock_discrepancy(actor: User, discrepancy_id: Any) -> tuple[Presentation, Discrepancy]:
+    try:
+        pres_id = Discrepancy.objects.values_list("presentation_id", flat=True).get(pk=discrepancy_id)
+    except (Discrepancy.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("no such discrepancy") from exc
+    _, pres = lock_presentation(actor, pres_id)
+    return pres, Discrepancy.objects.select_for_update().get(pk=discrepancy_id)
+
+
+@transaction.atomic
+def decide_discrepancy(
+    *, actor: User, discrepancy_id: Any, confirm: bool, reason: str = "", now: dt.datetime | None = None
+) -> Discrepancy:
+    """The examiner confirms a finding, or withdraws it with a reason (both recorded)."""
+    now = now_or(now)
+    pres, disc = _lock_discrepancy(actor, discrepancy_id)
+    _examiner(actor, pres)
+    _open_for_decisions(pres)
+    if not confirm and not reason.strip():
+        raise InvalidInput("withdrawing a discrepancy needs a reason", [{"field": "reason", "message": "required"}])
+    if disc.status != DiscrepancyStatus.PROPOSED and confirm:
+        raise NotAllowed("this discrepancy is already decided")
+    disc.status = DiscrepancyStatus.CONFIRMED if confirm else DiscrepancyStatus.WITHDRAWN
+    disc.reason, disc.decided_by = reason, actor
+    disc.save()
+    record(kind="discrepancy.confirmed" if confirm else "discrepancy.withdrawn", subject=pres.credit.subject,
+           actor=actor, at=now, payload={**_pres_payload(pres), "discrepancy": str(disc.id),
+                                         "code": disc.code, "reason": reason})
+    return disc
+
+
+@transaction.atomic
+def add_discrepancy(
+    *, actor: User, presentation_id: Any, code: str, rule: str, text: str, document_type: str = "",
+    field: str = "", required: str = "", found: str = "", reason: str = "", now: dt.datetime | None = None,
+) -> Discrepancy:
+    """The examiner adds a discrepancy the engine did not find."""
+    now = now_or(now)
+    _, pres = lock_presentation(actor, presentation_id)
+    _examiner(actor, pres)
+    _open_for_decisions(pres)
+    if not text.strip() or not code.strip():
+        raise InvalidInput("a discrepancy needs a code and a sentence",
+                           [{"field": "text", "message": "required"}, {"field": "code", "message": "required"}])
+    disc = Discrepancy.objects.create(
+        presentation=pres, code=code[:4], rule=rule, text=text, document_type=document_type, field=field,
+        required=required, found=found, source="examiner", status=DiscrepancyStatus.CONFIRMED,
+        reason=reason, decided_by=actor, created_at=now,
+    )
+    record(kind="discrepancy.added", subject=pres.credit.subject, actor=actor, at=now,
+           payload={**_pres_payload(pres), "discrepancy": str(disc.id), "code": disc.code, "rule": rule,
+                    "text": text, "reason": reason})
+    return disc
+
+
+@transaction.atomic
+def conclude_examination(*, actor: User, presentation_id: Any, now: dt.datetime | None = None) -> Presentation:
+    """Record the examination result: complying, or discrepant with the confirmed list."""
+    now = now_or(now)
+    credit, pres = lock_presentation(actor, presentation_id)
+    _examiner(actor, pres)
+    _open_for_decisions(pres)
+    if pres.discrepancies.filter(status=DiscrepancyStatus.PROPOSED).exists():
+        raise NotAllowed("confirm or withdraw every finding of the engine first")
+    confirmed = list(pres.discrepancies.filter(status=DiscrepancyStatus.CONFIRMED).values_list("code", flat=True))
+    target = PresentationState.DISCREPANT if confirmed else PresentationState.COMPLYING
+    require_move(pres.state, target, PRESENTATION_MOVES, "presentation")
+    pres.state, pres.examined_by, pres.examined_at = target, actor, now
+    pres.save()
+    record(kind=f"presentation.{target}", subject=credit.subject, actor=actor, at=now,
+           payload={**_pres_payload(pres), "codes": confirmed})
+    return pres
+
+
+@transaction.atomic
+def request_waiver(*, actor: User, presentation_id: Any, note: str = "", now: dt.datetime | None = None) -> WaiverRequest:
+    """Art. 16(b): the bank may approach the applicant for a waiver; the deadline does not move."""
+    now = now_or(now)
+    credit, pres = lock_presentation(actor, presentation_id)
+    require_party(actor, pres.presented_to, "bank the documents were presented to")
+    require_role(actor, Role.EXAMINER, Role.MAKER)
+    require_move(pres.state, PresentationState.WAIVER_REQUESTED, PRESENTATION_MOVES, "presentation")
+    waiver = WaiverRequest.objects.create(presentation=pres, requested_by=actor, requested_at=now, note=note)
+    pres.state = PresentationState.WAIVER_REQUESTED
+    pres.save()
+    record(kind="presentation.waiver_requested", subject=credit.subject, actor=actor, at=now,
+           payload={**_pres_payload(pres), "waiver": str(waiver.id),
+                    "examination_deadline": pres.examination_deadline})
+    return waiver
+
+
+@transaction.atomic
+def decide_waiver(*, actor: User, presentation_id: Any, waive: bool, note: str = "",
+                  now: dt.datetime | None = None) -> WaiverRequest:
+    """The applicant waives the discrepancies, or declines."""
+    now = now_or(now)
+    credit, pres = lock_presentation(actor, presentation_id)
+    require_party(actor, credit.applicant, "applicant")
+    waiver = pres.waivers.select_for_update().filter(decision=WaiverDecision.PENDING).first()
+    if waiver is None:
+        raise NotAllowed("no waiver request is waiting for the applicant")
+    waiver.decision = WaiverDecision.WAIVED if waive else WaiverDecision.DECLINED
+    waiver.decided_by, waiver.decided_at, waiver.note = actor, now, note or waiver.note
+    waiver.save()
+    record(kind="presentation.waived" if waive else "presentation.waiver_declined", subject=credit.subject,
+           actor=actor, at=now, payload={**_pres_payload(pres), "waiver": str(waiver.id), "note": note})
+    return waiver
+
+
+def refusal_text(pres: Presentation, discrepancies: list[Discrepancy], disposal: str) -> str:
+    """The single notice of art. 16(c): refusal, every discrepancy, what happens to the documents."""
+    lines = [
+        f"Credit {pres.credit.reference}, presentation {pres.number} "
+        f"({pres.currency} {pres.amount_claimed}), presented {pres.presented_on}.",
+        "We refuse to honour or negotiate. The discrepancies are:",
+    ]
+    lines += [f"{i}. {d.text} [{d.code}, {d.rule}]" for i, d in enumerate(discrepancies, 1)]
+    lines.append(f"Documents: {Disposal(disposal).label}.")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def refuse_presentation(*, actor: User, presentation_id: Any, disposal: str,
+                        now: dt.datetime | None = None) -> RefusalNotice:
+    """One single refusal notice per presentation, listing every confirmed discrepancy."""
+    now = now_or(now)
+    credit, pres = lock_presentation(actor, presentation_id)
+    require_party(actor, pres.presented_to, "bank the documents were presented to")
+    require_role(actor, Role.EXAMINER, Role.MAKER)
+    if pres.state == PresentationState.REFUSED or RefusalNotice.objects.filter(presentation=pres).exists():
+        raise NotAllowed("this presentation has already been refused: art. 16 allows one single notice")
+    require_move(pres.state, PresentationState.REFUSED, PRESENTATION_MOVES, "presentation")
+    if disposal not in Disposal.values:
+        raise InvalidInput("choose what happens to the documents (art. 16(c)(iii))",
+                           [{"field": "disposal", "message": f"one of {', '.join(Disposal.values)}"}])
+    today = local_date(now)
+    if pres.examination_deadline and today > pres.examination_deadline:
+        raise NotAllowed(f"the examination deadline {pres.examination_deadline} has passed: "
+                         "the bank is precluded from refusing (art. 16(f))")
+    discrepancies = list(pres.discrepancies.filter(status=DiscrepancyStatus.CONFIRMED).order_by("code", "created_at"))
+    notice = RefusalNotice.objects.create(
+        presentation=pres, refusing_bank=pres.presented_to, disposal=disposal, sent_by=actor, sent_at=now,
+        discrepancies=[{"code": d.code, "rule": d.rule, "text": d.text} for d in discrepancies],
+        text=refusal_text(pres, discrepancies, disposal), within_deadline=True,
+    )
+    pres.state = PresentationState.REFUSED
+    pres.save()
+    record(kind="presentation.refused", subject=credit.subject, actor=actor, at=now, payload={
+        **_pres_payload(pres), "notice": str(notice.id), "disposal": disposal,
+        "discrepancies": notice.discrepancies, "text": notice.text,
+    })
+    from lc.webhooks import emit
+
+    emit(credit, "presentation.refused", {**_pres_payload(pres), "disposal": disposal,
+                                          "codes": [d.code for d in discrepancies]})
+    return notice

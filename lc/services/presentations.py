@@ -1,0 +1,186 @@
+"""Presentation actions: present, eUCP completeness, add a document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from lc import storage
+from lc.banking import examination_deadline
+from lc.errors import Forbidden, InvalidInput, NotAllowed
+from lc.examination.serde import ExaminationDataError, decode
+from lc.examination.types import Document as DocumentData
+from lc.models import (
+    LIVE_STATES,
+    PRESENTATION_MOVES,
+    Document,
+    LetterOfCredit,
+    Organization,
+    Presentation,
+    PresentationState,
+    User,
+)
+from lc.services.common import (
+    after_commit,
+    calendar_for,
+    local_date,
+    lock_credit,
+    lock_presentation,
+    now_or,
+    org_of,
+    record,
+    require_move,
+    years_around,
+)
+from lc.webhooks import emit
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """One presented document: its structured data and (optionally) the original file."""
+
+    data: dict[str, Any]
+    content: bytes | None = None
+    filename: str = ""
+
+
+def check_document_data(data: dict[str, Any], index: int = 0) -> str:
+    """Validate structured data against the examination schema; return its doc type."""
+    try:
+        parsed = decode(DocumentData, data)  # type: ignore[arg-type]
+    except ExaminationDataError as exc:
+        errors = [{"field": f"documents[{index}].data.{k}".rstrip("."), "message": m} for k, m in exc.errors.items()]
+        raise InvalidInput("document data is invalid", errors) from exc
+    return str(parsed.doc_type)
+
+
+def _may_present(actor: User, credit: LetterOfCredit) -> None:
+    """The beneficiary presents, or a bank on its behalf (nominated, advising, confirming)."""
+    org = org_of(actor)
+    beneficiary = credit.second_beneficiary_id or credit.beneficiary_id
+    banks = {credit.nominated_bank_id, credit.advising_bank_id, credit.confirming_bank_id}
+    if org.pk != beneficiary and org.pk not in banks - {None}:
+        raise Forbidden("only the beneficiary or its bank may present documents")
+
+
+def _presented_to_ok(credit: LetterOfCredit, bank: Organization) -> None:
+    allowed = {credit.issuing_bank_id, credit.nominated_bank_id, credit.confirming_bank_id}
+    if credit.confirmation != "confirmed":
+        allowed.discard(credit.confirming_bank_id)
+    if bank.pk not in allowed - {None}:
+        raise InvalidInput("documents must be presented to the issuing, nominated or confirming bank",
+                           [{"field": "presented_to", "message": "not an examining bank of this credit"}])
+
+
+def _store_documents(pres: Presentation, docs: list[DocumentInput], actor: User, now: dt.datetime) -> list[Document]:
+    out = []
+    for i, doc in enumerate(docs):
+        doc_type = check_document_data(doc.data, i)
+        stored = storage.store(doc.content, f"documents[{i}].file") if doc.content is not None else None
+        out.append(Document.objects.create(
+            presentation=pres, doc_type=doc_type, data=doc.data, uploaded_by=actor, uploaded_at=now,
+            sha256=stored.sha256 if stored else "", size=stored.size if stored else 0,
+            content_type=stored.content_type if stored else "", original_name=doc.filename[:255],
+        ))
+    return out
+
+
+def _doc_payload(doc: Document) -> dict[str, Any]:
+    return {"document": str(doc.id), "type": doc.doc_type, "sha256": doc.sha256 or None, "data": doc.data}
+
+
+def _start_examination(pres: Presentation, now: dt.datetime) -> None:
+    """Art. 14(b): the clock runs from the day of presentation, at the examining bank."""
+    pres.presented_on = local_date(now)
+    cal = calendar_for(pres.presented_to, years_around(pres.presented_on))
+    pres.examination_deadline = examination_deadline(pres.presented_on, cal)
+    pres.state = PresentationState.UNDER_EXAMINATION
+    after_commit(lambda pid=pres.pk: _enqueue_engine(pid))
+
+
+def _enqueue_engine(presentation_id: Any) -> None:
+    from lc.tasks import examine_presentation
+
+    examine_presentation.delay(str(presentation_id))
+
+
+@transaction.atomic
+def present_documents(
+    *,
+    actor: User,
+    credit_id: Any,
+    presented_to: Organization,
+    amount_claimed: Decimal,
+    documents: list[DocumentInput],
+    electronic: bool = False,
+    now: dt.datetime | None = None,
+) -> Presentation:
+    now = now_or(now)
+    credit = lock_credit(actor, credit_id)
+    _may_present(actor, credit)
+    if credit.state not in LIVE_STATES:
+        raise NotAllowed("documents can be presented only under an issued credit")
+    _presented_to_ok(credit, presented_to)
+    if amount_claimed is None or Decimal(amount_claimed) <= 0:
+        raise InvalidInput("amount claimed must be positive", [{"field": "amount_claimed", "message": "must be > 0"}])
+    if not documents and not electronic:
+        raise InvalidInput("a paper presentation needs documents", [{"field": "documents", "message": "required"}])
+    assert credit.current_terms is not None
+    number = (credit.presentations.aggregate(n=Max("number"))["n"] or 0) + 1
+    pres = Presentation(
+        credit=credit, number=number, presenter=org_of(actor), presented_to=presented_to,
+        terms_version=credit.current_terms, electronic=electronic, amount_claimed=amount_claimed,
+        currency=credit.currency, created_by=actor, created_at=now, state=PresentationState.RECEIVED,
+    )
+    if not electronic:
+        _start_examination(pres, now)
+    pres.save()
+    docs = _store_documents(pres, documents, actor, now)
+    record(kind="presentation.made", subject=credit.subject, actor=actor, at=now, payload={
+        "credit": str(credit.id), "presentation": str(pres.id), "number": number, "state": pres.state,
+        "presented_to": presented_to.ledger_id, "amount_claimed": pres.amount_claimed, "currency": pres.currency,
+        "terms_version": credit.current_terms.number, "electronic": electronic,
+        "examination_deadline": pres.examination_deadline, "documents": [_doc_payload(d) for d in docs],
+    })
+    emit(credit, "presentation.made", {"presentation": str(pres.id), "number": number, "state": pres.state})
+    return pres
+
+
+@transaction.atomic
+def add_document(*, actor: User, presentation_id: Any, document: DocumentInput,
+                 now: dt.datetime | None = None) -> Document:
+    """eUCP: documents may be added until the notice of completeness."""
+    now = now_or(now)
+    credit, pres = lock_presentation(actor, presentation_id)
+    if org_of(actor).pk != pres.presenter_id:
+        raise Forbidden("only the presenter may add documents")
+    if pres.state != PresentationState.RECEIVED:
+        raise NotAllowed("documents can be added only before the notice of completeness")
+    (doc,) = _store_documents(pres, [document], actor, now)
+    record(kind="presentation.document_added", subject=credit.subject, actor=actor, at=now,
+           payload={"presentation": str(pres.id), **_doc_payload(doc)})
+    return doc
+
+
+@transaction.atomic
+def notify_completeness(*, actor: User, presentation_id: Any, now: dt.datetime | None = None) -> Presentation:
+    """eUCP art. e5/e7: examination time starts on the day after the notice of completeness."""
+    now = now_or(now)
+    credit, pres = lock_presentation(actor, presentation_id)
+    if org_of(actor).pk != pres.presenter_id:
+        raise Forbidden("only the presenter sends the notice of completeness")
+    require_move(pres.state, PresentationState.UNDER_EXAMINATION, PRESENTATION_MOVES, "presentation")
+    if not pres.documents.exists():
+        raise NotAllowed("a presentation with no documents cannot be complete")
+    _start_examination(pres, now)
+    pres.save()
+    record(kind="presentation.completed", subject=credit.subject, actor=actor, at=now, payload={
+        "presentation": str(pres.id), "presented_on": pres.presented_on,
+        "examination_deadline": pres.examination_deadline,
+    })
+    return pres

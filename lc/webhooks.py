@@ -1,0 +1,109 @@
+"""Webhooks: events for the parties of a credit, signed per the Standard Webhooks scheme
+(HMAC-SHA256 over "<id>.<timestamp>.<body>"), delivered by Celery after commit."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from lc.models import LetterOfCredit, WebhookDelivery, WebhookSubscription
+
+EVENT_TYPES = (
+    "credit.issued", "credit.advised", "credit.confirmed", "credit.cancelled", "credit.expired",
+    "amendment.issued", "amendment.accepted", "amendment.rejected",
+    "presentation.made", "presentation.discrepancies_found", "presentation.refused",
+    "presentation.honoured", "presentation.settled",
+)
+MAX_ATTEMPTS = 8
+TIMEOUT_SECONDS = 10
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def _key(secret: str) -> bytes:
+    return base64.b64decode(secret.removeprefix("whsec_"))
+
+
+def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(_key(secret), signed, hashlib.sha256).digest()).decode()
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes, tolerance: int = 300) -> bool:
+    """What a receiver does (used by our tests' receiver): check one of the v1 signatures."""
+    msg_id, ts = headers.get("webhook-id", ""), headers.get("webhook-timestamp", "")
+    if not ts.isdigit() or abs(time.time() - int(ts)) > tolerance:
+        return False
+    expected = sign(secret, msg_id, int(ts), body)
+    return any(hmac.compare_digest(expected, s) for s in headers.get("webhook-signature", "").split())
+
+
+def emit(credit: LetterOfCredit, event_type: str, data: dict[str, Any]) -> list[WebhookDelivery]:
+    """Queue an event for every subscription of every party; sent after the commit."""
+    orgs = [o.pk for o in credit.parties()]
+    subs = WebhookSubscription.objects.filter(organization_id__in=orgs, active=True)
+    payload = {"type": event_type, "timestamp": timezone.now().isoformat(),
+               "data": {"credit": str(credit.id), "reference": credit.reference, **data}}
+    payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    deliveries = [
+        WebhookDelivery.objects.create(subscription=s, event_id=f"evt_{uuid.uuid4().hex}",
+                                       event_type=event_type, payload=payload)
+        for s in subs if not s.events or event_type in s.events
+    ]
+    for d in deliveries:
+        transaction.on_commit(lambda pk=d.pk: _enqueue(pk))
+    return deliveries
+
+
+def _enqueue(delivery_id: Any) -> None:
+    from lc.tasks import deliver_webhook
+
+    deliver_webhook.delay(str(delivery_id))
+
+
+def attempt(delivery: WebhookDelivery) -> bool:
+    """One HTTP attempt; records the outcome on the delivery (the delivery log)."""
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    ts = int(time.time())
+    req = urllib.request.Request(delivery.subscription.url, data=body, method="POST", headers={
+        "content-type": "application/json", "user-agent": "TradeChain-Webhooks/1",
+        "webhook-id": delivery.event_id, "webhook-timestamp": str(ts),
+        "webhook-signature": sign(delivery.subscription.secret, delivery.event_id, ts, body),
+    })
+    delivery.attempts += 1
+    try:
+        # Subscription URLs are validated as http(s) when created.
+        with urllib.request.urlopen(req, timeout=TIMEOUT_SECONDS) as resp:  # noqa: S310
+            delivery.last_status_code, delivery.last_error = resp.status, ""
+            ok = 200 <= resp.status < 300
+    except urllib.error.HTTPError as exc:
+        delivery.last_status_code, delivery.last_error, ok = exc.code, str(exc)[:500], False
+    except (urllib.error.URLError, OSError) as exc:
+        delivery.last_status_code, delivery.last_error, ok = None, str(exc)[:500], False
+    if ok:
+        delivery.status, delivery.delivered_at = "delivered", timezone.now()
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = "failed"
+    delivery.save()
+    return ok
+
+
+def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
+    delivery.status = "pending"
+    delivery.save(update_fields=["status"])
+    transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
+    return delivery

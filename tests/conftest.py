@@ -1,0 +1,54 @@
+"""Shared fixtures: the personas (banks, importer, exporter, a stranger) built through the
+real models, a real Celery worker on Redis, and helpers to drain the ledger sequencer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """PBKDF2's deliberate slowness is for production; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cast(db: Any) -> Any:
+    """Organisations and users of the demo (see lc/demo.py), without TOTP devices."""
+    from lc.demo import ensure_cast
+
+    return ensure_cast(password="test-pass-123", with_totp=False)
+
+
+@pytest.fixture
+def sequenced() -> Any:
+    """Call to sequence everything pending (the dedicated sequencer is not running in tests)."""
+    from ledger.sequencer import drain
+
+    return drain
+
+
+@pytest.fixture
+def celery_worker_thread(transactional_db: Any) -> Iterator[Any]:
+    """A real Celery worker (Celery's own start_worker) consuming from Redis, in a thread of
+    this process so it shares the test database. Needs a transaction=True test."""
+    from celery.contrib.testing.worker import start_worker
+
+    from tradechain.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
+                      loglevel="WARNING", shutdown_timeout=20) as worker:
+        yield worker
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Browser and worker tests last: they are the slowest and need the most set-up."""
+    def weight(item: Any) -> int:
+        path = str(item.fspath)
+        return 2 if "browser" in path else 1 if "integration" in path else 0
+
+    items.sort(key=weight)

@@ -15,6 +15,35 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _set_ledger_triggers(enabled: bool) -> None:
+    """Every append-only trigger of the ledger app (named ledger_*), found in the catalogue."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
+                    "WHERE NOT tgisinternal AND tgname LIKE 'ledger%%'")
+        for table, trigger in cur.fetchall():
+            state = "ENABLE ALWAYS" if enabled else "DISABLE"
+            cur.execute(f"ALTER TABLE {table} {state} TRIGGER {trigger}")
+
+
+@pytest.fixture(autouse=True)
+def _ledger_triggers(request: Any) -> Iterator[None]:
+    """Transactional tests end with a TRUNCATE of every table, which the append-only
+    triggers rightly refuse. Switch them off for that flush only (as the test superuser),
+    and make sure every database test starts with them on."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        yield
+        return
+    transactional = marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    _set_ledger_triggers(True)
+    yield
+    if transactional:
+        _set_ledger_triggers(False)
+
+
 @pytest.fixture
 def cast(db: Any) -> Any:
     """Organisations and users of the demo (see lc/demo.py), without TOTP devices."""

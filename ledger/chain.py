@@ -51,11 +51,36 @@ def to_jsonable(value: Any) -> Any:
     raise EncodingError(f"cannot encode {type(value).__name__} in a ledger payload")
 
 
+MAX_SAFE_INT = 2**53 - 1  # RFC 8785 numbers are IEEE doubles
+
+
+def _simple(value: Any) -> bool:
+    """True when json.dumps(sort_keys) gives exactly the RFC 8785 bytes for `value`:
+    no floats, integers within the double-exact range, keys without astral characters
+    (RFC 8785 sorts keys by UTF-16 code units; Python by code points: they agree on the BMP)."""
+    if isinstance(value, str) or value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -MAX_SAFE_INT <= value <= MAX_SAFE_INT
+    if isinstance(value, dict):
+        return all(max(map(ord, k), default=0) <= 0xFFFF and _simple(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_simple(v) for v in value)
+    return False
+
+
 def canonical(payload: Mapping[str, Any]) -> bytes:
-    """RFC 8785 bytes of a payload: these bytes are stored and hashed, never re-encoded."""
+    """RFC 8785 bytes of a payload: these bytes are stored and hashed, never re-encoded.
+
+    The common case is encoded by the C json encoder (identical output, see _simple); any
+    other value goes through the rfc8785 package, which raises on floats and huge integers.
+    """
+    value = to_jsonable(payload)
     try:
-        return rfc8785.dumps(to_jsonable(payload))
-    except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
+        if _simple(value):
+            return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, ValueError, TypeError, UnicodeEncodeError) as exc:
         raise EncodingError(str(exc)) from exc
 
 
@@ -87,10 +112,7 @@ def format_time(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _field(h: Any, text: str) -> None:
-    raw = text.encode("utf-8")
-    h.update(len(raw).to_bytes(4, "big"))
-    h.update(raw)
+_PREFIX = hashlib.sha256(DOMAIN)  # copied per entry: the domain tag is hashed once
 
 
 def entry_hash(
@@ -105,12 +127,15 @@ def entry_hash(
     prev_hash: bytes,
 ) -> bytes:
     """The one definition of an entry's hash (writer, database verifier, bundle verifier)."""
-    h = hashlib.sha256(DOMAIN)
-    h.update(seq.to_bytes(8, "big"))
+    parts = [seq.to_bytes(8, "big")]
     for text in (kind, subject, actor, actor_org, at):
-        _field(h, text)
-    h.update(hashlib.sha256(payload).digest())
-    h.update(prev_hash)
+        raw = text.encode("utf-8")
+        parts.append(len(raw).to_bytes(4, "big"))
+        parts.append(raw)
+    parts.append(hashlib.sha256(payload).digest())
+    parts.append(prev_hash)
+    h = _PREFIX.copy()
+    h.update(b"".join(parts))
     return h.digest()
 
 

@@ -169,7 +169,7 @@ def test_one_changed_payload_byte_is_named_by_seq(sequenced: Any) -> None:
 def test_a_payload_that_is_not_canonical_is_named(sequenced: Any) -> None:
     make_chain(30, sequenced)
     tamper("""UPDATE ledger_entry SET payload = convert_to('{"i": 4}', 'UTF8') WHERE seq = 5""")
-    code, result = verify_command()
+    code, result = verify_command("--canonical")
     assert code == 1 and result["broken_seq"] == 5 and result["reason"] == "bad payload encoding"
 
 
@@ -197,3 +197,34 @@ def test_a_relinked_chain_is_caught_at_the_first_changed_entry(sequenced: Any) -
     tamper("UPDATE ledger_entry SET prev_hash = decode(repeat('00', 32), 'hex') WHERE seq = 6")
     result = verify_chain()
     assert not result.ok and result.broken_seq == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_verification_finds_the_lowest_break_across_parts() -> None:
+    from bench.bench_ledger import _fill_chain
+    from ledger.verification import verify_parallel
+
+    _fill_chain(60_000)
+    assert verify_parallel(jobs=2).ok
+    tamper("DELETE FROM ledger_entry WHERE seq = 45000")
+    tamper("UPDATE ledger_entry SET kind = 'lc.forged' WHERE seq = 31000")
+    result = verify_parallel(jobs=2)
+    assert not result.ok and result.broken_seq == 31000 and result.reason == "hash mismatch"
+    seam = verify_parallel(jobs=2, start=40_000)
+    assert not seam.ok and seam.broken_seq == 45000 and seam.reason == "gap"
+
+
+@pytest.mark.parametrize("payload", [
+    {"b": 1, "a": "é", "c": [True, None, {"z": "\u2028", "y": "\x01\n\"\\"}]},
+    {"amount": "125000.00", "big": 2**53 - 1, "neg": -(2**53 - 1), "emoji": "📦", "\ue000": 1, "a": 2},
+    {"\U0001f600": 1, "\ufb01": 2},  # astral key: falls back to the reference encoder
+])
+def test_fast_canonical_encoding_matches_the_rfc8785_reference(payload: dict[str, Any]) -> None:
+    import rfc8785
+
+    assert canonical(payload) == rfc8785.dumps(payload)
+
+
+def test_integers_beyond_double_precision_are_refused() -> None:
+    with pytest.raises(ValueError):
+        canonical({"n": 2**53})

@@ -1,11 +1,12 @@
 import json
+import os
 import sys
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ledger.verification import verify_chain
+from ledger.verification import verify_parallel
 
 
 class Command(BaseCommand):
@@ -15,13 +16,18 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="start", type=int, default=None, help="first seq to check")
         parser.add_argument("--to", dest="end", type=int, default=None, help="last seq to check")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        parser.add_argument("--canonical", action="store_true",
+                            help="also check every payload is RFC 8785 canonical JSON (slower)")
+        parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                            help="processes verifying parts of the range in parallel")
         parser.add_argument("--no-progress", action="store_true", help="never draw the progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
         show = sys.stderr.isatty() and not options["json"] and not options["no_progress"]
         started = time.monotonic()
-        result = verify_chain(
-            start=options["start"], end=options["end"], on_progress=self._bar if show else None
+        result = verify_parallel(
+            start=options["start"], end=options["end"], on_progress=self._bar if show else None,
+            canonical=options["canonical"], jobs=options["jobs"],
         )
         elapsed = time.monotonic() - started
         if show:

@@ -74,6 +74,49 @@ def celery_worker_thread(transactional_db: Any) -> Iterator[Any]:
         yield worker
 
 
+def database_url() -> str:
+    """The URL of the test database (for child processes: a real worker, a command)."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = quote(db["HOST"] or "", safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgresql://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker_process(transactional_db: Any) -> Iterator[Any]:
+    """A separate `celery worker` OS process on the test database and Redis."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from tradechain.celery import app
+
+    app.control.purge()
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    celery = Path(sys.executable).parent / "celery"
+    proc = subprocess.Popen([str(celery), "-A", "tradechain", "worker", "--pool", "solo", "-n", "e2e@%h",
+                             "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+                            env=env, cwd=Path(__file__).resolve().parent.parent)
+    deadline = time.monotonic() + 60
+    while not any("e2e@" in name for reply in (app.control.ping(timeout=0.5) or []) for name in reply):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError("the worker process did not start")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Browser and worker tests last: they are the slowest and need the most set-up."""
     def weight(item: Any) -> int:

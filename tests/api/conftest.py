@@ -1,0 +1,51 @@
+"""API test helpers: an API key and a client per persona, and credits seeded through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from lc.api_auth import create_api_key
+from lc.scenarios import Story, example_terms
+
+START = dt.datetime(2025, 3, 10, 10, 0, tzinfo=timezone.get_default_timezone())
+
+
+def client_with_key(secret: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.fixture
+def api_as(cast: Any) -> Callable[[str], APIClient]:
+    """api_as("hhl.treasury") -> a client authenticated with a fresh API key of that user."""
+    clients: dict[str, APIClient] = {}
+
+    def get(username: str) -> APIClient:
+        if username not in clients:
+            _, secret = create_api_key(user=cast.users[username], name=f"test key of {username}")
+            clients[username] = client_with_key(secret)
+        return clients[username]
+
+    return get
+
+
+def application_body(cast: Any, **term_changes: Any) -> dict[str, Any]:
+    return {
+        "terms": example_terms(**term_changes),
+        "beneficiary": str(cast.orgs["exporter"].pk),
+        "issuing_bank": str(cast.orgs["issuing"].pk),
+        "advising_bank": str(cast.orgs["advising"].pk),
+        "nominated_bank": str(cast.orgs["advising"].pk),
+    }
+
+
+@pytest.fixture
+def story(cast: Any) -> Story:
+    return Story(cast, START)

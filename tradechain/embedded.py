@@ -14,6 +14,7 @@ This module imports no Django: settings.py calls `database_url()`/`redis_url()`.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -132,29 +133,56 @@ def stop_redis() -> None:
             pass  # shutdown closes the connection under us: that is success
 
 
-def up() -> dict[str, str]:
-    """Start whatever is not configured from the environment; return the env to use."""
+def up() -> tuple[dict[str, str], list[str]]:
+    """Start whatever is not configured from the environment.
+
+    Returns the environment to use and the names of the servers this call started."""
     env: dict[str, str] = {}
+    started: list[str] = []
     if not os.environ.get("DATABASE_URL"):
-        start_postgres()
+        if start_postgres():
+            started.append("postgres")
         env["DATABASE_URL"] = database_url()
     if not os.environ.get("REDIS_URL"):
-        start_redis()
+        if start_redis():
+            started.append("redis")
         env["REDIS_URL"] = redis_url()
-    return env
+    return env, started
 
 
-def down() -> None:
-    if not os.environ.get("DATABASE_URL"):
+def down(which: tuple[str, ...] = ("postgres", "redis")) -> None:
+    if "postgres" in which and not os.environ.get("DATABASE_URL"):
         stop_postgres()
-    if not os.environ.get("REDIS_URL"):
+    if "redis" in which and not os.environ.get("REDIS_URL"):
         stop_redis()
+
+
+def run_with_servers(args: list[str]) -> int:
+    """Run a command with the embedded servers up; stop the ones we started afterwards.
+
+    SIGINT/SIGTERM are passed on to the command, which shuts down in its own way (the
+    supervisor stops web, worker, beat and sequencer), and we wait for it before stopping
+    the servers it used."""
+    env, started = up()
+    proc = subprocess.Popen(args, env={**os.environ, **env})
+
+    def forward(signum: int, frame: object) -> None:
+        if proc.poll() is None:
+            proc.send_signal(signum)
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+    try:
+        return proc.wait()
+    finally:
+        if os.environ.get("TRADECHAIN_KEEP_SERVERS") != "1":
+            down(tuple(started))
 
 
 def main(argv: list[str]) -> int:
     cmd = argv[0] if argv else "up"
     if cmd == "up":
-        for key, value in up().items():
+        for key, value in up()[0].items():
             print(f"{key}={value}")
         return 0
     if cmd == "down":
@@ -164,8 +192,7 @@ def main(argv: list[str]) -> int:
         args = argv[1:]
         if args and args[0] == "--":
             args = args[1:]
-        env = {**os.environ, **up()}
-        return subprocess.call(args, env=env)
+        return run_with_servers(args)
     print(__doc__, file=sys.stderr)
     return 2
 

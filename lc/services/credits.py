@@ -86,6 +86,12 @@ def check_terms(terms: dict[str, Any]) -> CreditTerms:
     return parsed
 
 
+def terms_warnings(terms: dict[str, Any]) -> list[dict[str, str]]:
+    """Non-blocking findings, e.g. C08 non-documentary conditions (disregarded at examination)."""
+    return [{"code": i.code, "field": i.field, "message": i.message}
+            for i in validate_terms(parse_terms(terms)) if not i.blocking]
+
+
 def _denormalise(credit: LetterOfCredit, terms: CreditTerms) -> None:
     credit.currency = terms.currency
     credit.amount = terms.amount
@@ -192,7 +198,8 @@ def issue_credit(
     credit.state, credit.issue_maker, credit.updated_at = CreditState.PENDING_APPROVAL, actor, now
     credit.save()
     record(kind="lc.issue_prepared", subject=credit.subject, actor=actor, at=now,
-           payload={**_summary(credit), "terms": credit.draft_terms})
+           payload={**_summary(credit), "terms": credit.draft_terms,
+                    "warnings": terms_warnings(credit.draft_terms)})
     return credit
 
 
@@ -225,7 +232,8 @@ def approve_credit(*, actor: User, credit_id: Any, rekeyed_amount: Any, now: dt.
     credit.save()
     record(kind="lc.issued", subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "version": 1, "terms": version.terms,
-                    "maker": credit.issue_maker.ledger_id if credit.issue_maker else None})
+                    "maker": credit.issue_maker.ledger_id if credit.issue_maker else None,
+                    "warnings": terms_warnings(version.terms)})
     emit(credit, "credit.issued", _summary(credit))
     return credit
 

@@ -68,6 +68,11 @@ class Story:
         return self.clock.replace(year=day.year, month=day.month, day=day.day, hour=hour)
 
     @property
+    def reference(self) -> str:
+        assert self.credit is not None
+        return self.credit.reference
+
+    @property
     def credit_id(self) -> Any:
         assert self.credit is not None
         return self.credit.pk

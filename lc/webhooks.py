@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from functools import partial
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -65,7 +66,7 @@ def emit(credit: LetterOfCredit, event_type: str, data: dict[str, Any]) -> list[
         for s in subs if not s.events or event_type in s.events
     ]
     for d in deliveries:
-        transaction.on_commit(lambda pk=d.pk: _enqueue(pk))
+        transaction.on_commit(partial(_enqueue, d.pk))
     return deliveries
 
 
@@ -105,5 +106,5 @@ def attempt(delivery: WebhookDelivery) -> bool:
 def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.status = "pending"
     delivery.save(update_fields=["status"])
-    transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
+    transaction.on_commit(partial(_enqueue, delivery.pk))
     return delivery

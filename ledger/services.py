@@ -36,14 +36,14 @@ def append(
         raise LedgerError("ledger times must be timezone-aware")
     if "." not in kind:
         raise LedgerError(f"entry kind {kind!r} must be dotted, e.g. 'lc.issued'")
-    entry = PendingEntry(kind=kind, subject=subject, actor=actor, actor_org=actor_org, at=at,
-                         payload=canonical(payload))
+    data = canonical(payload)
+    entry = PendingEntry(kind=kind, subject=subject, actor=actor, actor_org=actor_org, at=at, payload=data)
     # One plain INSERT (no ORM save machinery): this runs in every business transaction.
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO ledger_intake (kind, subject, actor, actor_org, at, payload) "
             "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-            [kind, subject, actor, actor_org, at, entry.payload],
+            [kind, subject, actor, actor_org, at, data],
         )
         entry.id = cur.fetchone()[0]
     entry._state.adding = False

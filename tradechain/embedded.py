@@ -85,7 +85,7 @@ def start_postgres() -> bool:
 def stop_postgres() -> None:
     if not _pg_running():
         return
-    from pgserver._commands import pg_ctl
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # defined dynamically
 
     user = "pgserver" if os.geteuid() == 0 else None
     pg_ctl(["-w", "stop", "-m", "fast"], pgdata=PG_DIR, user=user, timeout=60)

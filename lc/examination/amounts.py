@@ -50,9 +50,9 @@ def check_amounts(ctx: Context) -> list[Discrepancy] | None:
                 doc,
                 field="currency",
                 required=currency,
-                found=doc.document.currency,
+                found=doc.document.currency,  # type: ignore[attr-defined]
             )
-        ]  # type: ignore[attr-defined]
+        ]
     return _amount_findings(ctx, doc, amount)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Hashable
+from decimal import Decimal
 
 from lc.examination.amounts import _quantity
 from lc.examination.context import Context, Doc, discrepancy, label, match_lines, requirement_for
@@ -111,7 +112,7 @@ def _cargo_value(name: str) -> Callable[[BaseDocument], Hashable]:
         if name == "marks":
             return tokens(value) or None
         if name in ("container_numbers", "seal_numbers"):
-            return frozenset(tokens(" ".join(value))) or None
+            return frozenset(tokens(" ".join(value or ()))) or None
         return None if value is None else (value.normalize() if hasattr(value, "normalize") else value)
 
     return get
@@ -155,7 +156,7 @@ def _combine(parts: list[Hashable]) -> Hashable:
     if isinstance(parts[0], frozenset):
         return frozenset().union(*parts)  # type: ignore[arg-type]
     if isinstance(parts[0], tuple):
-        return parts[0] if all(p == parts[0] for p in parts) else tuple(w for p in parts for w in p)  # type: ignore[union-attr]
+        return parts[0] if all(p == parts[0] for p in parts) else tuple(w for p in parts for w in p)  # type: ignore[attr-defined]
     return sum(parts)  # type: ignore[arg-type]
 
 
@@ -194,7 +195,8 @@ def _quantities(ctx: Context) -> list[Discrepancy]:
                 or line.quantity == reference.quantity
             ):
                 continue
-            if _quantity(ctx, doc, credit_line, line, 0) or _quantity(ctx, invoice_doc, credit_line, reference, 0):
+            zero = Decimal(0)
+            if _quantity(ctx, doc, credit_line, line, zero) or _quantity(ctx, invoice_doc, credit_line, reference, zero):
                 continue  # outside the credit's range: C17 on whichever departs
             text = f"{label(doc).capitalize()} quantity {line.quantity} conflicts with the invoice quantity {reference.quantity}."
             found.append(

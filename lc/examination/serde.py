@@ -89,7 +89,7 @@ def _decode(tp: Any, value: Any, path: str, errors: dict[str, str]) -> Any:
         return _decode_union(typing.get_args(tp), value, path, errors)
     if origin in (tuple, list, frozenset):
         return _decode_sequence(typing.get_args(tp)[0], value, path, errors, origin)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _decode_dataclass(tp, value, path, errors)
     return _decode_scalar(tp, value, path, errors)
 

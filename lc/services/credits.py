@@ -298,6 +298,7 @@ def transfer_credit(
     if any(i.blocking for i in issues):
         raise invalid([i for i in issues if i.blocking])
     child = _create_transferred(credit, second_beneficiary, new_terms, actor, now)
+    assert child.current_terms is not None
     record(kind="lc.transferred", subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "transferred_credit": str(child.id), "reference_2": child.reference,
                     "second_beneficiary": second_beneficiary.ledger_id, "terms": child.current_terms.terms})

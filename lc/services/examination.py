@@ -55,8 +55,12 @@ def _pres_payload(pres: Presentation) -> dict[str, Any]:
 
 
 def engine_input(pres: Presentation) -> tuple[CreditTerms, PresentationData]:
+    assert pres.presented_on is not None, "the engine runs only once the examination clock has started"
     terms = CreditTerms.from_dict(pres.terms_version.terms)
-    docs = tuple(decode(DocumentData, d.data) for d in pres.documents.order_by("uploaded_at", "id"))  # type: ignore[arg-type]
+    docs: tuple[Any, ...] = tuple(
+        decode(DocumentData, d.data)  # type: ignore[arg-type]
+        for d in pres.documents.order_by("uploaded_at", "id")
+    )
     drawn = (
         Presentation.objects.filter(credit_id=pres.credit_id, state__in=DRAWN_STATES)
         .exclude(pk=pres.pk).aggregate(s=Sum("honoured_amount"))["s"]

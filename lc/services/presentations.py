@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from decimal import Decimal
 from typing import Any
 
@@ -52,7 +53,7 @@ class DocumentInput:
 def check_document_data(data: dict[str, Any], index: int = 0) -> str:
     """Validate structured data against the examination schema; return its doc type."""
     try:
-        parsed = decode(DocumentData, data)  # type: ignore[arg-type]
+        parsed: Any = decode(DocumentData, data)  # type: ignore[arg-type]
     except ExaminationDataError as exc:
         errors = [{"field": f"documents[{index}].data.{k}".rstrip("."), "message": m} for k, m in exc.errors.items()]
         raise InvalidInput("document data is invalid", errors) from exc
@@ -100,7 +101,7 @@ def _start_examination(pres: Presentation, now: dt.datetime) -> None:
     cal = calendar_for(pres.presented_to, years_around(pres.presented_on))
     pres.examination_deadline = examination_deadline(pres.presented_on, cal)
     pres.state = PresentationState.UNDER_EXAMINATION
-    after_commit(lambda pid=pres.pk: _enqueue_engine(pid))
+    after_commit(partial(_enqueue_engine, pres.pk))
 
 
 def _enqueue_engine(presentation_id: Any) -> None:

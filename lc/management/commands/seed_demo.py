@@ -33,19 +33,19 @@ def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
 
     s = story(recent)
     s.apply()
-    made.append(f"{s.credit.reference} draft")
+    made.append(f"{s.reference} draft")
     s = story(recent)
     s.apply()
     s.submit()
-    made.append(f"{s.credit.reference} submitted")
+    made.append(f"{s.reference} submitted")
     s = story(recent)
     s.apply()
     s.submit()
     s.prepare()
-    made.append(f"{s.credit.reference} awaiting checker")
+    made.append(f"{s.reference} awaiting checker")
     s = story(recent, confirmation="CONFIRM")
     s.issued(confirming=True)
-    made.append(f"{s.credit.reference} issued, confirmation requested")
+    made.append(f"{s.reference} issued, confirmation requested")
     s = story(recent)
     s.issued()
     s.advise()
@@ -54,13 +54,13 @@ def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
                                            now=s.at(3))
     services.issue_amendment(actor=cast.users["vhb.maker"], amendment_id=amendment.pk, now=s.at(4))
     services.approve_amendment(actor=cast.users["vhb.checker"], amendment_id=amendment.pk, now=s.at(4, 15))
-    made.append(f"{s.credit.reference} advised, amendment awaiting beneficiary")
+    made.append(f"{s.reference} advised, amendment awaiting beneficiary")
 
     s = story(past)
     s.issued()
     s.advise()
     s.present()
-    made.append(f"{s.credit.reference} presentation under examination")
+    made.append(f"{s.reference} presentation under examination")
     for label, doc_index, field, value, then in (
         ("discrepant (late shipment)", 2, "on_board_date", "2025-06-02", None),
         ("waiver requested", 5, "issue_date", "2025-05-29", "waiver"),
@@ -78,14 +78,14 @@ def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
         elif then == "refuse":
             services.refuse_presentation(actor=cast.users["ncb.examiner"], presentation_id=pres.pk,
                                          disposal="hold_pending_instructions", now=s.at(100))
-        made.append(f"{s.credit.reference} {label}")
+        made.append(f"{s.reference} {label}")
     s = story(past)
     s.issued()
     s.advise()
     s.present()
     s.examine()
     s.honour()
-    made.append(f"{s.credit.reference} honoured, awaiting reimbursement")
+    made.append(f"{s.reference} honoured, awaiting reimbursement")
     s = story(past)
     s.issued()
     s.advise()
@@ -94,18 +94,18 @@ def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
     s.honour()
     s.reimburse()
     s.settle()
-    made.append(f"{s.credit.reference} settled")
+    made.append(f"{s.reference} settled")
     s = story(recent)
     s.issued()
     services.request_cancellation(actor=cast.users["vhb.maker"], credit_id=s.credit_id,
                                   reason="Order cancelled by the buyer", now=s.at(2))
     services.consent_to_cancellation(actor=cast.users["nef.exports"], credit_id=s.credit_id, now=s.at(3))
     services.cancel_credit(actor=cast.users["vhb.maker"], credit_id=s.credit_id, now=s.at(3, 15))
-    made.append(f"{s.credit.reference} cancelled")
+    made.append(f"{s.reference} cancelled")
     s = story(past)
     s.issued()
     services.expire_credit(credit_id=s.credit_id, now=now)
-    made.append(f"{s.credit.reference} expired")
+    made.append(f"{s.reference} expired")
     return made
 
 

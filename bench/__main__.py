@@ -38,6 +38,45 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
+def _target(target: str) -> tuple[str, float] | None:
+    """">= 150,000/s" -> (">=", 150000.0); None when there is no numeric target."""
+    import re
+
+    m = re.match(r"\s*(<=|>=)\s*([\d,.]+)", target)
+    return (m.group(1), float(m.group(2).replace(",", ""))) if m else None
+
+
+def chart(results: list[Result]) -> str:
+    """An SVG bar per targeted figure: the share of its budget used (under 100 % = met)."""
+    rows = []
+    for r in results:
+        t = _target(r.target)
+        if t and r.value and t[1]:
+            share = r.value / t[1] if t[0] == "<=" else t[1] / r.value
+            rows.append((f"{r.group}: {r.name}", share))
+    width, bar_x, bar_w, row_h = 980, 520, 380, 26
+    height = 40 + row_h * len(rows)
+    scale = bar_w / max(2.0, max((s for _, s in rows), default=1.0))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+             f'font-size="12"><rect width="100%" height="100%" fill="white"/>',
+             f'<text x="10" y="20" font-weight="bold">Share of each target used (left of the line = target met)</text>']
+    for i, (label, share) in enumerate(rows):
+        y = 32 + i * row_h
+        colour = "#2e7d32" if share <= 1 else "#c62828"
+        text = label if len(label) <= 80 else label[:77] + "..."
+        parts.append(f'<text x="10" y="{y + 14}">{_xml(text)}</text>')
+        parts.append(f'<rect x="{bar_x}" y="{y + 3}" width="{min(share, 2.0) * scale:.1f}" height="16" fill="{colour}"/>')
+        parts.append(f'<text x="{bar_x + min(share, 2.0) * scale + 4:.1f}" y="{y + 15}">{share * 100:.0f} %</text>')
+    line_x = bar_x + scale
+    parts.append(f'<line x1="{line_x:.1f}" y1="28" x2="{line_x:.1f}" y2="{height - 4}" stroke="#333" '
+                 f'stroke-dasharray="4 3"/></svg>')
+    return "\n".join(parts) + "\n"
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def render(results: list[Result], failures: list[str], seconds: float) -> str:
     lines = [
         "# Benchmarks", "",
@@ -47,6 +86,7 @@ def render(results: list[Result], failures: list[str], seconds: float) -> str:
         f"- Run time: {seconds:.0f} s (`make bench`)", "",
         "Ratios are measured side by side in the same run; absolute numbers are from the machine above,",
         "which is shared and noisy.", "",
+        "![Share of each target used](BENCHMARKS.svg)", "",
         "| Group | Measurement | Value | Unit | Target | Met |",
         "|---|---|---:|---|---|---|",
     ]
@@ -89,6 +129,7 @@ def main() -> int:
             print(f"   {r.name}: {r.value:,.3f} {r.unit} {r.target} {'' if r.met is None else ('OK' if r.met else 'MISSED')}")
         results.extend(got)
     Path(args.output).write_text(render(results, failures, time.monotonic() - started))
+    Path(args.output).with_suffix(".svg").write_text(chart(results))
     print(f"wrote {args.output}")
     return 1 if failures else 0
 

@@ -42,3 +42,37 @@ def test_healthz_is_503_when_redis_is_unreachable(live_server: Any, settings: An
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     status, body = get(f"{live_server.url}/healthz")
     assert status == 503 and body["redis"]["ok"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_http_request_commit_redis_worker_process_database(live_server: Any, worker_process: Any,
+                                                           cast: Any) -> None:
+    """End to end: an API request commits a state change whose after-commit task goes
+    through Redis to the separate worker process, which writes its result to the database."""
+    import datetime as dt
+    import time
+
+    from django.utils import timezone
+
+    from lc import services
+    from lc.api_auth import create_api_key
+    from lc.models import EngineRun
+    from lc.scenarios import Story, example_documents
+
+    story = Story(cast, dt.datetime(2025, 3, 10, 10, tzinfo=timezone.get_default_timezone()))
+    story.issued()
+    pres = services.present_documents(actor=cast.users["nef.exports"], credit_id=story.credit_id,
+                                      presented_to=cast.orgs["advising"], amount_claimed=story.credit.amount,
+                                      documents=example_documents(), electronic=True, now=story.at(96))
+    _, secret = create_api_key(user=cast.users["nef.exports"], name="e2e")
+    req = urllib.request.Request(f"{live_server.url}/api/v1/presentations/{pres.pk}/notify-completeness/",
+                                 data=b"{}", method="POST", headers={
+                                     "Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - the live test server
+        assert resp.status == 200
+        assert json.loads(resp.read())["state"] == "under_examination"
+    deadline = time.monotonic() + 60
+    while not EngineRun.objects.filter(presentation=pres).exists():
+        assert time.monotonic() < deadline, "the worker process never examined the presentation"
+        time.sleep(0.2)
+    assert worker_process.poll() is None  # the work was done by the separate process, still running

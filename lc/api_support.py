@@ -14,11 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from lc.errors import DomainError, Forbidden, InvalidInput, NotAllowed, NotFound
+from ledger.chain import EncodingError
 
 PROBLEM_BASE = "https://tradechain.dev/problems/"
 
 
-def _problem(status: int, slug: str, title: str, detail: Any, errors: Any = None) -> Response:
+def problem_response(status: int, slug: str, title: str, detail: Any, errors: Any = None) -> Response:
     body: dict[str, Any] = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
@@ -45,23 +46,26 @@ def _field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, NotAllowed):
-        return _problem(409, "not-allowed", "Move not allowed", str(exc))
+        return problem_response(409, "not-allowed", "Move not allowed", str(exc))
     if isinstance(exc, (NotFound, Http404)):
-        return _problem(404, "not-found", "Not found", "No such object.")
+        return problem_response(404, "not-found", "Not found", "No such object.")
     if isinstance(exc, (Forbidden, DjangoPermissionDenied)):
-        return _problem(403, "forbidden", "Forbidden", str(exc) or "You may not do this.")
+        return problem_response(403, "forbidden", "Forbidden", str(exc) or "You may not do this.")
     if isinstance(exc, InvalidInput):
-        return _problem(422, "invalid-input", "Invalid input", str(exc), exc.errors)
+        return problem_response(422, "invalid-input", "Invalid input", str(exc), exc.errors)
     if isinstance(exc, DomainError):
-        return _problem(409, "not-allowed", "Move not allowed", str(exc))
+        return problem_response(409, "not-allowed", "Move not allowed", str(exc))
+    if isinstance(exc, EncodingError):
+        # Facts the ledger cannot record canonically (e.g. a float): nothing was written.
+        return problem_response(422, "invalid-input", "Invalid input", f"cannot be recorded: {exc}")
     if isinstance(exc, exceptions.ValidationError):
-        return _problem(400, "validation", "Invalid request", "The request has invalid fields.",
+        return problem_response(400, "validation", "Invalid request", "The request has invalid fields.",
                         _field_errors(exc.detail))
     response = exception_handler(exc, context)
     if response is None:
         return None
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-    problem = _problem(response.status_code, getattr(exc, "default_code", "error").replace("_", "-"),
+    problem = problem_response(response.status_code, getattr(exc, "default_code", "error").replace("_", "-"),
                        response.status_text, str(detail))
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:

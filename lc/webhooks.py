@@ -80,7 +80,7 @@ def attempt(delivery: WebhookDelivery) -> bool:
     """One HTTP attempt; records the outcome on the delivery (the delivery log)."""
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     ts = int(time.time())
-    req = urllib.request.Request(delivery.subscription.url, data=body, method="POST", headers={
+    req = urllib.request.Request(delivery.subscription.url, data=body, method="POST", headers={  # noqa: S310
         "content-type": "application/json", "user-agent": "TradeChain-Webhooks/1",
         "webhook-id": delivery.event_id, "webhook-timestamp": str(ts),
         "webhook-signature": sign(delivery.subscription.secret, delivery.event_id, ts, body),
@@ -104,7 +104,7 @@ def attempt(delivery: WebhookDelivery) -> bool:
 
 
 def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
-    delivery.status = "pending"
-    delivery.save(update_fields=["status"])
+    delivery.status, delivery.attempts = "pending", 0  # a fresh series of attempts
+    delivery.save(update_fields=["status", "attempts"])
     transaction.on_commit(partial(_enqueue, delivery.pk))
     return delivery

@@ -1,3 +1,34 @@
-from django.urls import URLPattern, URLResolver
+"""/api/v1/: one read viewset per resource, business actions as POST sub-resources."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, re_path
+from rest_framework.routers import SimpleRouter
+
+from lc.api.amendments import AmendmentViewSet
+from lc.api.base import not_found
+from lc.api.credits import CreditViewSet
+from lc.api.examination import DiscrepancyViewSet, DocumentViewSet, RefusalViewSet, WaiverViewSet
+from lc.api.keys import ApiKeyViewSet
+from lc.api.organizations import OrganizationViewSet
+from lc.api.presentations import PresentationViewSet
+from lc.api.webhooks import WebhookDeliveryViewSet, WebhookSubscriptionViewSet
+
+router = SimpleRouter()
+router.register("credits", CreditViewSet, basename="credit")
+router.register("amendments", AmendmentViewSet, basename="amendment")
+router.register("presentations", PresentationViewSet, basename="presentation")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("discrepancies", DiscrepancyViewSet, basename="discrepancy")
+router.register("refusals", RefusalViewSet, basename="refusal")
+router.register("waivers", WaiverViewSet, basename="waiver")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
+router.register("api-keys", ApiKeyViewSet, basename="api-key")
+
+app_name = "api"
+urlpatterns: list[URLPattern | URLResolver] = [
+    *router.urls,
+    re_path(r"^(?P<path>.*)$", not_found, name="not-found"),
+]

@@ -178,6 +178,17 @@ AMENDMENT_MOVES: dict[str, set[str]] = {
 }
 
 
+class AmendmentQuerySet(models.QuerySet["Amendment"]):
+    def visible_to(self, org: Organization | None) -> AmendmentQuerySet:
+        """Amendments of credits the org is party to; an applicant's proposal stays between the
+        applicant and the issuing bank until the bank issues it (art. 10: it is not yet an offer)."""
+        credits = LetterOfCredit.objects.visible_to(org).values("pk")
+        internal = Q(state__in=(AmendmentState.PROPOSED, AmendmentState.PENDING_APPROVAL)) & ~(
+            Q(credit__applicant=org) | Q(credit__issuing_bank=org)
+        )
+        return self.filter(credit__in=credits).exclude(internal)
+
+
 class Amendment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     credit = models.ForeignKey(LetterOfCredit, models.CASCADE, related_name="amendments")
@@ -194,6 +205,8 @@ class Amendment(models.Model):
     created_at = models.DateTimeField()
     issued_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AmendmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["credit", "number"]

@@ -36,6 +36,8 @@ def _lock_amendment(actor: User, amendment_id: Any) -> tuple[LetterOfCredit, Ame
     except (Amendment.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound("no such amendment") from exc
     credit = lock_credit(actor, credit_id)
+    if not Amendment.objects.visible_to(org_of(actor)).filter(pk=amendment_id).exists():
+        raise NotFound("no such amendment")
     return credit, Amendment.objects.select_for_update().get(pk=amendment_id)
 
 

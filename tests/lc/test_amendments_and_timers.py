@@ -145,3 +145,19 @@ def test_eucp_presentation_starts_the_clock_at_the_notice_of_completeness(story:
         services.add_document(actor=c.users["nef.exports"], presentation_id=pres.pk, document=doc, now=story.at(96))
     pres = services.notify_completeness(actor=c.users["nef.exports"], presentation_id=pres.pk, now=story.at(98))
     assert pres.state == "under_examination" and pres.examination_deadline == dt.date(2025, 6, 23)
+
+
+def test_beneficiary_does_not_see_an_amendment_until_the_bank_issues_it(story: Story) -> None:
+    from lc.errors import NotFound
+    from lc.models import Amendment
+
+    story.issued()
+    c = story.cast
+    amendment = services.propose_amendment(actor=c.users["hhl.treasury"], credit_id=story.credit_id,
+                                           changes={"amount": "130000.00"})
+    assert not Amendment.objects.visible_to(c.orgs["exporter"]).exists()
+    with pytest.raises(NotFound):
+        services.accept_amendment(actor=c.users["nef.exports"], amendment_id=amendment.pk)
+    services.issue_amendment(actor=c.users["vhb.maker"], amendment_id=amendment.pk)
+    services.approve_amendment(actor=c.users["vhb.checker"], amendment_id=amendment.pk)
+    assert Amendment.objects.visible_to(c.orgs["exporter"]).get() == amendment

@@ -1,0 +1,199 @@
+"""Credits: the read viewset and one POST action per credit business action."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import F
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lc import services
+from lc.api import inputs, ledger_feed
+from lc.api.base import ScopedViewSet
+from lc.api.filters import CreditFilter
+from lc.api.idempotency import idempotent
+from lc.api.paging import cursor
+from lc.api.presentations import document_input
+from lc.api.schema import action_schema, detail_schema, list_schema
+from lc.api.serializers import (
+    AmendmentSerializer,
+    CancellationSerializer,
+    CreditDetailSerializer,
+    CreditSerializer,
+    LedgerEntrySerializer,
+    PresentationDetailSerializer,
+    TermsVersionSerializer,
+    party_cards,
+)
+from lc.api_auth import CursorPagination
+from lc.models import LetterOfCredit, TermsVersion
+
+TAGS = ["credits"]
+
+
+@extend_schema_view(
+    list=list_schema(summary="Credits your organisation is party to", response=CreditSerializer(many=True), tags=TAGS),
+    retrieve=detail_schema(summary="One credit with its current terms", response=CreditDetailSerializer, tags=TAGS),
+)
+class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = CreditSerializer
+    filterset_class = CreditFilter
+    pagination_class = cursor("-created_at")
+
+    def get_queryset(self) -> Any:
+        credits = LetterOfCredit.objects.visible_to(self.org())
+        if self.action == "list":  # parties come from one query per page (party_cards), terms are not shown
+            return credits.defer("draft_terms").annotate(terms_version_number=F("current_terms__number"))
+        return credits.with_parties().select_related("second_beneficiary")
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None
+        context = {**self.get_serializer_context(), "orgs": party_cards(page)}
+        return self.get_paginated_response(CreditSerializer(page, many=True, context=context).data)
+
+    def get_serializer_class(self) -> Any:
+        return CreditDetailSerializer if self.action != "list" else CreditSerializer
+
+    def credit_id(self) -> UUID:
+        """The credit of the URL, if the caller may see it (404 otherwise)."""
+        return self.target().pk
+
+    @action_schema(summary="Apply for a credit (importer)", request=inputs.CreateApplicationInput,
+                   response=CreditDetailSerializer, status=201, tags=TAGS)
+    @idempotent
+    def create(self, request: Request) -> Response:
+        credit = services.create_application(actor=self.actor(), **self.facts(inputs.CreateApplicationInput))
+        return self.answer(credit, CreditDetailSerializer, 201)
+
+    @action_schema(summary="Edit the draft application's terms", request=inputs.TermsInput,
+                   response=CreditDetailSerializer, tags=TAGS)
+    @action(detail=True, methods=["post"], url_path="update-application")
+    @idempotent
+    def update_application(self, request: Request, pk: str) -> Response:
+        credit = services.update_application(actor=self.actor(), credit_id=self.credit_id(),
+                                             **self.facts(inputs.TermsInput))
+        return self.answer(credit, CreditDetailSerializer)
+
+    @action_schema(summary="Submit the application to the issuing bank", request=inputs.EmptyInput,
+                   response=CreditDetailSerializer, tags=TAGS)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def submit(self, request: Request, pk: str) -> Response:
+        credit = services.submit_application(actor=self.actor(), credit_id=self.credit_id())
+        return self.answer(credit, CreditDetailSerializer)
+
+    @action_schema(summary="Prepare the credit for issue (issuing bank maker)", request=inputs.IssueInput,
+                   response=CreditDetailSerializer, tags=TAGS)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def issue(self, request: Request, pk: str) -> Response:
+        credit = services.issue_credit(actor=self.actor(), credit_id=self.credit_id(),
+                                       **self.facts(inputs.IssueInput))
+        return self.answer(credit, CreditDetailSerializer)
+
+    @action_schema(summary="Approve and issue, re-keying the amount (issuing bank checker)",
+                   request=inputs.ApproveInput, response=CreditDetailSerializer, tags=TAGS)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def approve(self, request: Request, pk: str) -> Response:
+        amount = self.facts(inputs.ApproveInput)["amount"]
+        credit = services.approve_credit(actor=self.actor(), credit_id=self.credit_id(), rekeyed_amount=amount)
+        return self.answer(credit, CreditDetailSerializer)
+
+    @action_schema(summary="Advise the credit to the beneficiary (advising bank)", request=inputs.EmptyInput,
+                   response=CreditDetailSerializer, tags=TAGS)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def advise(self, request: Request, pk: str) -> Response:
+        credit = services.advise_credit(actor=self.actor(), credit_id=self.credit_id())
+        return self.answer(credit, CreditDetailSerializer)
+
+    @action_schema(summary="Add or decline confirmation (confirming bank)", request=inputs.ConfirmInput,
+                   response=CreditDetailSerializer, tags=TAGS)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def confirm(self, request: Request, pk: str) -> Response:
+        credit = services.confirm_credit(actor=self.actor(), credit_id=self.credit_id(),
+                                         **self.facts(inputs.ConfirmInput))
+        return self.answer(credit, CreditDetailSerializer)
+
+    @action_schema(summary="Transfer to a second beneficiary (art. 38)", request=inputs.TransferInput,
+                   response=CreditDetailSerializer, status=201, tags=TAGS)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def transfer(self, request: Request, pk: str) -> Response:
+        child = services.transfer_credit(actor=self.actor(), credit_id=self.credit_id(),
+                                         **self.facts(inputs.TransferInput))
+        return self.answer(child, CreditDetailSerializer, 201)
+
+    @action_schema(summary="Request cancellation (issuing bank; art. 10(a))", request=inputs.ReasonInput,
+                   response=CancellationSerializer, tags=TAGS)
+    @action(detail=True, methods=["post"], url_path="request-cancellation")
+    @idempotent
+    def request_cancellation(self, request: Request, pk: str) -> Response:
+        cancellation = services.request_cancellation(actor=self.actor(), credit_id=self.credit_id(),
+                                                     **self.facts(inputs.ReasonInput))
+        return self.answer(cancellation, CancellationSerializer)
+
+    @action_schema(summary="Consent to cancellation (beneficiary or confirming bank)", request=inputs.EmptyInput,
+                   response=CancellationSerializer, tags=TAGS)
+    @action(detail=True, methods=["post"], url_path="consent-cancellation")
+    @idempotent
+    def consent_cancellation(self, request: Request, pk: str) -> Response:
+        cancellation = services.consent_to_cancellation(actor=self.actor(), credit_id=self.credit_id())
+        return self.answer(cancellation, CancellationSerializer)
+
+    @action_schema(summary="Cancel (issuing bank once all agreed; applicant for its application)",
+                   request=inputs.EmptyInput, response=CreditDetailSerializer, tags=TAGS)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def cancel(self, request: Request, pk: str) -> Response:
+        credit = services.cancel_credit(actor=self.actor(), credit_id=self.credit_id())
+        return self.answer(credit, CreditDetailSerializer)
+
+    @action_schema(summary="Propose an amendment (applicant)", request=inputs.ProposeAmendmentInput,
+                   response=AmendmentSerializer, status=201, tags=["amendments"])
+    @action(detail=True, methods=["post"], url_path="propose-amendment")
+    @idempotent
+    def propose_amendment(self, request: Request, pk: str) -> Response:
+        amendment = services.propose_amendment(actor=self.actor(), credit_id=self.credit_id(),
+                                               **self.facts(inputs.ProposeAmendmentInput))
+        return self.answer(amendment, AmendmentSerializer, 201)
+
+    @action_schema(summary="Present documents (multipart: a JSON `data` part and a `file` part per document)",
+                   request={"multipart/form-data": inputs.PresentInput}, response=PresentationDetailSerializer,
+                   status=201, tags=["presentations"])
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def present(self, request: Request, pk: str) -> Response:
+        facts = self.facts(inputs.PresentInput)
+        files = facts.pop("file") or [None] * len(facts["data"])
+        documents = [document_input(data, upload, i) for i, (data, upload) in enumerate(zip(facts.pop("data"), files, strict=True))]
+        presentation = services.present_documents(actor=self.actor(), credit_id=self.credit_id(),
+                                                  documents=documents, **facts)
+        return self.answer(presentation, PresentationDetailSerializer, 201)
+
+    @list_schema(summary="The credit's versions of terms (1 at issue, one per accepted amendment)",
+                 response=TermsVersionSerializer(many=True), tags=TAGS)
+    @action(detail=True, methods=["get"], pagination_class=cursor("number"), filterset_class=None)
+    def versions(self, request: Request, pk: str) -> Response:
+        return self.paginated(TermsVersion.objects.filter(credit_id=self.credit_id()), TermsVersionSerializer)
+
+    @list_schema(summary="The credit's ledger history, oldest first, with each entry's proof status",
+                 response=LedgerEntrySerializer(many=True), tags=TAGS)
+    @action(detail=True, methods=["get"], pagination_class=cursor("seq"), filterset_class=None)
+    def ledger(self, request: Request, pk: str) -> Response:
+        credit = self.get_object()
+        page = self.paginate_queryset(ledger_feed.sequenced(credit.subject))
+        entries = ledger_feed.with_status(page or [])
+        assert isinstance(self.paginator, CursorPagination)
+        if self.paginator.get_next_link() is None:
+            entries += ledger_feed.pending(credit.subject)  # the feed's tail: committed, not yet sequenced
+        return self.get_paginated_response(LedgerEntrySerializer(entries, many=True).data)
+

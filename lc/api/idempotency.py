@@ -1,0 +1,190 @@
+"""Idempotency-Key for POSTs: a retry replays the first response and creates nothing twice.
+
+The race this prevents: N concurrent requests with one key must run the action once. The
+first request claims the key by inserting the IdempotencyRecord in its own committed
+statement (INSERT ... ON CONFLICT DO NOTHING: exactly one inserter wins). The winner then
+runs the action and stores its response in ONE transaction with the business change, so
+the object and the stored response commit together or not at all. Losers poll the record
+briefly for the stored response and replay it (status, body, headers), or answer 409
+"in progress" with Retry-After. A claim left behind by a crashed winner (never completed,
+nothing committed with it) may be taken over after STALE_AFTER.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lc.api_support import problem_response
+from lc.models import IdempotencyRecord, Organization
+
+HEADER = "Idempotency-Key"
+WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.02
+STALE_AFTER = timedelta(minutes=2)
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEPT_HEADERS = ("Location", "Retry-After", "WWW-Authenticate")
+
+Handler = Callable[..., Any]
+
+
+def idempotent(handler: Handler) -> Handler:
+    """Decorate a viewset POST handler (create or an @action)."""
+
+    @functools.wraps(handler)
+    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get(HEADER)
+        org = getattr(request.user, "organization", None)
+        if key is None or org is None:
+            return handler(view, request, *args, **kwargs)
+        if not 0 < len(key) <= 255:
+            raise serializers.ValidationError({HEADER: "must be 1 to 255 characters"})
+        fingerprint = request_fingerprint(request)
+        claim = functools.partial(_claim, org, key, request, fingerprint)
+        run = functools.partial(_call, view, request, handler, args, kwargs)
+        record_id = claim()
+        if record_id is not None:
+            return _run_and_store(record_id, run)
+        return _replay_or_wait(org, key, fingerprint, claim, run)
+
+    return wrapper
+
+
+def request_fingerprint(request: Request) -> str:
+    """Hash of what the request asks for: method, path and the body's content. Multipart
+    bodies are hashed by their parts (the boundary differs between retries)."""
+    h = hashlib.sha256(f"{request.method} {request.get_full_path()}\n".encode())
+    if request.content_type.startswith("multipart/"):
+        parts: Any = request.data  # a QueryDict for multipart
+        for name in sorted(parts.keys()):
+            for value in parts.getlist(name):
+                if hasattr(value, "read"):
+                    h.update(f"{name}=file:{_file_digest(value)}\n".encode())
+                else:
+                    h.update(f"{name}={value}\n".encode())
+    else:
+        h.update(request.body)
+    return h.hexdigest()
+
+
+def _file_digest(upload: Any) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _claim(org: Organization, key: str, request: Request, fingerprint: str) -> int | None:
+    """Insert the record (committed at once, outside any business transaction); the id if we won."""
+    table = IdempotencyRecord._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (organization_id, key, method, path, request_hash, response_headers, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, '{}', %s) ON CONFLICT (organization_id, key) DO NOTHING RETURNING id",
+            [org.pk, key, request.method, request.get_full_path()[:500], fingerprint, timezone.now()],
+        )
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
+def _call(view: Any, request: Request, handler: Handler, args: Any, kwargs: Any) -> Any:
+    """Run the handler, turning handled errors into their problem response (so they are stored
+    and replayed like any other answer); unhandled errors propagate."""
+    try:
+        return handler(view, request, *args, **kwargs)
+    except Exception as exc:
+        return view.handle_exception(exc)
+
+
+def _run_and_store(record_id: int, run: Callable[[], Any]) -> HttpResponse:
+    try:
+        with transaction.atomic():
+            response = run()
+            if response.status_code >= 500:
+                raise _ServerError(response)
+            body, headers = _render(response)
+            IdempotencyRecord.objects.filter(pk=record_id).update(
+                status_code=response.status_code, response_body=body, response_headers=headers)
+    except _ServerError as err:
+        _release(record_id)
+        return err.response
+    except BaseException:
+        _release(record_id)
+        raise
+    return _http(response.status_code, body, headers)
+
+
+class _ServerError(Exception):
+    def __init__(self, response: Any) -> None:
+        self.response = response
+
+
+def _release(record_id: int) -> None:
+    """Nothing was done: free the key so a retry can run."""
+    if not connection.needs_rollback:
+        IdempotencyRecord.objects.filter(pk=record_id, status_code__isnull=True).delete()
+
+
+def _render(response: Any) -> tuple[bytes, dict[str, str]]:
+    if isinstance(response, Response):
+        body = JSONRenderer().render(response.data) if response.data is not None else b""
+        ctype = response.content_type or "application/json"
+    else:
+        body, ctype = bytes(response.content), response.get("Content-Type", "application/json")
+    headers = {"Content-Type": ctype, **{h: response[h] for h in KEPT_HEADERS if h in response}}
+    return body, headers
+
+
+def _http(status: int, body: bytes, headers: dict[str, str], replayed: bool = False) -> HttpResponse:
+    out = HttpResponse(body, status=status, content_type=headers.get("Content-Type", "application/json"))
+    for name, value in headers.items():
+        if name != "Content-Type":
+            out[name] = value
+    if replayed:
+        out[REPLAYED_HEADER] = "true"
+    return out
+
+
+def _replay_or_wait(
+    org: Organization, key: str, fingerprint: str, claim: Callable[[], int | None], run: Callable[[], Any]
+) -> Any:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        record = IdempotencyRecord.objects.filter(organization=org, key=key).first()
+        if record is None and (record_id := claim()) is not None:
+            return _run_and_store(record_id, run)  # the first claimant failed and freed the key
+        if record is not None and record.request_hash != fingerprint:
+            return problem_response(422, "idempotency-key-reused", "Idempotency-Key reused",
+                                    "This Idempotency-Key was used for a different request.")
+        if record is not None and record.status_code is not None:
+            return _http(record.status_code, bytes(record.response_body or b""), record.response_headers,
+                         replayed=True)
+        if record is not None and _take_over_stale(record):
+            return _run_and_store(record.pk, run)
+        if time.monotonic() > deadline:
+            response = problem_response(409, "idempotency-in-progress", "Request in progress",
+                                        "A request with this Idempotency-Key is still being processed; retry.")
+            response["Retry-After"] = "1"
+            return response
+        time.sleep(POLL_SECONDS)
+
+
+def _take_over_stale(record: IdempotencyRecord) -> bool:
+    """A claim never completed within STALE_AFTER: its winner died and committed nothing."""
+    cutoff = timezone.now() - STALE_AFTER
+    return IdempotencyRecord.objects.filter(
+        pk=record.pk, status_code__isnull=True, created_at__lt=cutoff
+    ).update(created_at=timezone.now()) == 1

@@ -1,0 +1,164 @@
+"""Input serializers: the small set of facts each business action takes (shape only; the
+services decide whether the move is allowed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from lc.api.schema import JSONObjectField
+from lc.models import Disposal, Organization
+from lc.webhooks import EVENT_TYPES
+
+MAX_AMOUNT_DIGITS = 17
+
+
+def org_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), **kwargs)
+
+
+def amount_field(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=MAX_AMOUNT_DIGITS, decimal_places=2, **kwargs)
+
+
+class EmptyInput(serializers.Serializer):
+    """No facts needed: the action is the whole request."""
+
+
+class CreateApplicationInput(serializers.Serializer):
+    terms = JSONObjectField(help_text="The credit terms (MT700 fields as JSON); parties come from the ids.")
+    beneficiary = serializers.UUIDField(help_text="Organisation id (see /api/v1/organizations/).")
+    issuing_bank = serializers.UUIDField()
+    advising_bank = serializers.UUIDField()
+    confirming_bank = serializers.UUIDField(required=False, allow_null=True)
+    nominated_bank = serializers.UUIDField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The parties in one query (creation is a hot path)."""
+        names = ["beneficiary", "issuing_bank", "advising_bank", "confirming_bank", "nominated_bank"]
+        found = Organization.objects.in_bulk([attrs[n] for n in names if attrs.get(n)])
+        missing = {n: "no such organisation" for n in names if attrs.get(n) and attrs[n] not in found}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return {**attrs, **{n: found[attrs[n]] for n in names if attrs.get(n)}}
+
+
+class TermsInput(serializers.Serializer):
+    terms = JSONObjectField()
+
+
+class IssueInput(serializers.Serializer):
+    terms = JSONObjectField(required=False, help_text="Adjusted terms; omitted: the application's terms.")
+
+
+class ApproveInput(serializers.Serializer):
+    amount = amount_field(help_text="The credit amount, re-keyed by the checker (four eyes).")
+
+
+class ConfirmInput(serializers.Serializer):
+    confirm = serializers.BooleanField(help_text="true adds confirmation; false declines (art. 8(d)).")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class TransferInput(serializers.Serializer):
+    second_beneficiary = org_field()
+    changes = JSONObjectField(required=False, default=dict,
+                              help_text="Curtailed terms (amount, unit price, expiry, periods, shipment date).")
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class OptionalReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ProposeAmendmentInput(serializers.Serializer):
+    changes = JSONObjectField(help_text="Only the changed terms, as MT707 carries them.")
+    narrative = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+
+
+class AcceptAmendmentInput(serializers.Serializer):
+    accepted_fields = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, allow_null=True, default=None,
+        help_text="If given, must list every changed field: partial acceptance is refused (art. 10(e)).")
+
+
+class ExtendConfirmationInput(serializers.Serializer):
+    extend = serializers.BooleanField()
+
+
+class PresentInput(serializers.Serializer):
+    """Multipart: one `data` part (a JSON object) per document and, in the same order, its `file` part."""
+
+    presented_to = org_field()
+    amount_claimed = amount_field()
+    electronic = serializers.BooleanField(required=False, default=False)
+    data = serializers.ListField(child=JSONObjectField(), required=False, default=list,  # type: ignore[assignment]  # the API's field name
+                                 help_text="The structured data of each document, in order.")
+    file = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False, default=list,
+                                 help_text="The original of each document, same order as `data` (optional).")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["file"] and len(attrs["file"]) != len(attrs["data"]):
+            raise serializers.ValidationError({"file": "give one file per data part, or none"})
+        return attrs
+
+
+class DocumentInput(serializers.Serializer):
+    data = JSONObjectField(help_text="The document's structured data.")  # type: ignore[assignment]  # the API's field name
+    file = serializers.FileField(required=False, allow_empty_file=True, help_text="The original (PDF or image).")
+
+
+class AddDiscrepancyInput(serializers.Serializer):
+    code = serializers.CharField(max_length=4)
+    rule = serializers.CharField(max_length=120)
+    text = serializers.CharField(max_length=5000)
+    document_type = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    field = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    required = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")  # type: ignore[assignment]  # the API's field name
+    found = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class DecideWaiverInput(serializers.Serializer):
+    waive = serializers.BooleanField()
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class RefuseInput(serializers.Serializer):
+    disposal = serializers.ChoiceField(choices=Disposal.choices, help_text="Art. 16(c)(iii).")
+
+
+class HonourInput(serializers.Serializer):
+    amount = amount_field(required=False, allow_null=True, default=None,
+                          help_text="Omitted: the amount claimed.")
+    maturity_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class WebhookSubscriptionInput(serializers.Serializer):
+    url = serializers.URLField(max_length=500, help_text="http or https only.")
+    events = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPES), required=False,
+                                   default=list, help_text="Empty: every event.")
+    active = serializers.BooleanField(required=False, default=True)
+
+    def validate_url(self, value: str) -> str:
+        if not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("only http and https URLs are accepted")
+        return value
+
+
+class WebhookSubscriptionUpdateInput(WebhookSubscriptionInput):
+    url = serializers.URLField(max_length=500, required=False)
+    events = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPES), required=False)
+    active = serializers.BooleanField(required=False)
+
+
+class ApiKeyInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)

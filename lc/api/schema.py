@@ -1,0 +1,124 @@
+"""OpenAPI documentation helpers: the problem body, the errors of each kind of endpoint and
+the Idempotency-Key header, so every operation documents what it can answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request or invalid fields (per-field errors listed).",
+    401: "Missing, invalid or revoked credentials.",
+    403: "Authenticated, but the organisation or role may not make this move.",
+    404: "No such object, or not visible to the caller's organisation.",
+    409: "The move is not allowed in the current state, or a request with this Idempotency-Key is in progress.",
+    415: "Unsupported request content type.",
+    422: "The facts given are invalid (per-field errors listed), or the Idempotency-Key was reused "
+         "with a different request.",
+}
+READ_LIST_ERRORS = (400, 401, 403, 404)  # 404: an invalid cursor
+READ_DETAIL_ERRORS = (401, 403, 404)
+ACTION_ERRORS = (400, 401, 403, 404, 409, 415, 422)
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Dotted path of the offending field ('' for the whole request).")
+    message = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details."""
+
+    type = serializers.URLField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = FieldErrorSerializer(many=True, required=False)  # type: ignore[assignment]  # the API's field name
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class JSONObjectField(serializers.Field):
+    """A JSON object, given as JSON or (in a multipart part) as a JSON string.
+
+    Floats become decimal strings: the ledger refuses floats, and money is decimal."""
+
+    default_error_messages = {"invalid": "Expected a JSON object."}
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        import json
+
+        if isinstance(data, bytes | str):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                self.fail("invalid")
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        return _no_floats(data)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+def _no_floats(value: Any) -> Any:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return {str(k): _no_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_floats(v) for v in value]
+    return value
+
+
+def problems(*codes: int) -> dict[Any, Any]:
+    return {
+        (code, PROBLEM_MEDIA_TYPE): OpenApiResponse(response=ProblemSerializer, description=ERROR_DESCRIPTIONS[code])
+        for code in codes
+    }
+
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    name="Idempotency-Key", type=OpenApiTypes.STR, location=OpenApiParameter.HEADER, required=False,
+    description="Up to 255 characters, unique per request. A retry with the same key and body replays the "
+                "original response and creates nothing twice; the same key with a different request is refused.",
+)
+
+
+def action_schema(
+    *, summary: str, request: Any, response: Any, status: int = 200, description: str = "", tags: list[str] | None = None
+) -> Callable[[Any], Any]:
+    """Document one POST business action: input, output, idempotency header and every error."""
+    return extend_schema(
+        summary=summary, description=description or None, request=request, tags=tags,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={status: response, **problems(*ACTION_ERRORS)},
+    )
+
+
+def list_schema(*, summary: str, response: Any, tags: list[str] | None = None,
+                parameters: list[OpenApiParameter] | None = None) -> Callable[[Any], Any]:
+    return extend_schema(summary=summary, tags=tags, parameters=parameters,
+                         responses={200: response, **problems(*READ_LIST_ERRORS)})
+
+
+def detail_schema(*, summary: str, response: Any, tags: list[str] | None = None) -> Callable[[Any], Any]:
+    return extend_schema(summary=summary, tags=tags, responses={200: response, **problems(*READ_DETAIL_ERRORS)})
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """Documents `Authorization: Bearer <key>` (lc.api_auth.ApiKeyAuthentication)."""
+
+    target_class = "lc.api_auth.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {"type": "http", "scheme": "bearer",
+                "description": "An organisation-scoped API key (`tck_…`), created under /api/v1/api-keys/."}

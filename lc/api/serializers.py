@@ -1,0 +1,259 @@
+"""Output serializers: what the API shows of each resource (read-only, no business logic)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from lc.models import (
+    Amendment,
+    ApiKey,
+    Cancellation,
+    Confirmation,
+    CreditState,
+    Discrepancy,
+    Document,
+    HonourType,
+    LetterOfCredit,
+    Organization,
+    Presentation,
+    RefusalNotice,
+    TermsVersion,
+    WaiverRequest,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "kind", "bic", "country", "city"]
+        read_only_fields = fields
+
+
+PARTY_FIELDS = ["applicant", "beneficiary", "issuing_bank", "advising_bank", "confirming_bank",
+                "nominated_bank", "second_beneficiary"]
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def org_card(org: Organization) -> dict[str, Any]:
+    return {"id": str(org.id), "name": org.name, "kind": org.kind, "bic": org.bic, "country": org.country,
+            "city": org.city}
+
+
+def _when(value: Any) -> Any:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+class CreditSerializer(serializers.Serializer):
+    """A credit in lists. Written out by hand (`to_representation`): lists are the hot read path,
+    and the parties come from one query per page (`orgs` in the context) instead of seven joins."""
+
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+    state = serializers.ChoiceField(choices=CreditState.choices)
+    applicant = OrganizationSerializer()
+    beneficiary = OrganizationSerializer()
+    issuing_bank = OrganizationSerializer()
+    advising_bank = OrganizationSerializer()
+    confirming_bank = OrganizationSerializer(allow_null=True)
+    nominated_bank = OrganizationSerializer(allow_null=True)
+    second_beneficiary = OrganizationSerializer(allow_null=True)
+    transferred_from = serializers.UUIDField(allow_null=True)
+    currency = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=17, decimal_places=2)
+    drawn_amount = serializers.DecimalField(max_digits=17, decimal_places=2)
+    expiry_date = serializers.DateField()
+    confirmation = serializers.ChoiceField(choices=Confirmation.choices)
+    terms_version = serializers.IntegerField(allow_null=True, help_text="Current version of the terms (null before issue).")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    issued_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, credit: LetterOfCredit) -> dict[str, Any]:
+        orgs: dict[Any, dict[str, Any]] | None = self.context.get("orgs")
+
+        def party(name: str) -> dict[str, Any] | None:
+            org_id = getattr(credit, f"{name}_id")
+            if org_id is None:
+                return None
+            return orgs[org_id] if orgs is not None else org_card(getattr(credit, name))
+
+        version = getattr(credit, "terms_version_number", None)
+        if version is None and credit.current_terms_id is not None:
+            version = credit.current_terms.number if credit.current_terms is not None else None
+        return {
+            "id": str(credit.id), "reference": credit.reference, "state": credit.state,
+            **{name: party(name) for name in PARTY_FIELDS},
+            "transferred_from": str(credit.transferred_from_id) if credit.transferred_from_id else None,
+            "currency": credit.currency, "amount": f"{credit.amount:.2f}",
+            "drawn_amount": f"{credit.drawn_amount:.2f}", "expiry_date": credit.expiry_date.isoformat(),
+            "confirmation": credit.confirmation, "terms_version": version,
+            "created_at": _when(credit.created_at), "updated_at": _when(credit.updated_at),
+            "issued_at": _when(credit.issued_at), "closed_at": _when(credit.closed_at),
+        }
+
+
+def party_cards(credits: list[LetterOfCredit]) -> dict[Any, dict[str, Any]]:
+    """Every party of a page of credits, in one query."""
+    ids = {getattr(c, f"{name}_id") for c in credits for name in PARTY_FIELDS} - {None}
+    return {org.pk: org_card(org) for org in Organization.objects.filter(pk__in=ids)}
+
+
+class CreditDetailSerializer(CreditSerializer):
+    terms = serializers.JSONField(help_text="The current terms once issued; the application's draft terms before.")
+
+    def to_representation(self, credit: LetterOfCredit) -> dict[str, Any]:
+        terms = credit.current_terms.terms if credit.current_terms is not None else credit.draft_terms
+        return {**super().to_representation(credit), "terms": terms}
+
+
+class TermsVersionSerializer(serializers.ModelSerializer):
+    terms = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = TermsVersion
+        fields = ["id", "credit", "number", "amendment", "terms", "created_at"]
+        read_only_fields = fields
+
+
+class CancellationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cancellation
+        fields = ["credit", "reason", "requested_at", "confirming_bank_consent_at", "beneficiary_consent_at"]
+        read_only_fields = fields
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    changes = serializers.JSONField(read_only=True)
+    base_version = serializers.SlugRelatedField(slug_field="number", read_only=True)  # type: ignore[var-annotated]
+
+    class Meta:
+        model = Amendment
+        fields = ["id", "credit", "number", "state", "base_version", "changes", "narrative",
+                  "confirmation_extended", "created_at", "issued_at", "decided_at"]
+        read_only_fields = fields
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    data = serializers.JSONField(read_only=True)  # type: ignore[assignment]  # the API's field name
+
+    class Meta:
+        model = Document
+        fields = ["id", "presentation", "doc_type", "data", "sha256", "content_type", "size", "original_name",
+                  "uploaded_at"]
+        read_only_fields = fields
+
+
+class PresentationSerializer(serializers.ModelSerializer):
+    amount_claimed = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True)
+    honoured_amount = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True, allow_null=True)
+    terms_version = serializers.SlugRelatedField(slug_field="number", read_only=True)  # type: ignore[var-annotated]
+    honour_type = serializers.ChoiceField(choices=HonourType.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = Presentation
+        fields = ["id", "credit", "number", "state", "presenter", "presented_to", "terms_version", "electronic",
+                  "amount_claimed", "currency", "presented_on", "examination_deadline", "examined_at",
+                  "honour_type", "maturity_date", "honoured_amount", "honoured_at", "reimbursed_at", "settled_at",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class PresentationDetailSerializer(PresentationSerializer):
+    documents = DocumentSerializer(many=True, read_only=True)
+
+    class Meta(PresentationSerializer.Meta):
+        fields = [*PresentationSerializer.Meta.fields, "documents"]
+        read_only_fields = fields
+
+
+class DiscrepancySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Discrepancy
+        fields = ["id", "presentation", "code", "rule", "document_type", "field", "required", "found", "text",
+                  "source", "status", "reason", "created_at"]
+        read_only_fields = fields
+
+
+class RefusalNoticeSerializer(serializers.ModelSerializer):
+    discrepancies = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = RefusalNotice
+        fields = ["id", "presentation", "refusing_bank", "disposal", "discrepancies", "text", "sent_at",
+                  "within_deadline"]
+        read_only_fields = fields
+
+
+class WaiverSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WaiverRequest
+        fields = ["id", "presentation", "requested_at", "decision", "decided_at", "note"]
+        read_only_fields = fields
+
+
+class LedgerEntrySerializer(serializers.Serializer):
+    seq = serializers.IntegerField(allow_null=True, help_text="Position in the chain; null while pending.")
+    kind = serializers.CharField()
+    subject = serializers.CharField()
+    actor = serializers.CharField()
+    actor_org = serializers.CharField()
+    at = serializers.DateTimeField()
+    hash = serializers.CharField(allow_null=True, help_text="Hex SHA-256 chain hash; null while pending.")
+    payload = serializers.JSONField()
+    proof_status = serializers.ChoiceField(
+        choices=["pending", "sequenced", "anchored"],
+        help_text="pending: committed, not yet in the chain; sequenced: in the chain; anchored: covered by a "
+                  "signed checkpoint (seq <= its size).")
+    checkpoint_size = serializers.IntegerField(allow_null=True, help_text="The first checkpoint containing it.")
+
+
+class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "url", "events", "active", "created_at"]
+        read_only_fields = fields
+
+
+class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
+    secret = serializers.CharField(read_only=True, help_text="Shown once: verify signatures with it.")
+
+    class Meta(WebhookSubscriptionSerializer.Meta):
+        fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    payload = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "subscription", "event_id", "event_type", "payload", "status", "attempts",
+                  "last_status_code", "last_error", "created_at", "delivered_at"]
+        read_only_fields = fields
+
+
+class ApiKeySerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+
+    class Meta:
+        model = ApiKey
+        fields = ["id", "name", "prefix", "user", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+
+class ApiKeyCreatedSerializer(ApiKeySerializer):
+    key = serializers.CharField(read_only=True, help_text="The full key, shown once: send it as "
+                                                          "`Authorization: Bearer <key>`.")
+
+    class Meta(ApiKeySerializer.Meta):
+        fields = [*ApiKeySerializer.Meta.fields, "key"]
+        read_only_fields = fields

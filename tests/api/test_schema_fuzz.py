@@ -1,0 +1,105 @@
+"""Schemathesis against /api/schema/: generated requests (valid and invalid) to every operation,
+as a party with a seeded credit so ids exist. No 5xx, and every response (status, content type,
+headers, body) conforms to the schema. At least 500 requests are made and counted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from lc import services
+from lc.api_auth import create_api_key
+from lc.models import WebhookDelivery, WebhookSubscription
+from lc.scenarios import Story, example_documents
+from tradechain.wsgi import application
+
+pytestmark = pytest.mark.slow
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
+          response_schema_conformance]
+EXAMPLES = {GenerationMode.POSITIVE: 7, GenerationMode.NEGATIVE: 4}
+MIN_REQUESTS = 500
+
+
+def seed(story: Story) -> dict[str, str]:
+    """A credit with an object of every kind, visible to the advising bank's examiner."""
+    cast = story.cast
+    sub = WebhookSubscription.objects.create(organization=cast.orgs["advising"], url="https://example.com/hook",
+                                             secret="whsec_" + "A" * 32)
+    story.issued()
+    story.advise()
+    docs = example_documents()
+    docs[5].data["issue_date"] = "2025-05-29"  # a C24 discrepancy
+    story.present(documents=docs)
+    pres = story.examine()
+    waiver = services.request_waiver(actor=cast.users["ncb.examiner"], presentation_id=pres.pk, now=story.at(100))
+    amendment = services.propose_amendment(actor=cast.users["hhl.treasury"], credit_id=story.credit_id,
+                                           changes={"charges": "All charges for the beneficiary"}, now=story.at(101))
+    spare, _ = create_api_key(user=cast.users["ncb.examiner"], name="spare")
+    ids = {
+        "credits": story.credit_id, "amendments": amendment.pk, "presentations": pres.pk,
+        "documents": pres.documents.first().pk, "discrepancies": pres.discrepancies.first().pk,
+        "waivers": waiver.pk, "refusals": waiver.pk, "webhooks": sub.pk, "organizations": cast.orgs["advising"].pk,
+        "webhook-deliveries": WebhookDelivery.objects.create(subscription=sub, event_id="evt_1", event_type="x",
+                                                             payload={}).pk,
+        "api-keys": spare.pk,  # not the key the fuzzer authenticates with, so revoking it is harmless
+    }
+    return {k: str(v) for k, v in ids.items()}
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_connection() -> Iterator[None]:
+    """Calling the WSGI app directly would close the test's connection at the end of each request
+    (it is inside the test transaction); Django's own test client disconnects the same handlers."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_every_operation_conforms_to_the_schema(story: Story, wsgi_keeps_the_test_connection: None) -> None:
+    ids = seed(story)
+    _, secret = create_api_key(user=story.cast.users["ncb.examiner"], name="fuzzer")
+    auth = {"Authorization": f"Bearer {secret}"}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    sent = 0
+    statuses: dict[int, int] = {}
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        resource = operation.path.split("/")[3]
+        for mode, examples in EXAMPLES.items():
+            fixed = {"id": ids[resource]} if "{id}" in operation.path and mode == GenerationMode.POSITIVE else None
+            strategy = operation.as_strategy(generation_mode=mode, path_parameters=fixed)
+
+            @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+                      suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+            @given(case=strategy)
+            def run(case: Any) -> None:
+                nonlocal sent
+                response = case.call(headers=auth)
+                sent += 1
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                case.validate_response(response, checks=CHECKS)
+
+            try:
+                run()
+            except (Exception, BaseExceptionGroup) as exc:  # collect every operation's findings, then fail once
+                failures.append(f"{operation.method.upper()} {operation.path} [{mode.value}]: {exc}"[:1500])
+    print(f"schemathesis: {sent} requests, statuses {sorted(statuses.items())}")
+    assert failures == [], "\n\n".join(failures)
+    assert sent >= MIN_REQUESTS, sent

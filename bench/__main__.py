@@ -59,7 +59,7 @@ def chart(results: list[Result]) -> str:
     scale = bar_w / max(2.0, max((s for _, s in rows), default=1.0))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
              f'font-size="12"><rect width="100%" height="100%" fill="white"/>',
-             f'<text x="10" y="20" font-weight="bold">Share of each target used (left of the line = target met)</text>']
+             '<text x="10" y="20" font-weight="bold">Share of each target used (left of the line = target met)</text>']
     for i, (label, share) in enumerate(rows):
         y = 32 + i * row_h
         colour = "#2e7d32" if share <= 1 else "#c62828"
@@ -80,7 +80,7 @@ def _xml(text: str) -> str:
 def render(results: list[Result], failures: list[str], seconds: float) -> str:
     lines = [
         "# Benchmarks", "",
-        f"- Date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {machine()}",
         f"- Database: {os.environ.get('DATABASE_URL', 'embedded PostgreSQL (pgserver)').split('@')[-1]}",
         f"- Run time: {seconds:.0f} s (`make bench`)", "",

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from lc.models import Organization, OrgKind, Role, User
 
-DEMO_PASSWORD = "tradechain-demo-2026"  # noqa: S105 - printed for the demo, not a secret
+DEMO_PASSWORD = "tradechain-demo-2026"  # printed for the demo, not a secret
 
 ORGS = {
     "issuing": dict(name="Victoria Harbour Bank Ltd", kind=OrgKind.BANK, bic="VHBKHKHH", country="HK",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -80,7 +81,7 @@ def test_the_sequencer_assigns_gapless_seq_and_links_hashes(sequenced: Any) -> N
     entries = list(Entry.objects.order_by("seq"))
     assert [e.seq for e in entries] == list(range(1, 26))
     assert bytes(entries[0].prev_hash) == bytes(32)
-    for prev, cur in zip(entries, entries[1:], strict=False):
+    for prev, cur in itertools.pairwise(entries):
         assert bytes(cur.prev_hash) == bytes(prev.hash)
     e = entries[7]
     recomputed = entry_hash(seq=e.seq, kind=e.kind, subject=e.subject, actor=e.actor, actor_org=e.actor_org,
@@ -117,7 +118,7 @@ def test_postgres_rejects_changes_even_for_a_superuser_in_replica_mode(statement
         assert cur.fetchone()[0] is True, "this test must run as a superuser"
         cur.execute("SET session_replication_role = replica")
         try:
-            with pytest.raises(DatabaseError, match="append-only|not sequenced"), transaction.atomic():
+            with pytest.raises(DatabaseError, match=r"append-only|not sequenced"), transaction.atomic():
                 cur.execute(statement)
         finally:
             cur.execute("SET session_replication_role = origin")

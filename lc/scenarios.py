@@ -13,6 +13,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from lc import services
 from lc.demo import Cast
 from lc.examination.samples import complying_presentation, worked_example_credit
@@ -65,7 +67,8 @@ class Story:
     def at(self, days: int, hour: int = 10) -> dt.datetime:
         """`days` after the (shifted) example issue date, at `hour` local time."""
         day = EXAMPLE_ISSUE + dt.timedelta(days=self.shift + days)
-        return self.clock.replace(year=day.year, month=day.month, day=day.day, hour=hour)
+        local = timezone.localtime(self.clock)
+        return local.replace(year=day.year, month=day.month, day=day.day, hour=hour, minute=0)
 
     @property
     def reference(self) -> str:

@@ -2,12 +2,14 @@
 # The browser tests drive Debian's Chromium through Playwright (no browser download).
 # Install it when missing and we are allowed to (root with apt); otherwise say how.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then exit 0; fi
+# fonts-noto-cjk: the zh-Hant pages render with real glyphs in the saved screenshots.
+if [ -x /usr/bin/chromium ] && fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-  echo "installing Debian chromium for the browser tests..."
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/tmp/tradechain-chromium.log 2>&1 \
+  echo "installing Debian chromium (and CJK fonts) for the browser tests..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+    >/tmp/tradechain-chromium.log 2>&1 \
     || { echo "chromium install failed; see /tmp/tradechain-chromium.log" >&2; exit 1; }
-else
-  echo "the browser tests need /usr/bin/chromium: sudo apt-get install chromium" >&2
+elif [ ! -x /usr/bin/chromium ]; then
+  echo "the browser tests need /usr/bin/chromium: sudo apt-get install chromium fonts-noto-cjk" >&2
   exit 1
 fi

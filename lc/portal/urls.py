@@ -1,4 +1,22 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from lc.portal import action_views, auth, credits, dashboard, examination
 
 app_name = "portal"
-urlpatterns: list[URLPattern | URLResolver] = []
+
+PRESENTATION = "credits/<uuid:credit_id>/presentations/<uuid:presentation_id>/"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", dashboard.dashboard_view, name="dashboard"),
+    path("login/", auth.login_view, name="login"),
+    path("login/verify/", auth.otp_view, name="otp"),
+    path("login/enrol/", auth.enrol_view, name="enrol"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("credits/", credits.credit_list_view, name="credits"),
+    path("credits/<uuid:credit_id>/", credits.credit_view, name="credit"),
+    path("credits/<uuid:credit_id>/act/<slug:action>/", action_views.action_view, name="act"),
+    path("credits/<uuid:credit_id>/act/<slug:action>/<uuid:target_id>/", action_views.action_view, name="act-on"),
+    path(PRESENTATION + "examine/", examination.examine_view, name="examine"),
+    path(PRESENTATION + "refusal/", examination.refusal_view, name="refusal"),
+    path(PRESENTATION + "refusal/preview/", examination.refusal_preview_view, name="refusal-preview"),
+]

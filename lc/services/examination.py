@@ -130,8 +130,10 @@ def decide_discrepancy(
     _open_for_decisions(pres)
     if not confirm and not reason.strip():
         raise InvalidInput("withdrawing a discrepancy needs a reason", [{"field": "reason", "message": "required"}])
-    if disc.status != DiscrepancyStatus.PROPOSED and confirm:
-        raise NotAllowed("this discrepancy is already decided")
+    # Confirm a proposed finding; withdraw a proposed or confirmed one; never twice.
+    allowed = (DiscrepancyStatus.PROPOSED,) if confirm else (DiscrepancyStatus.PROPOSED, DiscrepancyStatus.CONFIRMED)
+    if disc.status not in allowed:
+        raise NotAllowed(f"this discrepancy is already {disc.status}")
     disc.status = DiscrepancyStatus.CONFIRMED if confirm else DiscrepancyStatus.WITHDRAWN
     disc.reason, disc.decided_by = reason, actor
     disc.save()

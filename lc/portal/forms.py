@@ -1,0 +1,99 @@
+"""The forms of the portal's actions. Field names match the services' InvalidInput fields
+("amount", "reason", "disposal", "maturity_date", ...) so errors land next to the field."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lc.portal.labels import DISPOSALS, DOCUMENT_TYPES
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class NoFieldsForm(forms.Form):
+    """An action with nothing to enter: the button is the decision."""
+
+
+class PrepareForm(forms.Form):
+    """The maker completes the application's key terms before sending it to a checker."""
+
+    amount = forms.DecimalField(label=_("Amount (32B)"), max_digits=17, decimal_places=2, min_value=Decimal("0.01"))
+    expiry_date = forms.DateField(label=_("Date of expiry (31D)"), widget=DATE)
+    expiry_place = forms.CharField(label=_("Place of expiry (31D)"), max_length=35)
+    latest_shipment = forms.DateField(label=_("Latest date of shipment (44C)"), required=False, widget=DATE)
+
+
+class ApproveForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Re-key the amount"), max_digits=17, decimal_places=2,
+        help_text=_("Type the credit amount again from the application, without looking at the maker's entry."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+class AdviseForm(forms.Form):
+    authenticity = forms.BooleanField(
+        label=_("We have checked the apparent authenticity of the credit (UCP 600 art. 9(b))."), required=True)
+
+
+class ConfirmForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect,
+        choices=[("confirm", _("Add our confirmation (art. 8)")),
+                 ("decline", _("Decline to confirm, advise without confirmation (art. 8(d))"))])
+    reason = forms.CharField(label=_("Reason or remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtendConfirmationForm(forms.Form):
+    extend = forms.TypedChoiceField(
+        label=_("Confirmation of this amendment"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+        choices=[("yes", _("Extend our confirmation to the amendment")),
+                 ("no", _("Do not extend our confirmation (art. 10(b))"))])
+
+
+class WaiverForm(forms.Form):
+    note = forms.CharField(label=_("Note to the applicant"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RefuseForm(forms.Form):
+    disposal = forms.ChoiceField(label=_("What we do with the documents (art. 16(c)(iii))"),
+                                 choices=list(DISPOSALS.items()), widget=forms.RadioSelect)
+
+
+class HonourForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount to pay"), max_digits=17, decimal_places=2)
+    maturity_date = forms.DateField(label=_("Maturity date"), required=False, widget=DATE,
+                                    help_text=_("Required for deferred payment and acceptance."))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why is this not a discrepancy?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+DISCREPANCY_CODES = [
+    ("C12", "C12 · art. 6(e), 29"), ("C13", "C13 · art. 14(c)"), ("C14", "C14 · art. 20, 23, 29(c)"),
+    ("C15", "C15 · art. 14(i)"), ("C16", "C16 · art. 18"), ("C17", "C17 · art. 30"), ("C18", "C18 · art. 31"),
+    ("C19", "C19 · art. 32"), ("C20", "C20 · art. 20(c)"), ("C21", "C21 · art. 17"), ("C22", "C22 · art. 20(a)(iii)"),
+    ("C23", "C23 · art. 26, 27"), ("C24", "C24 · art. 28"), ("C25", "C25 · art. 14(d)"), ("C27", "C27 · art. 14(j)"),
+]
+
+
+class AddDiscrepancyForm(forms.Form):
+    code = forms.ChoiceField(label=_("Check"), choices=DISCREPANCY_CODES)
+    rule = forms.CharField(label=_("UCP 600 article"), max_length=120, initial="UCP 600 art. 14(d)")
+    document_type = forms.ChoiceField(label=_("Document"), required=False,
+                                      choices=[("", _("The presentation as a whole")), *DOCUMENT_TYPES.items()])
+    text = forms.CharField(label=_("Discrepancy, as it will read in the refusal notice"),
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Examiner's note"), required=False)

@@ -1,0 +1,83 @@
+"""The examination screen: the engine's findings, confirm / withdraw / add, conclude, and
+the single refusal notice with its preview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from lc.models import Discrepancy, PresentationState, RefusalNotice
+
+
+def test_examiner_sees_terms_beside_documents_and_the_engine_findings(
+        as_user: Callable[[str], Client], presented: Any) -> None:
+    s, pres = presented(late_shipment=True)
+    response = as_user("ncb.examiner").get(reverse("portal:examine", args=[s.credit_id, pres.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Credit terms" in page and "Ocean bill of lading" in page and "on_board_date" in page
+    finding = Discrepancy.objects.get(presentation=pres, source="engine", status="proposed")
+    assert finding.code in page and finding.rule in page
+    assert 'data-submit="confirm-discrepancy"' in page
+    assert "Decide the 1 open finding before concluding." in page
+
+
+def test_withdrawing_a_finding_needs_a_reason(as_user: Callable[[str], Client], presented: Any) -> None:
+    s, pres = presented(late_shipment=True)
+    finding = Discrepancy.objects.get(presentation=pres, status="proposed")
+    url = reverse("portal:act-on", args=[s.credit_id, "withdraw-discrepancy", finding.pk])
+    client = as_user("ncb.examiner")
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 422 and "reason" in response.context["form"].errors
+    response = client.post(url, {"reason": "on-board notation is dated in time"})
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.status == "withdrawn" and finding.reason == "on-board notation is dated in time"
+
+
+def test_examiner_confirms_concludes_and_sends_one_refusal_notice(
+        as_user: Callable[[str], Client], presented: Any) -> None:
+    s, pres = presented(late_shipment=True)
+    client = as_user("ncb.examiner")
+    finding = Discrepancy.objects.get(presentation=pres, status="proposed")
+    confirm = reverse("portal:act-on", args=[s.credit_id, "confirm-discrepancy", finding.pk])
+    response = client.post(confirm, HTTP_HX_REQUEST="true")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:examine",
+                                                                            args=[s.credit_id, pres.pk])
+    response = client.post(reverse("portal:act-on", args=[s.credit_id, "conclude", pres.pk]))
+    assert response.status_code == 302
+    pres.refresh_from_db()
+    assert pres.state == PresentationState.DISCREPANT
+    preview = client.get(reverse("portal:refusal-preview", args=[s.credit_id, pres.pk]), {"disposal": "returning"})
+    assert "Returning the documents" in preview.content.decode() and finding.code in preview.content.decode()
+    refuse = reverse("portal:act-on", args=[s.credit_id, "refuse", pres.pk])
+    assert 'name="disposal"' in client.get(refuse).content.decode()
+    response = client.post(refuse, {"disposal": "hold_pending_instructions"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:refusal", args=[s.credit_id, pres.pk])
+    notice = RefusalNotice.objects.get(presentation=pres)
+    page = client.get(response["Location"]).content.decode()
+    assert notice.text.splitlines()[0] in page and "Holding documents pending further instructions" in page
+    # Art. 16: one single notice. A second refusal is refused by the server.
+    again = client.post(refuse, {"disposal": "returning"})
+    assert again.status_code == 409 and RefusalNotice.objects.filter(presentation=pres).count() == 1
+
+
+def test_examiner_adds_a_discrepancy_the_engine_missed(as_user: Callable[[str], Client], presented: Any) -> None:
+    s, pres = presented()
+    response = as_user("ncb.examiner").post(
+        reverse("portal:act-on", args=[s.credit_id, "add-discrepancy", pres.pk]),
+        {"code": "C25", "rule": "UCP 600 art. 14(d)", "document_type": "packing_list",
+         "text": "Packing list marks conflict with the invoice.", "reason": ""})
+    assert response.status_code == 302
+    added = Discrepancy.objects.get(presentation=pres, source="examiner")
+    assert added.status == "confirmed" and added.code == "C25"
+
+
+def test_examination_actions_are_not_offered_to_a_maker(as_user: Callable[[str], Client], presented: Any) -> None:
+    s, pres = presented(late_shipment=True)
+    page = as_user("ncb.maker").get(reverse("portal:examine", args=[s.credit_id, pres.pk])).content.decode()
+    assert 'data-submit="confirm-discrepancy"' not in page and 'data-submit="conclude"' not in page

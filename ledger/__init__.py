@@ -8,6 +8,8 @@ modules chain/merkle/note never import Django):
     ledger.pending(subject)      # committed but not yet sequenced
     ledger.sequence()            # run one sequencer pass (tests, the beat safety net)
     ledger.verify(start, end)    # walk the chain
+    ledger.proof_status(seqs)    # pending / sequenced / anchored, per seq
+    ledger.inclusion_proof_for(seq)   # RFC 9162 proof against the latest checkpoint
 """
 
 from __future__ import annotations
@@ -43,3 +45,15 @@ def verify(start: int | None = None, end: int | None = None, **kwargs: Any) -> A
     from ledger.verification import verify_chain
 
     return verify_chain(start=start, end=end, **kwargs)
+
+
+def proof_status(seqs: Any) -> Any:
+    from ledger.proofs import proof_status as _proof_status
+
+    return _proof_status(seqs)
+
+
+def inclusion_proof_for(seq: int, size: int | None = None) -> Any:
+    from ledger.proofs import inclusion_proof_for as _inclusion_proof_for
+
+    return _inclusion_proof_for(seq, size)

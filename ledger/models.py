@@ -4,10 +4,14 @@ A business transaction inserts one `PendingEntry` (no global lock, so writers ru
 parallel). The sequencer (ledger.sequencer) moves pending rows into `Entry` in batches,
 giving each the next gapless `seq` and its chain hash. Both tables are append-only in
 PostgreSQL (migration 0002); intake rows may only be deleted once they are sequenced.
+
+The verifiable log (ledger.anchoring): `TreeNode` stores the perfect subtrees of the RFC 9162
+tree over the entries, `Checkpoint` the signed tree heads, `Receipt` their publications.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import models
@@ -91,3 +95,133 @@ class PendingEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("pending ledger entries are removed only by the sequencer")
+
+
+# --- the verifiable log (issue 4) --------------------------------------------------------------
+
+
+class TreeNode(models.Model):
+    """One perfect subtree of the RFC 9162 tree over the entries (see ledger.merkle).
+
+    (level, index) covers leaves [index * 2**level, (index + 1) * 2**level); level 0 holds the
+    leaf hashes SHA-256(0x00 || entry hash). A node is written by the anchorer when its last
+    leaf is anchored and never changes (append-only in PostgreSQL, migration 0003), so the
+    table always covers exactly the latest checkpoint's tree.
+    """
+
+    pk = models.CompositePrimaryKey("level", "index")
+    level = models.SmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        db_table = "ledger_node"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__gte=0, level__lte=63, index__gte=0), name="ledger_node_coords_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"node ({self.level}, {self.index})"
+
+
+class CheckpointQuerySet(models.QuerySet["Checkpoint"]):
+    def latest_first(self) -> CheckpointQuerySet:
+        return self.order_by("-size")
+
+    def covering(self, seq: int) -> CheckpointQuerySet:
+        """Checkpoints whose tree contains entry `seq` (leaf seq - 1)."""
+        return self.filter(size__gte=seq)
+
+
+class Checkpoint(models.Model):
+    """A signed tree head: the C2SP tlog-checkpoint note over (origin, size, root).
+
+    `note` is the full signed note text and is what every verifier checks; size and root are
+    copies for queries. Each checkpoint names its predecessor (one-to-one, so the chain cannot
+    fork) and the anchorer proves it consistent with it before signing.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    origin = models.CharField(max_length=200)
+    size = models.BigIntegerField(unique=True)
+    root = models.BinaryField(max_length=32)
+    note = models.TextField()
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next"
+    )
+    created_at = models.DateTimeField()
+
+    objects = CheckpointQuerySet.as_manager()
+
+    class Meta:
+        db_table = "ledger_checkpoint"
+        get_latest_by = "size"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gte=1), name="ledger_checkpoint_size_positive"),
+            # Only the very first checkpoint of a log has no predecessor.
+            models.UniqueConstraint(
+                fields=["origin"], condition=models.Q(previous__isnull=True), name="ledger_checkpoint_one_first"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("checkpoints cannot be edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("checkpoints cannot be deleted")
+
+    @property
+    def root_hex(self) -> str:
+        return bytes(self.root).hex()
+
+    @property
+    def signatures(self) -> list[str]:
+        """The key names on the note's signature lines, in order (unverified; for display)."""
+        block = self.note[self.note.rfind("\n\n") + 2 :]
+        return [line.split(" ")[1] for line in block.splitlines() if line.count(" ") == 2]
+
+
+class Receipt(models.Model):
+    """The outcome of publishing one checkpoint through one publisher (ledger.publishers)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PUBLISHED = "published"
+        FAILED = "failed"
+
+    # The allowed moves: retries stay pending; an operator may requeue a failed publication.
+    MOVES: dict[str, set[str]] = {
+        Status.PENDING: {Status.PUBLISHED, Status.FAILED},
+        Status.FAILED: {Status.PENDING},
+        Status.PUBLISHED: set(),
+    }
+
+    id = models.BigAutoField(primary_key=True)
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="receipts")
+    publisher = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    data = models.BinaryField(default=b"")
+    detail = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ledger_receipt"
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "publisher"], name="ledger_receipt_one_per_publisher"),
+        ]
+        indexes = [
+            # The anchor task looks for pending receipts whose task was lost (requeue_stale_receipts).
+            models.Index(fields=["updated_at"], condition=models.Q(status="pending"), name="ledger_receipt_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher} for checkpoint {self.checkpoint_id}: {self.status}"

@@ -143,7 +143,6 @@ def verify_parallel(
     covered; the reported break is the lowest broken seq over all parts.
     """
     import multiprocessing as mp
-    import time
 
     with connection.cursor() as cur:
         first, last, _ = _bounds(cur, start, end)

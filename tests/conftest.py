@@ -76,15 +76,11 @@ def celery_worker_thread(transactional_db: Any) -> Iterator[Any]:
 
 def database_url() -> str:
     """The URL of the test database (for child processes: a real worker, a command)."""
-    from urllib.parse import quote
-
     from django.db import connection
 
-    db = connection.settings_dict
-    host = quote(db["HOST"] or "", safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgresql://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+    from tradechain.embedded import url_for
+
+    return url_for(connection.settings_dict)
 
 
 @pytest.fixture

@@ -51,6 +51,14 @@ def database_url() -> str:
     return f"postgresql://postgres@{host}/{DB_NAME}"
 
 
+def url_for(db: dict[str, object]) -> str:
+    """A DATABASE_URL for a Django database settings dict (child processes of tests)."""
+    host = quote(str(db.get("HOST") or ""), safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    password = f":{quote(str(db['PASSWORD']), safe='')}" if db.get("PASSWORD") else ""
+    return f"postgresql://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+
+
 def redis_url() -> str:
     return f"unix://{redis_socket()}?db=0"
 

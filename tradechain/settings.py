@@ -145,6 +145,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from finders; it warns if absent
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "documents"))
@@ -170,11 +171,46 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 LEDGER_ANCHOR_INTERVAL = float(os.environ.get("LEDGER_ANCHOR_INTERVAL", "10"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "ledger-sequence": {"task": "ledger.tasks.sequence_pending", "schedule": 5.0},
+    # A late anchor run is worthless once the next one is due: let it expire instead of piling up.
+    "ledger-anchor": {"task": "ledger.tasks.anchor", "schedule": LEDGER_ANCHOR_INTERVAL,
+                      "options": {"expires": LEDGER_ANCHOR_INTERVAL}},
     "lc-deadlines": {"task": "lc.tasks.run_timers", "schedule": crontab(minute="*/15")},
 }
 
 # The ledger
 LEDGER_SEQUENCER_IDLE_SLEEP = float(os.environ.get("LEDGER_SEQUENCER_IDLE_SLEEP", "0.02"))
+
+
+# --- Ledger: verifiable log, checkpoints and anchoring (issue 4; see ledger/anchoring.py) ---
+def _env_list(name: str, default: str = "") -> list[str]:
+    """A comma- or whitespace-separated list (key strings never contain either)."""
+    return os.environ.get(name, default).replace(",", " ").split()
+
+
+LEDGER_ORIGIN = os.environ.get("LEDGER_ORIGIN", "tradechain.local/ledger")
+# The log's Ed25519 key as a note signer-key string (PRIVATE+KEY+...), or a file holding one.
+# With neither set, the embedded default generates var/ledger-signing.key (mode 600) on first use.
+LEDGER_SIGNING_KEY = os.environ.get("LEDGER_SIGNING_KEY", "")
+LEDGER_SIGNING_KEY_FILE = os.environ.get("LEDGER_SIGNING_KEY_FILE", "")
+LEDGER_DEFAULT_SIGNING_KEY_FILE = VAR_DIR / "ledger-signing.key"
+# Rotation: extra signer keys sign every checkpoint during the overlap; retired or witness public
+# keys (verifier key strings) stay published so that older checkpoints still verify.
+LEDGER_EXTRA_SIGNING_KEYS = _env_list("LEDGER_EXTRA_SIGNING_KEYS")
+LEDGER_EXTRA_VERIFIER_KEYS = _env_list("LEDGER_EXTRA_VERIFIER_KEYS")
+# RFC 3161 timestamp authority; its certificates go into evidence bundles when configured.
+LEDGER_TSA_URL = os.environ.get("LEDGER_TSA_URL", "")
+LEDGER_TSA_CA_FILE = os.environ.get("LEDGER_TSA_CA_FILE", "")
+LEDGER_TSA_CERT_FILE = os.environ.get("LEDGER_TSA_CERT_FILE", "")
+LEDGER_TSA_TIMEOUT = float(os.environ.get("LEDGER_TSA_TIMEOUT", "10"))
+LEDGER_TLOG_DIR = Path(os.environ.get("LEDGER_TLOG_DIR", str(VAR_DIR / "tlog")))
+LEDGER_PUBLISHERS = _env_list(
+    "LEDGER_PUBLISHERS",
+    "ledger.publishers.TlogDirectory" + (" ledger.publishers.TimestampAuthority" if LEDGER_TSA_URL else ""),
+)
+LEDGER_PUBLISH_MAX_RETRIES = int(os.environ.get("LEDGER_PUBLISH_MAX_RETRIES", "8"))
+LEDGER_PUBLISH_BACKOFF = float(os.environ.get("LEDGER_PUBLISH_BACKOFF", "2"))  # seconds, doubled per retry
+LEDGER_PUBLISH_BACKOFF_MAX = float(os.environ.get("LEDGER_PUBLISH_BACKOFF_MAX", "600"))
+# --- end of the verifiable-log settings ---
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("lc.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ledger/", include("ledger.urls")),
     path("", include("lc.portal.urls")),
 ]

@@ -20,52 +20,6 @@ from ledger.note import generate_signer
 LOG_KEY, LOG_VKEY = generate_signer("tradechain.test/ledger")
 
 
-# --- append-only tables and transactional tests ------------------------------------------------
-# pytest-django empties the database after a transaction=True test with TRUNCATE, which the
-# ledger's append-only triggers refuse (as they should). For those tests only, the TRUNCATE
-# triggers are switched off just before the flush and back on (ENABLE ALWAYS) right after it.
-
-TRUNCATE_TRIGGERS = """
-SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-WHERE NOT t.tgisinternal AND t.tgtype & 32 <> 0 AND t.tgenabled = 'A'
-"""
-
-
-@pytest.fixture(autouse=True)
-def _flushable_ledger(request: Any) -> Iterator[None]:
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "transactional_db" in request.fixturenames or (
-        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
-    )
-    if not transactional:
-        yield
-        return
-    request.getfixturevalue("transactional_db")  # set up first, so torn down (flushed) after us
-    yield
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        cur.execute(TRUNCATE_TRIGGERS)
-        triggers = cur.fetchall()
-        for table, name in triggers:
-            cur.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"')
-    request.node.ledger_truncate_triggers = triggers
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: Any, nextitem: Any) -> Iterator[None]:
-    yield
-    triggers = getattr(item, "ledger_truncate_triggers", None)
-    if triggers:
-        import psycopg
-        from django.db import connections
-
-        # Django's connections are blocked again after teardown: use a plain one.
-        with psycopg.connect(**connections["default"].get_connection_params(), autocommit=True) as conn:
-            for table, name in triggers:
-                conn.execute(f'ALTER TABLE "{table}" ENABLE ALWAYS TRIGGER "{name}"')
-
-
 # --- settings --------------------------------------------------------------------------------------
 
 
@@ -178,6 +132,9 @@ ess_cert_id_alg = sha256
 """
 
 EXTENSIONS = """
+[req]
+distinguished_name = dn
+[dn]
 [ca]
 basicConstraints = critical, CA:true
 keyUsage = critical, keyCertSign, cRLSign
@@ -226,10 +183,9 @@ def make_tsa(directory: Path) -> Tsa:
     (directory / "tsa.cnf").write_text(TSA_CONFIG.format(dir=directory))
     (directory / "serial").write_text("01\n")
     _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "30",
-             "-subj", "/CN=TradeChain Test TSA Root", "-config", "/dev/null", "-extensions", "ca",
-             "-addext", "basicConstraints=critical,CA:true", cwd=directory)
+             "-subj", "/CN=TradeChain Test TSA Root", "-config", "ext.cnf", "-extensions", "ca", cwd=directory)
     _openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr",
-             "-subj", "/CN=TradeChain Test TSA", "-config", "/dev/null", cwd=directory)
+             "-subj", "/CN=TradeChain Test TSA", "-config", "ext.cnf", cwd=directory)
     _openssl("x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
              "-out", "tsa.pem", "-days", "30", "-extfile", "ext.cnf", "-extensions", "tsa", cwd=directory)
     return Tsa(directory)

@@ -4,6 +4,7 @@ rewritten history."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -203,3 +204,59 @@ def test_beat_schedule_runs_the_anchor_task_at_the_configured_interval() -> None
     entry = settings.CELERY_BEAT_SCHEDULE["ledger-anchor"]
     assert entry["task"] == "ledger.tasks.anchor" == tasks.anchor.name
     assert entry["schedule"] == settings.LEDGER_ANCHOR_INTERVAL
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_anchors_new_entries_within_the_anchor_interval(
+    celery_worker_thread: Any, record: Any, wait_for: Any, tmp_path: Any
+) -> None:
+    from celery.beat import EmbeddedService
+
+    from tradechain.celery import app
+
+    interval = 1.0  # LEDGER_ANCHOR_INTERVAL for this test; the real beat entry reads the setting
+    saved = app.conf.beat_schedule
+    app.conf.beat_schedule = {"ledger-anchor": {"task": "ledger.tasks.anchor", "schedule": interval}}
+    beat = EmbeddedService(app, thread=True, max_interval=0.2, schedule_filename=str(tmp_path / "beat"))
+    beat.start()
+    try:
+        for _ in range(3):
+            head = record(5)[-1]
+            started = time.monotonic()
+
+            assert wait_for(lambda head=head: Checkpoint.objects.filter(size=head).exists(), timeout=4 * interval)
+            assert time.monotonic() - started <= interval + 1.0  # one tick, plus the worker's pick-up
+    finally:
+        beat.stop()
+        app.conf.beat_schedule = saved
+    assert list(Checkpoint.objects.order_by("size").values_list("size", flat=True)) == [5, 10, 15]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_threads_running_the_anchor_task_at_once_sign_each_size_once(
+    celery_worker_thread: Any, record: Any, wait_for: Any
+) -> None:
+    for _ in range(3):
+        record(4)
+        # Both pool threads anchor at the same moment; keep the results to see who signed.
+        results = [tasks.anchor.apply_async(ignore_result=False) for _ in range(4)]
+        assert sorted(r.get(timeout=15) or 0 for r in results)[-2:] == [0, Entry.objects.count()]
+
+    sizes = list(Checkpoint.objects.order_by("size").values_list("size", flat=True))
+    assert sizes == [4, 8, 12]
+    assert Receipt.objects.count() == 3
+
+
+def test_anchor_ledger_command_signs_and_publishes_without_celery(record: Any, ledger_settings: Any) -> None:
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    record(3)
+    out = StringIO()
+
+    call_command("anchor_ledger", "--publish", stdout=out)
+
+    assert "signed checkpoint 3" in out.getvalue() and ": published" in out.getvalue()
+    assert (Path(ledger_settings.LEDGER_TLOG_DIR) / "checkpoints" / "3").exists()

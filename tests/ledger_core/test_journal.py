@@ -136,12 +136,9 @@ def tamper(sql: str, *params: Any) -> None:
 
 def verify_command(*args: str) -> tuple[int, dict[str, Any]]:
     """Run `manage.py verify_ledger --json` as a real process against the test database."""
-    from django.conf import settings
+    from tradechain.embedded import url_for
 
-    db = settings.DATABASES["default"]
-    host = db["HOST"] or ""
-    url = f"postgresql://{db['USER']}@{host.replace('/', '%2F')}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": url_for(connection.settings_dict)}
     proc = subprocess.run([sys.executable, "manage.py", "verify_ledger", "--json", *args],
                           capture_output=True, text=True, env=env, timeout=120)
     return proc.returncode, json.loads(proc.stdout.strip().splitlines()[-1])

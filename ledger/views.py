@@ -1,0 +1,44 @@
+"""Public endpoints of the verifiable log: anyone may fetch the keys and checkpoints.
+
+They reveal only what a transparency log publishes anyway (tree sizes, roots, public keys),
+so they need no login; witnesses and auditors poll them.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from ledger.keys import verifier_strings
+from ledger.models import Checkpoint
+from ledger.proofs import latest_checkpoint
+
+NOTE_TYPE = "text/plain; charset=utf-8"
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def keys(request: HttpRequest) -> JsonResponse:
+    """The verifier key strings that sign (or signed) our checkpoints."""
+    return JsonResponse(verifier_strings(), safe=False)
+
+
+@require_GET
+@cache_control(public=True, max_age=5)
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    """The latest signed checkpoint note (the C2SP tlog `checkpoint` resource)."""
+    cp = latest_checkpoint()
+    if cp is None:
+        raise Http404("no checkpoint yet")
+    return HttpResponse(cp.note, content_type=NOTE_TYPE)
+
+
+@require_GET
+@cache_control(public=True, max_age=86400, immutable=True)
+def checkpoint_of_size(request: HttpRequest, size: int) -> HttpResponse:
+    """A past checkpoint: immutable once signed, so it may be cached for good."""
+    cp = Checkpoint.objects.filter(size=size).first()
+    if cp is None:
+        raise Http404("no checkpoint of that size")
+    return HttpResponse(cp.note, content_type=NOTE_TYPE)

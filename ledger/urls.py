@@ -8,4 +8,5 @@ urlpatterns = [
     path("keys", views.keys, name="keys"),
     path("checkpoint", views.checkpoint, name="checkpoint"),
     path("checkpoints/<int:size>", views.checkpoint_of_size, name="checkpoint-of-size"),
+    path("proof/<int:seq>", views.proof, name="proof"),
 ]

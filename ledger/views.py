@@ -42,3 +42,21 @@ def checkpoint_of_size(request: HttpRequest, size: int) -> HttpResponse:
     if cp is None:
         raise Http404("no checkpoint of that size")
     return HttpResponse(cp.note, content_type=NOTE_TYPE)
+
+
+@require_GET
+def proof(request: HttpRequest, seq: int) -> JsonResponse:
+    """RFC 9162 inclusion proof of entry `seq` against the latest signed checkpoint.
+
+    Public like a CT log's get-proof endpoint: it shows hashes and the signed note, never the
+    entry's payload. 404 while the entry is not yet anchored.
+    """
+    from ledger.merkle import verify_inclusion_hash
+    from ledger.proofs import NotAnchored, inclusion_proof_for
+
+    try:
+        found = inclusion_proof_for(seq)
+    except NotAnchored as exc:
+        raise Http404(str(exc)) from exc
+    ok = verify_inclusion_hash(found.leaf_hash, found.leaf_index, found.tree_size, found.proof, found.root)
+    return JsonResponse({**found.as_dict(), "verified": ok})

@@ -122,6 +122,15 @@ def test_public_endpoints_serve_keys_and_checkpoints(client: Any, record: Any) -
     assert past.status_code == 200 and client.get("/ledger/checkpoints/4").status_code == 404
 
 
+def test_proof_endpoint_serves_a_verified_proof_without_the_payload(client: Any, log_of_37: list[int],
+                                                                    record: Any) -> None:
+    body = client.get("/ledger/proof/20").json()
+    assert body["seq"] == 20 and body["tree_size"] == 37 and body["verified"] is True
+    assert len(body["proof"]) == 6 and "payload" not in json.dumps(body)
+    record(1)  # entry 38: sequenced, not yet in a checkpoint
+    assert client.get("/ledger/proof/38").status_code == 404
+
+
 def test_default_key_is_generated_once_under_var_with_mode_600(ledger_settings: Any) -> None:
     ledger_settings.LEDGER_SIGNING_KEY = ""
     path = ledger_settings.LEDGER_DEFAULT_SIGNING_KEY_FILE

@@ -58,7 +58,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "organization", "roles", "is_active")
     list_filter = ("organization", "is_active", "is_staff")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Organisation", {"fields": ("organization", "roles")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Organisation", {"fields": ("organization", "roles")}))
 
 
 class VersionInline(ReadOnlyMixin, admin.TabularInline):

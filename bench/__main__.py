@@ -116,7 +116,15 @@ def main() -> int:
     results: list[Result] = []
     failures: list[str] = []
     started = time.monotonic()
+    from django.conf import settings
+    from django.db import connections
+
+    home_db = dict(settings.DATABASES["default"])
     for name in names:
+        # Each benchmark may switch to a database of its own: start every one from home.
+        settings.DATABASES["default"].update(home_db)
+        connections["default"].settings_dict.update(home_db)
+        connections.close_all()
         print(f"== {name}", flush=True)
         try:
             module = importlib.import_module(f"bench.{name}")

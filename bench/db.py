@@ -12,6 +12,8 @@ from django.db import connections
 
 import tradechain.settings as project_settings
 
+ORIGINAL_NAME = str(project_settings.DATABASES["default"]["NAME"])
+
 
 def _admin_conninfo() -> dict[str, object]:
     db = project_settings.DATABASES["default"]
@@ -42,6 +44,9 @@ def follow_parent_database() -> None:
 
 
 def drop_database(name: str) -> None:
+    """Drop the benchmark database and point Django back at the project's own."""
     connections.close_all()
     with psycopg.connect(**_admin_conninfo()) as conn:  # type: ignore[arg-type]
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    settings.DATABASES["default"]["NAME"] = ORIGINAL_NAME
+    connections["default"].settings_dict["NAME"] = ORIGINAL_NAME

@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 
 
@@ -37,14 +38,14 @@ class EntryQuerySet(models.QuerySet["Entry"]):
 class Entry(models.Model):
     seq = models.BigIntegerField(primary_key=True)
     intake_id = models.BigIntegerField(unique=True)
-    kind = models.CharField(max_length=100, db_index=True)
-    subject = models.CharField(max_length=200, db_index=True)
+    kind = models.CharField(max_length=100)
+    subject = models.CharField(max_length=200)
     actor = models.CharField(max_length=200)
-    actor_org = models.CharField(max_length=200, db_index=True)
-    at = models.DateTimeField(db_index=True)
+    actor_org = models.CharField(max_length=200)
+    at = models.DateTimeField()
     payload = models.BinaryField()
     prev_hash = models.BinaryField(max_length=32)
-    hash = models.BinaryField(max_length=32, unique=True)
+    hash = models.BinaryField(max_length=32)
     sequenced_at = models.DateTimeField()
 
     objects = EntryQuerySet.as_manager()
@@ -52,6 +53,14 @@ class Entry(models.Model):
     class Meta:
         db_table = "ledger_entry"
         verbose_name_plural = "entries"
+        # Every index here is paid for by the sequencer on each entry, so only what reads
+        # need: a subject's history (btree) and time ranges (BRIN: entries arrive in time
+        # order, so a block-range index is nearly free to maintain). Filters by kind or
+        # organisation over the whole journal scan it; that is an audit query, not a hot path.
+        indexes = [
+            models.Index(fields=["subject", "seq"], name="ledger_entry_subject_seq"),
+            BrinIndex(fields=["at"], name="ledger_entry_at_brin"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(seq__gte=1), name="ledger_entry_seq_positive"),
         ]
@@ -75,13 +84,15 @@ class PendingEntry(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=100)
-    subject = models.CharField(max_length=200, db_index=True)
+    subject = models.CharField(max_length=200)
     actor = models.CharField(max_length=200)
     actor_org = models.CharField(max_length=200)
     at = models.DateTimeField()
     payload = models.BinaryField()
 
     class Meta:
+        # No index beyond the key: this insert is in every business transaction, and the
+        # table holds only the few milliseconds of entries the sequencer has not reached.
         db_table = "ledger_intake"
         verbose_name_plural = "pending entries"
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import connection
 
 from ledger.chain import canonical
@@ -16,6 +18,26 @@ class LedgerError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Appended:
+    """What append() recorded: the intake id identifies the entry until it has a seq."""
+
+    id: int
+    kind: str
+    subject: str
+    at: dt.datetime
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+INSERT_INTAKE = (
+    "INSERT INTO ledger_intake (kind, subject, actor, actor_org, at, payload) "
+    "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id"
+)
+
+
 def append(
     *,
     kind: str,
@@ -24,7 +46,7 @@ def append(
     actor_org: str,
     at: dt.datetime,
     payload: Mapping[str, Any],
-) -> PendingEntry:
+) -> Appended:
     """Record one entry inside the caller's transaction.
 
     The entry commits or rolls back with the business change. It becomes part of the
@@ -37,17 +59,15 @@ def append(
     if "." not in kind:
         raise LedgerError(f"entry kind {kind!r} must be dotted, e.g. 'lc.issued'")
     data = canonical(payload)
-    entry = PendingEntry(kind=kind, subject=subject, actor=actor, actor_org=actor_org, at=at, payload=data)
-    # One plain INSERT (no ORM save machinery): this runs in every business transaction.
-    with connection.cursor() as cur:
-        cur.execute(
-            "INSERT INTO ledger_intake (kind, subject, actor, actor_org, at, payload) "
-            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-            [kind, subject, actor, actor_org, at, data],
-        )
-        entry.id = cur.fetchone()[0]
-    entry._state.adding = False
-    return entry
+    # This runs in every business transaction, so it is one prepared INSERT with binary
+    # parameters on the transaction's own connection: no ORM machinery, no re-parsing by
+    # the server, no hex-escaping of the payload.
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cur:
+        cur.execute(INSERT_INTAKE, (kind, subject, actor, actor_org, at, data), prepare=True, binary=True)
+        row = cur.fetchone()
+    assert row is not None
+    return Appended(id=row[0], kind=kind, subject=subject, at=at)
 
 
 def history(subject: str) -> EntryQuerySet:

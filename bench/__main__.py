@@ -17,6 +17,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -119,7 +120,7 @@ def main() -> int:
     from django.conf import settings
     from django.db import connections
 
-    home_db = dict(settings.DATABASES["default"])
+    home_db: Any = dict(settings.DATABASES["default"])
     for name in names:
         # Each benchmark may switch to a database of its own: start every one from home.
         settings.DATABASES["default"].update(home_db)

@@ -43,7 +43,7 @@ def _target(target: str) -> tuple[str, float] | None:
     """">= 150,000/s" -> (">=", 150000.0); None when there is no numeric target."""
     import re
 
-    m = re.match(r"\s*(<=|>=)\s*([\d,.]+)", target)
+    m = re.match(r"\s*(<=|>=|<|>)\s*([\d,.]+)", target)
     return (m.group(1), float(m.group(2).replace(",", ""))) if m else None
 
 
@@ -53,7 +53,7 @@ def chart(results: list[Result]) -> str:
     for r in results:
         t = _target(r.target)
         if t and r.value and t[1]:
-            share = r.value / t[1] if t[0] == "<=" else t[1] / r.value
+            share = r.value / t[1] if t[0].startswith("<") else t[1] / r.value
             rows.append((f"{r.group}: {r.name}", share))
     width, bar_x, bar_w, row_h = 980, 520, 380, 26
     height = 40 + row_h * len(rows)

@@ -16,14 +16,14 @@ from lc.scenarios import EXAMPLE_ISSUE, Story, example_documents, weeks_between
 from ledger.sequencer import drain
 
 
-def _monday_on_or_before(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
+def ending_by(today: dt.date, last_day: int) -> int:
+    """The whole-week shift that puts day `last_day` of the example story on or before today,
+    so no demo act is dated in the future, whatever weekday the seed runs on."""
+    return weeks_between(EXAMPLE_ISSUE + dt.timedelta(days=last_day), today)
 
 
 def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
     today = timezone.localtime(now).date()
-    # Presentation stories: day 98 of the example (a Monday) lands on the latest Monday.
-    past = weeks_between(EXAMPLE_ISSUE + dt.timedelta(days=98), _monday_on_or_before(today))
     # Open credits: issued about a week ago, expiring in about three months.
     recent = weeks_between(EXAMPLE_ISSUE, today - dt.timedelta(days=7))
     made: list[str] = []
@@ -56,7 +56,7 @@ def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
     services.approve_amendment(actor=cast.users["vhb.checker"], amendment_id=amendment.pk, now=s.at(4, 15))
     made.append(f"{s.reference} advised, amendment awaiting beneficiary")
 
-    s = story(past)
+    s = story(ending_by(today, 98))  # presented in the last week: the deadline is still ahead
     s.issued()
     s.advise()
     s.present()
@@ -66,6 +66,7 @@ def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
         ("waiver requested", 5, "issue_date", "2025-05-29", "waiver"),
         ("refused", 5, "issue_date", "2025-05-29", "refuse"),
     ):
+        past = ending_by(today, 100)
         s = story(past)
         s.issued()
         s.advise()
@@ -79,14 +80,14 @@ def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
             services.refuse_presentation(actor=cast.users["ncb.examiner"], presentation_id=pres.pk,
                                          disposal="hold_pending_instructions", now=s.at(100))
         made.append(f"{s.reference} {label}")
-    s = story(past)
+    s = story(ending_by(today, 100))
     s.issued()
     s.advise()
     s.present()
     s.examine()
     s.honour()
     made.append(f"{s.reference} honoured, awaiting reimbursement")
-    s = story(past)
+    s = story(ending_by(today, 102))
     s.issued()
     s.advise()
     s.present()
@@ -102,7 +103,8 @@ def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
     services.consent_to_cancellation(actor=cast.users["nef.exports"], credit_id=s.credit_id, now=s.at(3))
     services.cancel_credit(actor=cast.users["vhb.maker"], credit_id=s.credit_id, now=s.at(3, 15))
     made.append(f"{s.reference} cancelled")
-    s = story(past)
+    # Expiry (day 97) two weeks or more ago: past any art. 29(a) holiday extension.
+    s = story(ending_by(today, 97 + 14))
     s.issued()
     services.expire_credit(credit_id=s.credit_id, now=now)
     made.append(f"{s.reference} expired")

@@ -26,19 +26,7 @@ from lc.models import (
     User,
     WebhookDelivery,
 )
-
-
-class ReadOnlyMixin:
-    """Audit pages: visible, never editable from the admin."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from ledger.admin import ReadOnlyMixin
 
 
 class ClosureInline(admin.TabularInline):

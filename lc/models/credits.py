@@ -133,6 +133,18 @@ class LetterOfCredit(models.Model):
     def subject(self) -> str:
         return f"lc:{self.id}"
 
+    PARTY_FIELDS = ("applicant", "beneficiary", "issuing_bank", "advising_bank", "confirming_bank",
+                    "nominated_bank", "second_beneficiary")
+
+    def is_visible_to(self, org: Organization | None) -> bool:
+        """The rule of CreditQuerySet.visible_to for one loaded credit (kept side by side)."""
+        if org is None:
+            return False
+        party_ids = {getattr(self, f"{name}_id") for name in self.PARTY_FIELDS}
+        if org.pk not in party_ids:
+            return False
+        return self.state != CreditState.DRAFT or self.applicant_id == org.pk
+
     def parties(self) -> list[Organization]:
         orgs = [self.applicant, self.beneficiary, self.issuing_bank, self.advising_bank,
                 self.confirming_bank, self.nominated_bank, self.second_beneficiary]

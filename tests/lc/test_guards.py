@@ -230,3 +230,15 @@ def test_two_checkers_approving_at_the_same_moment_only_one_succeeds(cast: Any) 
     credit = LetterOfCredit.objects.get(pk=story.credit_id)
     assert credit.state == CreditState.ISSUED and credit.versions.count() == 1
     assert PendingEntry.objects.filter(kind="lc.issued").count() + Entry.objects.filter(kind="lc.issued").count() == 1
+
+
+def test_visibility_rule_for_one_credit_matches_the_queryset(cast: Any) -> None:
+    """lock_credit uses LetterOfCredit.is_visible_to; lists use visible_to(): they must agree."""
+    drafts = Story(cast, START)
+    drafts.apply()
+    issued = Story(cast, START)
+    issued.issued()
+    for org in cast.orgs.values():
+        listed = set(LetterOfCredit.objects.visible_to(org).values_list("pk", flat=True))
+        for credit in LetterOfCredit.objects.all():
+            assert credit.is_visible_to(org) == (credit.pk in listed), (org.name, credit.state)

@@ -34,8 +34,19 @@ class EncodingError(ValueError):
 
 def to_jsonable(value: Any) -> Any:
     """Turn domain values into JSON types; floats are refused (money is a decimal string)."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # the common cases, first
         return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): to_jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str):  # StrEnum and other subclasses: their plain string
+        return str.__str__(value)
+    if isinstance(value, int):  # IntEnum and other subclasses
+        return int(value)
     if isinstance(value, float):
         raise EncodingError("floats are not allowed in ledger payloads; use Decimal")
     if isinstance(value, Decimal):
@@ -58,13 +69,14 @@ def _simple(value: Any) -> bool:
     """True when json.dumps(sort_keys) gives exactly the RFC 8785 bytes for `value`:
     no floats, integers within the double-exact range, keys without astral characters
     (RFC 8785 sorts keys by UTF-16 code units; Python by code points: they agree on the BMP)."""
-    if isinstance(value, str) or value is None or isinstance(value, bool):
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
         return True
-    if isinstance(value, int):
+    if kind is int:
         return -MAX_SAFE_INT <= value <= MAX_SAFE_INT
-    if isinstance(value, dict):
-        return all(max(map(ord, k), default=0) <= 0xFFFF and _simple(v) for k, v in value.items())
-    if isinstance(value, list):
+    if kind is dict:
+        return all((k.isascii() or max(map(ord, k)) <= 0xFFFF) and _simple(v) for k, v in value.items())
+    if kind is list:
         return all(_simple(v) for v in value)
     return False
 

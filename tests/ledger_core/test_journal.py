@@ -226,3 +226,17 @@ def test_fast_canonical_encoding_matches_the_rfc8785_reference(payload: dict[str
 def test_integers_beyond_double_precision_are_refused() -> None:
     with pytest.raises(ValueError):
         canonical({"n": 2**53})
+
+
+def test_enums_and_decimals_encode_as_their_plain_values() -> None:
+    import enum
+    from decimal import Decimal
+
+    class Colour(enum.StrEnum):
+        RED = "red"
+
+    class Size(enum.IntEnum):
+        BIG = 3
+
+    assert canonical({"c": Colour.RED, "s": Size.BIG, "a": Decimal("1.50"), "t": (1, 2)}) == \
+        b'{"a":"1.50","c":"red","s":3,"t":[1,2]}'

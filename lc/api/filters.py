@@ -70,9 +70,14 @@ class PresentationFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class DocumentFilter(filters.FilterSet):
+class PresentationPartFilter(filters.FilterSet):
+    """Filters shared by everything that belongs to a presentation."""
+
     presentation = filters.UUIDFilter(field_name="presentation_id")
     credit = filters.UUIDFilter(field_name="presentation__credit_id")
+
+
+class DocumentFilter(PresentationPartFilter):
     doc_type = filters.CharFilter(max_length=40)
 
     class Meta:
@@ -80,9 +85,7 @@ class DocumentFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class DiscrepancyFilter(filters.FilterSet):
-    presentation = filters.UUIDFilter(field_name="presentation_id")
-    credit = filters.UUIDFilter(field_name="presentation__credit_id")
+class DiscrepancyFilter(PresentationPartFilter):
     status = filters.MultipleChoiceFilter(choices=DiscrepancyStatus.choices)
 
     class Meta:
@@ -90,18 +93,13 @@ class DiscrepancyFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class RefusalFilter(filters.FilterSet):
-    presentation = filters.UUIDFilter(field_name="presentation_id")
-    credit = filters.UUIDFilter(field_name="presentation__credit_id")
-
+class RefusalFilter(PresentationPartFilter):
     class Meta:
         model = RefusalNotice
         fields: list[str] = []
 
 
-class WaiverFilter(filters.FilterSet):
-    presentation = filters.UUIDFilter(field_name="presentation_id")
-    credit = filters.UUIDFilter(field_name="presentation__credit_id")
+class WaiverFilter(PresentationPartFilter):
     decision = filters.MultipleChoiceFilter(choices=WaiverDecision.choices)
 
     class Meta:

@@ -36,3 +36,19 @@ def deliver_webhook(self: Any, delivery_id: str) -> None:
         return
     if not attempt(delivery) and delivery.attempts < MAX_ATTEMPTS:
         raise self.retry(countdown=min(2 ** delivery.attempts, 3600))
+
+
+@shared_task(name="lc.tasks.purge_idempotency_records", ignore_result=True)
+def purge_idempotency_records() -> int:
+    """Forget Idempotency-Key records older than IDEMPOTENCY_TTL_HOURS: a client retrying
+    later than that gets a fresh request (as with payment APIs, keys expire after a day)."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from lc.models import IdempotencyRecord
+
+    cutoff = timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -175,7 +175,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "ledger-anchor": {"task": "ledger.tasks.anchor", "schedule": LEDGER_ANCHOR_INTERVAL,
                       "options": {"expires": LEDGER_ANCHOR_INTERVAL}},
     "lc-deadlines": {"task": "lc.tasks.run_timers", "schedule": crontab(minute="*/15")},
+    "lc-idempotency-purge": {"task": "lc.tasks.purge_idempotency_records", "schedule": crontab(minute=7)},
 }
+
+IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 
 # The ledger
 LEDGER_SEQUENCER_IDLE_SLEEP = float(os.environ.get("LEDGER_SEQUENCER_IDLE_SLEEP", "0.02"))

@@ -3,6 +3,7 @@ while it builds APIView, so this module must not import rest_framework.views).""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from datetime import timedelta
@@ -12,6 +13,7 @@ from rest_framework import exceptions, pagination
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from lc.keycache import CachedKey, key_cache
 from lc.models import ApiKey, User
 
 KEY_PREFIX = "tck_"
@@ -33,6 +35,19 @@ def create_api_key(*, user: User, name: str) -> tuple[ApiKey, str]:
     return key, secret
 
 
+def _load_key(key_hash: str) -> ApiKey | None:
+    key = (
+        ApiKey.objects.select_related("user", "organization")
+        .filter(key_hash=key_hash, revoked_at__isnull=True)
+        .first()
+    )
+    if key is None or not key.user.is_active:
+        return None
+    if key.user.organization_id == key.organization_id:
+        key.user.organization = key.organization  # already loaded: no second query
+    return key
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     """`Authorization: Bearer tck_xxxxxxxx_<secret>`; keys are looked up by their hash."""
 
@@ -44,21 +59,25 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         if len(auth) != 2:
             raise exceptions.AuthenticationFailed("Malformed Authorization header.")
-        secret = auth[1].decode("latin-1")
-        key = (
-            ApiKey.objects.select_related("user", "organization")
-            .filter(key_hash=hash_key(secret), revoked_at__isnull=True)
-            .first()
-        )
-        if key is None or not key.user.is_active:
-            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
-        if key.user.organization_id == key.organization_id:
-            key.user.organization = key.organization  # already loaded: no second query
+        key_hash = hash_key(auth[1].decode("latin-1"))
+        epoch = key_cache.epoch()
+        entry = key_cache.get(key_hash, epoch) if epoch is not None else None
+        if entry is None:
+            key = _load_key(key_hash)
+            if key is None:
+                raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+            entry = CachedKey(epoch or b"", key, key.last_used_at)
+            if epoch is not None:
+                key_cache.put(key_hash, entry)
         now = timezone.now()
         # The usage stamp is for humans ("used 3 minutes ago"): one write a minute, not one per request.
-        if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        return key.user, key
+        if entry.used_at is None or now - entry.used_at > LAST_USED_PRECISION:
+            ApiKey.objects.filter(pk=entry.key.pk).update(last_used_at=now)
+            entry.used_at = now
+        # Each request gets its own copies: views may annotate the user, never the cache.
+        key, user = copy.copy(entry.key), copy.copy(entry.key.user)
+        key.user = user
+        return user, key
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
@@ -78,5 +97,5 @@ def revoke_api_key(*, key: ApiKey) -> ApiKey:
     if key.revoked_at is not None:
         raise NotAllowed("this key is already revoked")
     key.revoked_at = timezone.now()
-    key.save(update_fields=["revoked_at"])
+    key.save(update_fields=["revoked_at"])  # post_save bumps the key epoch after commit
     return key

@@ -226,6 +226,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "lc.api_support.problem_exception_handler",
+    # API date-times are UTC (lc.api.serializers.UtcDateTimeField), fixed width; the credit
+    # list's SQL writes the same format.
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TradeChain API",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.db import models
 from rest_framework import serializers
 
 from lc.models import (
@@ -26,7 +28,21 @@ from lc.models import (
 )
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class UtcDateTimeField(serializers.DateTimeField):
+    """API date-times are UTC (`2026-11-22T09:30:00.000000Z`) whatever TIME_ZONE is, so an ERP
+    in another country never guesses an offset. Business dates (banking days, presentation
+    dates) stay in the bank's time zone: only the rendering is UTC."""
+
+    def default_timezone(self) -> Any:
+        return dt.UTC
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.DateTimeField: UtcDateTimeField}
+
+
+class OrganizationSerializer(ApiModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "kind", "bic", "country", "city"]
@@ -37,7 +53,7 @@ PARTY_FIELDS = ["applicant", "beneficiary", "issuing_bank", "advising_bank", "co
                 "nominated_bank", "second_beneficiary"]
 
 
-_DATETIME = serializers.DateTimeField()
+_DATETIME = UtcDateTimeField()
 
 
 def org_card(org: Organization) -> dict[str, Any]:
@@ -50,8 +66,9 @@ def _when(value: Any) -> Any:
 
 
 class CreditSerializer(serializers.Serializer):
-    """A credit in lists. Written out by hand (`to_representation`): lists are the hot read path,
-    and the parties come from one query per page (`orgs` in the context) instead of seven joins."""
+    """A credit as lists show it. The list itself is built by PostgreSQL in this shape
+    (lc.api.credit_list; tests hold the two equal); this class documents it and serves the
+    detail view and the actions' answers."""
 
     id = serializers.UUIDField()
     reference = serializers.CharField()
@@ -70,23 +87,16 @@ class CreditSerializer(serializers.Serializer):
     expiry_date = serializers.DateField()
     confirmation = serializers.ChoiceField(choices=Confirmation.choices)
     terms_version = serializers.IntegerField(allow_null=True, help_text="Current version of the terms (null before issue).")
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-    issued_at = serializers.DateTimeField(allow_null=True)
-    closed_at = serializers.DateTimeField(allow_null=True)
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+    issued_at = UtcDateTimeField(allow_null=True)
+    closed_at = UtcDateTimeField(allow_null=True)
 
     def to_representation(self, credit: LetterOfCredit) -> dict[str, Any]:
-        orgs: dict[Any, dict[str, Any]] | None = self.context.get("orgs")
-
         def party(name: str) -> dict[str, Any] | None:
-            org_id = getattr(credit, f"{name}_id")
-            if org_id is None:
-                return None
-            return orgs[org_id] if orgs is not None else org_card(getattr(credit, name))
+            return None if getattr(credit, f"{name}_id") is None else org_card(getattr(credit, name))
 
-        version = getattr(credit, "terms_version_number", None)
-        if version is None and credit.current_terms_id is not None:
-            version = credit.current_terms.number if credit.current_terms is not None else None
+        version = credit.current_terms.number if credit.current_terms is not None else None
         return {
             "id": str(credit.id), "reference": credit.reference, "state": credit.state,
             **{name: party(name) for name in PARTY_FIELDS},
@@ -99,12 +109,6 @@ class CreditSerializer(serializers.Serializer):
         }
 
 
-def party_cards(credits: list[LetterOfCredit]) -> dict[Any, dict[str, Any]]:
-    """Every party of a page of credits, in one query."""
-    ids = {getattr(c, f"{name}_id") for c in credits for name in PARTY_FIELDS} - {None}
-    return {org.pk: org_card(org) for org in Organization.objects.filter(pk__in=ids)}
-
-
 class CreditDetailSerializer(CreditSerializer):
     terms = serializers.JSONField(help_text="The current terms once issued; the application's draft terms before.")
 
@@ -113,7 +117,7 @@ class CreditDetailSerializer(CreditSerializer):
         return {**super().to_representation(credit), "terms": terms}
 
 
-class TermsVersionSerializer(serializers.ModelSerializer):
+class TermsVersionSerializer(ApiModelSerializer):
     terms = serializers.JSONField(read_only=True)
 
     class Meta:
@@ -122,14 +126,14 @@ class TermsVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CancellationSerializer(serializers.ModelSerializer):
+class CancellationSerializer(ApiModelSerializer):
     class Meta:
         model = Cancellation
         fields = ["credit", "reason", "requested_at", "confirming_bank_consent_at", "beneficiary_consent_at"]
         read_only_fields = fields
 
 
-class AmendmentSerializer(serializers.ModelSerializer):
+class AmendmentSerializer(ApiModelSerializer):
     changes = serializers.JSONField(read_only=True)
     base_version = serializers.SlugRelatedField(slug_field="number", read_only=True)  # type: ignore[var-annotated]
 
@@ -140,7 +144,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ApiModelSerializer):
     data = serializers.JSONField(read_only=True)  # type: ignore[assignment]  # the API's field name
 
     class Meta:
@@ -150,7 +154,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PresentationSerializer(serializers.ModelSerializer):
+class PresentationSerializer(ApiModelSerializer):
     amount_claimed = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True)
     honoured_amount = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True, allow_null=True)
     terms_version = serializers.SlugRelatedField(slug_field="number", read_only=True)  # type: ignore[var-annotated]
@@ -173,7 +177,7 @@ class PresentationDetailSerializer(PresentationSerializer):
         read_only_fields = fields
 
 
-class DiscrepancySerializer(serializers.ModelSerializer):
+class DiscrepancySerializer(ApiModelSerializer):
     class Meta:
         model = Discrepancy
         fields = ["id", "presentation", "code", "rule", "document_type", "field", "required", "found", "text",
@@ -181,7 +185,7 @@ class DiscrepancySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RefusalNoticeSerializer(serializers.ModelSerializer):
+class RefusalNoticeSerializer(ApiModelSerializer):
     discrepancies = serializers.JSONField(read_only=True)
 
     class Meta:
@@ -191,7 +195,7 @@ class RefusalNoticeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WaiverSerializer(serializers.ModelSerializer):
+class WaiverSerializer(ApiModelSerializer):
     class Meta:
         model = WaiverRequest
         fields = ["id", "presentation", "requested_at", "decision", "decided_at", "note"]
@@ -204,7 +208,7 @@ class LedgerEntrySerializer(serializers.Serializer):
     subject = serializers.CharField()
     actor = serializers.CharField()
     actor_org = serializers.CharField()
-    at = serializers.DateTimeField()
+    at = UtcDateTimeField()
     hash = serializers.CharField(allow_null=True, help_text="Hex SHA-256 chain hash; null while pending.")
     payload = serializers.JSONField()
     proof_status = serializers.ChoiceField(
@@ -214,7 +218,7 @@ class LedgerEntrySerializer(serializers.Serializer):
     checkpoint_size = serializers.IntegerField(allow_null=True, help_text="The first checkpoint containing it.")
 
 
-class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+class WebhookSubscriptionSerializer(ApiModelSerializer):
     events = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -231,7 +235,7 @@ class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
         read_only_fields = fields
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(ApiModelSerializer):
     payload = serializers.JSONField(read_only=True)
 
     class Meta:
@@ -241,7 +245,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApiKeySerializer(serializers.ModelSerializer):
+class ApiKeySerializer(ApiModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
 
     class Meta:

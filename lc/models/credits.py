@@ -118,7 +118,11 @@ class LetterOfCredit(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "expiry_date"], name="lc_credit_state_expiry")]
+        indexes = [
+            models.Index(fields=["state", "expiry_date"], name="lc_credit_state_expiry"),
+            # The API list's keyset order: a page is an index range, however deep.
+            models.Index(fields=["created_at", "id"], name="lc_credit_created_id"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="lc_credit_amount_positive"),
             models.CheckConstraint(

@@ -1,0 +1,224 @@
+"""The credit list, the API's hottest read: one prepared statement per page, JSON built by
+PostgreSQL.
+
+ERP integrations poll `GET /api/v1/credits/` all day. Through the ORM, a page of 50 cost about
+6 ms of Python (SQL compilation, 58 model instances, seven party cards, the serializer, the
+renderer), so this path does without them:
+
+- the filters are the ones `CreditFilter` declares (one declaration for the schema, the
+  validation and this query): each value is cleaned by the filter's own form field and turned
+  into a SQL condition;
+- visibility is the rule of `CreditQuerySet.visible_to`, written in SQL (tests compare the two
+  over every organisation of a cast);
+- the page is keyset-paginated on (created_at, id), so a cursor stays stable while credits
+  arrive and a deep page costs what the first one does;
+- each row's JSON is built by PostgreSQL in the shape of `CreditSerializer` (tests compare the
+  two field by field), and the response body is those rows joined.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import django_filters
+import psycopg
+from django.db import connection
+from django.http import HttpResponse
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.utils.urls import replace_query_param
+
+from lc.api.filters import PARTY_LOOKUPS, CreditFilter
+from lc.api.serializers import PARTY_FIELDS
+from lc.models import CreditState, LetterOfCredit, Organization, TermsVersion
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+ORG_CARD = ("id", "name", "kind", "bic", "country", "city")
+
+
+def _col(name: str) -> str:
+    return f'c."{LetterOfCredit._meta.get_field(name).column}"'
+
+
+def _iso(expr: str) -> str:
+    """SQL for the API's date-times: UTC, microseconds, 'Z' (REST_FRAMEWORK["DATETIME_FORMAT"])."""
+    return f"to_char({expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+
+@cache
+def _row_sql() -> str:
+    """The JSON of one credit of the page `c`; party cards come from `cards`, built once per page."""
+    parties = ", ".join(f"'{name}', (SELECT card FROM cards WHERE cards.id = c.{name})" for name in PARTY_FIELDS)
+    times = ", ".join(f"'{f}', {_iso('c.' + f)}" for f in ("created_at", "updated_at", "issued_at", "closed_at"))
+    return (
+        f"json_build_object('id', c.id, 'reference', c.reference, 'state', c.state, {parties}, "
+        "'transferred_from', c.transferred_from, 'currency', c.currency, "
+        "'amount', c.amount::text, 'drawn_amount', c.drawn_amount::text, "
+        "'expiry_date', to_char(c.expiry_date, 'YYYY-MM-DD'), 'confirmation', c.confirmation, "
+        f"'terms_version', (SELECT tv.number FROM \"{TermsVersion._meta.db_table}\" tv WHERE tv.id = c.current_terms), "
+        f"{times})::text"
+    )
+
+
+@cache
+def _cards_sql() -> str:
+    card = ", ".join(f"'{f}', o.\"{Organization._meta.get_field(f).column}\"" for f in ORG_CARD)
+    ids = ", ".join(f"c.{name}" for name in PARTY_FIELDS)
+    return (f"SELECT o.id, json_build_object({card}) AS card FROM \"{Organization._meta.db_table}\" o "
+            f"WHERE o.id IN (SELECT unnest(ARRAY[{ids}]) FROM c)")
+
+
+def _visible() -> str:
+    """CreditQuerySet.visible_to in SQL: a party sees the credit, but a draft only its applicant."""
+    parties = ", ".join(_col(name) for name in PARTY_LOOKUPS)
+    return f"%(org)s IN ({parties}) AND ({_col('state')} <> %(draft)s OR {_col('applicant')} = %(org)s)"
+
+
+@cache
+def _filters() -> dict[str, django_filters.Filter]:
+    return dict(CreditFilter(queryset=LetterOfCredit.objects.none()).filters)
+
+
+_LOOKUP_SQL = {"exact": "{col} = {p}", "iexact": "upper({col}) = upper({p})", "gte": "{col} >= {p}",
+               "gt": "{col} > {p}", "lte": "{col} <= {p}", "lt": "{col} < {p}"}
+
+
+def _condition(name: str, flt: django_filters.Filter) -> str:
+    param = f"%(f_{name})s"
+    if name == "counterparty":
+        return "(" + " OR ".join(f"{_col(p)} = {param}" for p in PARTY_LOOKUPS) + ")"
+    if isinstance(flt, django_filters.MultipleChoiceFilter):
+        return f"{_col(flt.field_name)}::text = ANY({param})"
+    return _LOOKUP_SQL[flt.lookup_expr].format(col=_col(flt.field_name), p=param)
+
+
+@dataclass(frozen=True)
+class Position:
+    """A cursor: a row's key (KEY_SQL) and whether the page lies before it (newer rows)."""
+
+    key: str
+    backwards: bool
+
+    def encode(self) -> str:
+        raw = ("b" if self.backwards else "f") + self.key
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> Position:
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
+            position = cls(raw[1:], raw[0] == "b")
+            if raw[0] not in "bf":
+                raise ValueError(raw[0])
+            position.where()
+            return position
+        except (ValueError, IndexError, binascii.Error, UnicodeDecodeError, OverflowError) as exc:
+            raise exceptions.NotFound("Invalid cursor.") from exc
+
+    def where(self) -> tuple[dt.datetime, uuid.UUID]:
+        micros, hex_id = self.key.split(".")
+        return EPOCH + dt.timedelta(microseconds=int(micros)), uuid.UUID(hex=hex_id)
+
+
+def _clean(request: Request) -> dict[str, Any]:
+    """The given filters, each cleaned by its declared form field (400 with field errors)."""
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    params = request.query_params
+    for name, flt in _filters().items():
+        if name not in params:
+            continue
+        raw = params.getlist(name) if isinstance(flt, django_filters.MultipleChoiceFilter) else params.get(name)
+        try:
+            value = flt.field.clean(raw)
+        except Exception as exc:  # django.core.exceptions.ValidationError, with its messages
+            errors[name] = list(getattr(exc, "messages", [str(exc)]))
+            continue
+        if value in (None, "", [], ()):
+            continue
+        values[name] = list(value) if isinstance(flt, django_filters.MultipleChoiceFilter) else value
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return values
+
+
+def _page_size(request: Request) -> int:
+    """As DRF's pagination: a positive integer, capped; anything else means the default."""
+    try:
+        size = int(request.query_params["page_size"])
+    except (KeyError, ValueError):
+        return DEFAULT_PAGE_SIZE
+    return min(size, MAX_PAGE_SIZE) if size > 0 else DEFAULT_PAGE_SIZE
+
+
+# A row's place as text (microseconds since 1970, then the id): what a cursor encodes.
+KEY_SQL = "(extract(epoch FROM c.created_at) * 1000000)::bigint || '.' || replace(c.id::text, '-', '')"
+PAGE_COLUMNS = ("id", "reference", "state", *PARTY_FIELDS, "transferred_from", "current_terms", "currency",
+                "amount", "drawn_amount", "expiry_date", "confirmation", "created_at", "updated_at", "issued_at",
+                "closed_at")
+
+
+@cache
+def _page_sql(filter_names: tuple[str, ...], with_cursor: bool, backwards: bool) -> str:
+    """The page's rows (`c`, columns named as the model's fields), their parties' cards, then a
+    row of JSON per credit, in page order."""
+    where = [_visible(), *(_condition(n, _filters()[n]) for n in filter_names)]
+    if with_cursor:
+        where.append(f"({_col('created_at')}, c.id) {'>' if backwards else '<'} (%(at)s, %(id)s)")
+    order = "ASC" if backwards else "DESC"
+    columns = ", ".join(f"{_col(n)} AS {n}" for n in PAGE_COLUMNS)
+    page = (f'SELECT {columns} FROM "{LetterOfCredit._meta.db_table}" c WHERE {" AND ".join(where)} '
+            f"ORDER BY {_col('created_at')} {order}, c.id {order} LIMIT %(limit)s")
+    return (f"WITH c AS MATERIALIZED ({page}), cards AS MATERIALIZED ({_cards_sql()}) "
+            f"SELECT {KEY_SQL}, {_row_sql()} FROM c ORDER BY c.created_at {order}, c.id {order}")
+
+
+def credit_list_response(request: Request, org: Organization | None) -> HttpResponse:
+    """`{"next", "previous", "results"}` for the caller's organisation, as CursorPagination shapes it."""
+    filters = _clean(request)
+    size = _page_size(request)
+    token = request.query_params.get("cursor")
+    position = Position.decode(token) if token else None
+    rows: list[tuple[str, str]] = []
+    if org is not None:
+        backwards = position is not None and position.backwards
+        params: dict[str, Any] = {"org": org.pk, "draft": CreditState.DRAFT.value, "limit": size + 1,
+                                  **{f"f_{name}": value for name, value in filters.items()}}
+        if position is not None:
+            params["at"], params["id"] = position.where()
+        sql = _page_sql(tuple(sorted(filters)), position is not None, backwards)
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cur:
+            cur.execute(sql, params, prepare=True)
+            rows = cur.fetchall()
+    more = len(rows) > size
+    rows = rows[:size]
+    if position is not None and position.backwards:
+        rows.reverse()
+        has_next, has_previous = True, more
+    else:
+        has_next, has_previous = more, position is not None
+    url = request.build_absolute_uri()
+
+    def link(row: tuple[str, str], backwards: bool) -> bytes:
+        return _json_string(replace_query_param(url, "cursor", Position(row[0], backwards).encode()))
+
+    next_link = link(rows[-1], False) if has_next and rows else b"null"
+    previous_link = link(rows[0], True) if has_previous and rows else b"null"
+    body = b'{"next":%s,"previous":%s,"results":[%s]}' % (
+        next_link, previous_link, ",".join(r[1] for r in rows).encode())
+    return HttpResponse(body, content_type="application/json")
+
+
+def _json_string(value: str) -> bytes:
+    import json
+
+    return json.dumps(value).encode()

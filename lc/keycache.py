@@ -64,7 +64,7 @@ class KeyCache:
                     value = self._redis().get(EPOCH_KEY)
             except redis.RedisError:
                 return None
-        return value  # type: ignore[no-any-return]
+        return value if isinstance(value, bytes) else None
 
     def get(self, key_hash: str, epoch: bytes) -> CachedKey | None:
         entry = self._entries.get(key_hash)

@@ -29,6 +29,7 @@ from typing import Any
 import django_filters
 import psycopg
 from django.db import connection
+from django.db.models import Field
 from django.http import HttpResponse
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -44,8 +45,14 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 ORG_CARD = ("id", "name", "kind", "bic", "country", "city")
 
 
+def _column(model: Any, name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return str(field.column)
+
+
 def _col(name: str) -> str:
-    return f'c."{LetterOfCredit._meta.get_field(name).column}"'
+    return f'c."{_column(LetterOfCredit, name)}"'
 
 
 def _iso(expr: str) -> str:
@@ -70,7 +77,7 @@ def _row_sql() -> str:
 
 @cache
 def _cards_sql() -> str:
-    card = ", ".join(f"'{f}', o.\"{Organization._meta.get_field(f).column}\"" for f in ORG_CARD)
+    card = ", ".join(f"'{f}', o.\"{_column(Organization, f)}\"" for f in ORG_CARD)
     ids = ", ".join(f"c.{name}" for name in PARTY_FIELDS)
     return (f"SELECT o.id, json_build_object({card}) AS card FROM \"{Organization._meta.db_table}\" o "
             f"WHERE o.id IN (SELECT unnest(ARRAY[{ids}]) FROM c)")

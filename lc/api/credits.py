@@ -48,7 +48,7 @@ class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def get_queryset(self) -> Any:
         return LetterOfCredit.objects.visible_to(self.org()).with_parties().select_related("second_beneficiary")
 
-    def list(self, request: Request) -> HttpResponse:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
         """One prepared statement, JSON from PostgreSQL (lc.api.credit_list); the filters and the
         cursor parameter are the ones declared here for the schema."""
         return credit_list_response(request, self.org())

@@ -30,6 +30,7 @@ lint: venv
 	$(VENV)/bin/mypy
 
 bench: venv
+	@bash scripts/ensure-wrk.sh
 	@$(EMBED) $(PY) -m bench $(BENCH_ARGS)
 
 stop:

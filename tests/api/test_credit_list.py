@@ -192,3 +192,17 @@ def _encode(query: dict[str, Any]) -> str:
     from urllib.parse import urlencode
 
     return urlencode(query, doseq=True)
+
+
+def test_the_list_follows_every_write_even_around_the_orm(
+        cast: Any, api_as: Any, credits: list[LetterOfCredit]) -> None:
+    """The list JSON is kept by triggers: a bulk update and a renamed party show at once."""
+    client = api_as("hhl.treasury")
+    LetterOfCredit.objects.filter(applicant=cast.orgs["importer"]).update(currency="JPY")
+    exporter = cast.orgs["exporter"]
+    exporter.name, exporter.city = "Everbright Flask (Ningbo) Co., Ltd.", "Yuyao"
+    exporter.save()
+    shown = walk(client, CREDITS + "?page_size=3")
+    assert shown and {r["currency"] for r in shown} == {"JPY"}
+    assert {r["beneficiary"]["name"] for r in shown if r["beneficiary"]["id"] == str(exporter.pk)} == {exporter.name}
+    assert shown == orm_page(cast.orgs["importer"])

@@ -57,6 +57,47 @@ print(json.dumps({{"key": secret, "parties": body}}))
 """
 
 
+# In-process, one after the other in one process: a page of 50 through the ORM and
+# CreditSerializer (what the list cost before lc.api.credit_list; still how tests define it)
+# against the endpoint as it is. CPU time per page, in ms.
+SIDE_BY_SIDE = """
+import json, time, django
+django.setup()
+from django.http import QueryDict
+from django.test import Client
+from rest_framework.renderers import JSONRenderer
+from lc.api.filters import CreditFilter
+from lc.api.serializers import CreditSerializer
+from lc.models import LetterOfCredit, User
+user = User.objects.get(username="hhl.treasury")
+client = Client(HTTP_AUTHORIZATION="Bearer {key}")
+
+def orm_page():
+    qs = LetterOfCredit.objects.visible_to(user.organization).with_parties().select_related("second_beneficiary")
+    page = list(CreditFilter(QueryDict(""), queryset=qs).qs.order_by("-created_at", "-id")[:51])
+    return JSONRenderer().render(CreditSerializer(page[:50], many=True).data)
+
+def endpoint():
+    response = client.get("/api/v1/credits/")
+    assert response.status_code == 200
+    return response.content
+
+def per_call(fn, n={n}):
+    for _ in range(20):
+        fn()
+    best = float("inf")
+    for _ in range(3):
+        t = time.process_time()
+        for _ in range(n):
+            fn()
+        best = min(best, (time.process_time() - t) / n * 1000)
+    return best
+
+assert [c["id"] for c in json.loads(orm_page())] == [c["id"] for c in json.loads(endpoint())["results"]]
+print(json.dumps({{"orm": per_call(orm_page), "endpoint": per_call(endpoint)}}))
+"""
+
+
 def _admin_conninfo() -> dict[str, Any]:
     db = settings.DATABASES["default"]
     info = {"host": db.get("HOST") or None, "port": db.get("PORT") or None, "user": db.get("USER") or None,
@@ -192,6 +233,7 @@ def run(quick: bool) -> list[Result]:
         with psycopg.connect(_bench_url(), autocommit=True) as conn:
             conn.execute("ANALYZE")  # as autovacuum would soon: plans for the data, not an empty table
         key = seeded["key"]
+        side = json.loads(_python(["-c", SIDE_BY_SIDE.format(key=key, n=30 if quick else 200)]).strip().splitlines()[-1])
         body = json.dumps({"terms": example_terms(), **seeded["parties"]}).encode()
         port = _free_port()
         seconds = 3.0 if quick else 20.0
@@ -214,4 +256,10 @@ def run(quick: bool) -> list[Result]:
                listed["rps"] >= 800, f"{setup}; {listed['requests']:.0f} requests, {listed['errors']:.0f} errors"),
         Result(GROUP, "credit list p99", listed["p99"], "ms", "<= 60", listed["p99"] <= 60,
                f"p50 {listed['p50']:.1f} ms"),
+        Result(GROUP, "list page, ORM + CreditSerializer (in-process CPU)", side["orm"], "ms", "",
+               note="best of 3, Python process CPU only (PostgreSQL not counted); the page of 50 as tests define it: visible_to, CreditFilter, serializer, renderer"),
+        Result(GROUP, "list page, the endpoint with its read model (in-process CPU)", side["endpoint"], "ms", "",
+               note="best of 3; the whole request through Django and DRF (auth, filters, keyset, trigger-kept JSON)"),
+        Result(GROUP, "list page CPU, ORM path / endpoint", side["orm"] / side["endpoint"], "ratio", "",
+               note="measured side by side in one process, same data"),
     ]

@@ -90,10 +90,23 @@ class CursorPagination(pagination.CursorPagination):
     ordering = "-created_at"
 
 
-def revoke_api_key(*, key: ApiKey) -> ApiKey:
-    """Revoke at once: the next request with this key is a 401."""
-    from lc.errors import NotAllowed
+def require_integrator(actor: User) -> None:
+    """API keys and webhook subscriptions are an organisation's integration settings: only its
+    API clients and administrators manage them."""
+    from lc.models import Role
+    from lc.services.common import require_role
 
+    require_role(actor, Role.API_CLIENT, Role.ADMINISTRATOR)
+
+
+def revoke_api_key(*, key: ApiKey, actor: User | None = None) -> ApiKey:
+    """Revoke at once: the next request with this key is a 401. Through the API (`actor` given),
+    a user revokes their own keys, and an administrator any key of the organisation."""
+    from lc.errors import Forbidden, NotAllowed
+    from lc.models import Role
+
+    if actor is not None and key.user_id != actor.pk and not actor.has_role(Role.ADMINISTRATOR):
+        raise Forbidden("only the key's owner or an administrator may revoke it")
     if key.revoked_at is not None:
         raise NotAllowed("this key is already revoked")
     key.revoked_at = timezone.now()

@@ -5,6 +5,7 @@ Domain errors are translated to HTTP here and nowhere else (house style).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,9 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from lc.errors import DomainError, Forbidden, InvalidInput, NotAllowed, NotFound
+from lc.storage import CorruptFile
 from ledger.chain import EncodingError
 
 PROBLEM_BASE = "https://tradechain.dev/problems/"
+log = logging.getLogger(__name__)
 
 
 def problem_response(status: int, slug: str, title: str, detail: Any, errors: Any = None) -> Response:
@@ -58,6 +61,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if isinstance(exc, EncodingError):
         # Facts the ledger cannot record canonically (e.g. a float): nothing was written.
         return problem_response(422, "invalid-input", "Invalid input", f"cannot be recorded: {exc}")
+    if isinstance(exc, CorruptFile):
+        log.error("document store: %s", exc)
+        return problem_response(500, "corrupt-file", "Stored file failed its integrity check", str(exc))
     if isinstance(exc, exceptions.ValidationError):
         return problem_response(400, "validation", "Invalid request", "The request has invalid fields.",
                         _field_errors(exc.detail))

@@ -69,3 +69,30 @@ def store(data: bytes, field: str = "file") -> StoredFile:
 
 def read(sha256: str) -> bytes:
     return path_for(sha256).read_bytes()
+
+
+class CorruptFile(Exception):
+    """A stored file no longer matches the SHA-256 it was stored (and ledgered) under."""
+
+
+def read_verified(sha256: str) -> bytes:
+    """The stored bytes, re-hashed: a file that changed on disk is never served as the original."""
+    try:
+        data = path_for(sha256).read_bytes()
+    except FileNotFoundError as exc:
+        raise CorruptFile(f"the file {sha256} is missing from the document store") from exc
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise CorruptFile(f"the stored file {sha256} no longer matches its SHA-256")
+    return data
+
+
+def display_name(document: object) -> str:
+    """A safe download name: the client's name reduced to its last part and plain characters,
+    or doc type + hash prefix when nothing usable is left."""
+    import re
+
+    name = str(getattr(document, "original_name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[^A-Za-z0-9._ -]", "_", name).strip(" .")
+    if not name:
+        name = f"{getattr(document, 'doc_type', 'document')}-{str(getattr(document, 'sha256', ''))[:12]}"
+    return name[:120]

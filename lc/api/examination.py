@@ -3,22 +3,27 @@ presentations the caller's organisation may see, and the examiner's discrepancy 
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_view
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lc import services
+from lc import services, storage
 from lc.api import inputs
 from lc.api.base import ScopedViewSet
 from lc.api.filters import DiscrepancyFilter, DocumentFilter, RefusalFilter, WaiverFilter
 from lc.api.idempotency import idempotent
 from lc.api.paging import cursor
-from lc.api.schema import action_schema, detail_schema, list_schema
+from lc.api.schema import READ_DETAIL_ERRORS, action_schema, detail_schema, list_schema, problems
 from lc.api.serializers import DiscrepancySerializer, DocumentSerializer, RefusalNoticeSerializer, WaiverSerializer
+from lc.api_support import problem_response
 from lc.models import Discrepancy, Document, Presentation, RefusalNotice, WaiverRequest
 
 
@@ -43,6 +48,32 @@ class DocumentViewSet(_PresentationChildViewSet):
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
     pagination_class = cursor("-uploaded_at")
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # A download answers in the file's own type whatever the Accept header; its errors are JSON.
+        return super().perform_content_negotiation(request, force=force or self.action == "file")
+
+    @extend_schema(
+        summary="Download the presented file, checked against its SHA-256",
+        description="The bytes as presented, in the type sniffed at upload. `Repr-Digest` (RFC 9530) and "
+                    "`ETag` carry the SHA-256 the ledger holds; the server re-hashes the file before sending it.",
+        tags=["presentations"],
+        responses={**{(200, ctype): OpenApiTypes.BINARY for _, ctype in storage.SIGNATURES},
+                   **problems(*READ_DETAIL_ERRORS)},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def file(self, request: Request, pk: str) -> HttpResponse:
+        document = self.get_object()
+        if not document.sha256:
+            return problem_response(404, "no-file", "No file", "This document was presented as data only.")
+        data = storage.read_verified(document.sha256)
+        response = HttpResponse(data, content_type=document.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, storage.display_name(document))
+        response["ETag"] = f'"{document.sha256}"'
+        response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(document.sha256)).decode()}:"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 @_read_views("Discrepancies", DiscrepancySerializer, ["examination"])

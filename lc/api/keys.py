@@ -16,7 +16,7 @@ from lc.api.idempotency import idempotent
 from lc.api.paging import cursor
 from lc.api.schema import action_schema, detail_schema, list_schema
 from lc.api.serializers import ApiKeyCreatedSerializer, ApiKeySerializer
-from lc.api_auth import create_api_key, revoke_api_key
+from lc.api_auth import create_api_key, require_integrator, revoke_api_key
 from lc.models import ApiKey
 
 TAGS = ["api keys"]
@@ -42,6 +42,7 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             from lc.errors import Forbidden
 
             raise Forbidden("this user belongs to no organisation")
+        require_integrator(self.actor())
         key, secret = create_api_key(user=self.actor(), **self.facts(inputs.ApiKeyInput))
         key.key = secret  # type: ignore[attr-defined]
         return self.answer(key, ApiKeyCreatedSerializer, 201)
@@ -51,4 +52,4 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @action(detail=True, methods=["post"])
     @idempotent
     def revoke(self, request: Request, pk: str) -> Response:
-        return self.answer(revoke_api_key(key=self.target()), ApiKeySerializer)
+        return self.answer(revoke_api_key(key=self.target(), actor=self.actor()), ApiKeySerializer)

@@ -23,6 +23,7 @@ from lc.api.serializers import (
     WebhookSubscriptionCreatedSerializer,
     WebhookSubscriptionSerializer,
 )
+from lc.api_auth import require_integrator
 from lc.errors import Forbidden
 from lc.models import Organization, WebhookDelivery, WebhookSubscription
 
@@ -61,20 +62,24 @@ class WebhookSubscriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
                    status=201, tags=TAGS)
     @idempotent
     def create(self, request: Request) -> Response:
+        require_integrator(self.actor())
         sub = create_subscription(organization=self.org(), **self.facts(inputs.WebhookSubscriptionInput))
         return self.answer(sub, WebhookSubscriptionCreatedSerializer, 201)
 
     @extend_schema(summary="Change the URL, events or active flag", request=inputs.WebhookSubscriptionUpdateInput,
                    tags=TAGS, responses={200: WebhookSubscriptionSerializer, **problems(*ACTION_ERRORS)})
     def partial_update(self, request: Request, pk: str) -> Response:
-        sub = update_subscription(subscription=self.get_object(),
-                                  **self.facts(inputs.WebhookSubscriptionUpdateInput))
+        subscription = self.get_object()
+        require_integrator(self.actor())
+        sub = update_subscription(subscription=subscription, **self.facts(inputs.WebhookSubscriptionUpdateInput))
         return self.answer(sub, WebhookSubscriptionSerializer)
 
     @extend_schema(summary="Delete the subscription (its delivery log goes with it)", tags=TAGS,
                    responses={204: None, **problems(*READ_DETAIL_ERRORS)})
     def destroy(self, request: Request, pk: str) -> Response:
-        self.get_object().delete()
+        subscription = self.get_object()
+        require_integrator(self.actor())
+        subscription.delete()
         return Response(status=204)
 
 
@@ -96,4 +101,5 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     @action(detail=True, methods=["post"])
     @idempotent
     def redeliver(self, request: Request, pk: str) -> Response:
+        require_integrator(self.actor())
         return self.answer(webhooks.redeliver(self.target()), WebhookDeliverySerializer, 202)

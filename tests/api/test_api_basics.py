@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lc.models import IdempotencyRecord, LetterOfCredit
+from lc.models import ApiKey, IdempotencyRecord, LetterOfCredit
 from lc.scenarios import PDF_BYTES, example_documents
 from ledger.models import Entry, PendingEntry
 from tests.api.conftest import application_body
@@ -178,3 +178,85 @@ def _pdf(name: str, content: bytes = PDF_BYTES) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_integration_settings_are_for_api_clients_and_administrators(cast: Any, api_as: Any) -> None:
+    """Keys and webhooks: a maker or checker may not create them; a user revokes their own keys,
+    an administrator any key of the organisation; another organisation's are 404."""
+    maker, checker, admin = api_as("vhb.maker"), api_as("vhb.checker"), api_as("vhb.admin")
+    refused = maker.post("/api/v1/api-keys/", {"name": "mine"}, format="json")
+    assert refused.status_code == 403 and refused["Content-Type"] == "application/problem+json"
+    assert maker.post("/api/v1/webhooks/", {"url": "https://example.com/h"}, format="json").status_code == 403
+    sub = admin.post("/api/v1/webhooks/", {"url": "https://example.com/h"}, format="json")
+    assert sub.status_code == 201
+    sub_url = f"/api/v1/webhooks/{sub.json()['id']}/"
+    assert maker.patch(sub_url, {"active": False}, format="json").status_code == 403
+    assert maker.delete(sub_url).status_code == 403
+    assert api_as("tmb.maker").delete(sub_url).status_code == 404
+    assert admin.patch(sub_url, {"active": False}, format="json").json()["active"] is False
+
+    makers_key = ApiKey.objects.get(user=cast.users["vhb.maker"])  # the key api_as made for the maker
+    revoke = f"/api/v1/api-keys/{makers_key.pk}/revoke/"
+    assert checker.post(revoke, {}, format="json").status_code == 403
+    assert api_as("tmb.maker").post(revoke, {}, format="json").status_code == 404
+    assert maker.get(CREDITS).status_code == 200  # still valid
+    assert admin.post(revoke, {}, format="json").status_code == 200
+    assert maker.get(CREDITS).status_code == 401
+    own = api_as("hhl.treasury")
+    key = own.post("/api/v1/api-keys/", {"name": "second"}, format="json").json()
+    assert own.post(f"/api/v1/api-keys/{key['id']}/revoke/", {}, format="json").status_code == 200
+
+
+def test_parties_download_presented_files_checked_against_their_hash(
+        story: Any, api_as: Any, settings: Any, tmp_path: Any) -> None:
+    import base64
+    import hashlib
+
+    from lc import storage
+
+    settings.MEDIA_ROOT = tmp_path
+    story.issued()
+    docs = example_documents()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    parts: dict[str, Any] = {"presented_to": str(story.cast.orgs["advising"].pk), "amount_claimed": "125000.00",
+                             "data": [_json(docs[0].data), _json(docs[1].data)],
+                             "file": [_pdf("../../etc/invoice<1>.pdf"), _upload("photo.png", png, "image/png")]}
+    presented = api_as("nef.exports").post(f"{CREDITS}{story.credit_id}/present/", parts, format="multipart").json()
+    invoice, photo = presented["documents"]
+    for who in ("nef.exports", "hhl.treasury", "ncb.examiner", "vhb.maker"):
+        got = api_as(who).get(f"/api/v1/documents/{invoice['id']}/file/", HTTP_ACCEPT="application/pdf")
+        assert got.status_code == 200, who
+        assert got.content == PDF_BYTES and got["Content-Type"] == "application/pdf"
+        assert got["ETag"] == f'"{invoice["sha256"]}"' == f'"{hashlib.sha256(PDF_BYTES).hexdigest()}"'
+        assert got["Repr-Digest"] == f"sha-256=:{base64.b64encode(hashlib.sha256(PDF_BYTES).digest()).decode()}:"
+        assert got["Content-Disposition"] == 'attachment; filename="invoice_1_.pdf"'
+        assert got["X-Content-Type-Options"] == "nosniff"
+    got = api_as("hhl.treasury").get(f"/api/v1/documents/{photo['id']}/file/")
+    assert got.content == png and got["Content-Type"] == "image/png"
+
+    stranger = api_as("rkw.treasury").get(f"/api/v1/documents/{invoice['id']}/file/")
+    assert stranger.status_code == 404 and stranger["Content-Type"] == "application/problem+json"
+
+    # A file changed on disk is refused, never served as the presented original.
+    storage.path_for(invoice["sha256"]).write_bytes(PDF_BYTES + b"% appended later\n")
+    tampered = api_as("hhl.treasury").get(f"/api/v1/documents/{invoice['id']}/file/")
+    assert tampered.status_code == 500 and tampered["Content-Type"] == "application/problem+json"
+    assert "no longer matches" in tampered.json()["detail"]
+
+
+def test_a_data_only_document_has_no_file_to_download(story: Any, api_as: Any) -> None:
+    story.issued()
+    docs = example_documents()
+    parts = {"presented_to": str(story.cast.orgs["advising"].pk), "amount_claimed": "125000.00",
+             "data": [_json(docs[0].data)]}
+    presented = api_as("nef.exports").post(f"{CREDITS}{story.credit_id}/present/", parts, format="multipart")
+    assert presented.status_code == 201, presented.content
+    document = presented.json()["documents"][0]
+    got = api_as("nef.exports").get(f"/api/v1/documents/{document['id']}/file/")
+    assert got.status_code == 404 and got.json()["type"].endswith("/no-file")
+
+
+def _upload(name: str, content: bytes, content_type: str) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from rest_framework import exceptions, pagination
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.request import Request
 
 from lc.keycache import CachedKey, key_cache
@@ -81,6 +81,24 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """The browser's portal session (with DRF's CSRF check), once fully signed in. The portal
+    signs bank staff in in two steps, password then TOTP: between the two the session is
+    authenticated but not verified, and must not reach the API (a stolen password alone would
+    then approve credits)."""
+
+    def authenticate(self, request: Request) -> tuple[User, None] | None:
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user = result[0]
+        org = getattr(user, "organization", None)
+        verified = getattr(user, "is_verified", None)  # set by django_otp's middleware
+        if org is not None and org.is_bank and not (callable(verified) and verified()):
+            raise exceptions.AuthenticationFailed("Bank staff must complete the second factor (TOTP) first.")
+        return result
 
 
 class CursorPagination(pagination.CursorPagination):

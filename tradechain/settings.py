@@ -222,7 +222,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "lc.api_auth.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "lc.api_auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "lc.api_support.problem_exception_handler",
@@ -240,6 +240,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Three models have a `state`: each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CreditStateEnum": "lc.models.CreditState",
+        "AmendmentStateEnum": "lc.models.AmendmentState",
+        "PresentationStateEnum": "lc.models.PresentationState",
+    },
 }
 
 LOGGING = {

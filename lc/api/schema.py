@@ -122,3 +122,17 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {"type": "http", "scheme": "bearer",
                 "description": "An organisation-scoped API key (`tck_…`), created under /api/v1/api-keys/."}
+
+
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+    """Documents the portal's session cookie (lc.api_auth.VerifiedSessionAuthentication)."""
+
+    target_class = "lc.api_auth.VerifiedSessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        from django.conf import settings
+
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME,
+                "description": "The portal's session, for the browser: unsafe methods need the CSRF token, "
+                               "and bank staff must have passed the second factor (TOTP)."}

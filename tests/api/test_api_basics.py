@@ -260,3 +260,28 @@ def _upload(name: str, content: bytes, content_type: str) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def test_the_browser_session_reaches_the_api_only_after_the_second_factor(cast: Any) -> None:
+    from django.test import Client
+
+    from tests.portal.conftest import verified_client
+
+    half_signed_in = Client()
+    half_signed_in.force_login(cast.users["vhb.checker"])  # password step done, TOTP not yet
+    refused = half_signed_in.get(CREDITS)
+    assert refused.status_code in (401, 403) and refused["Content-Type"] == "application/problem+json"
+    assert "second factor" in refused.json()["detail"]
+    assert verified_client(cast.users["vhb.checker"]).get(CREDITS).status_code == 200
+    corporate = Client()
+    corporate.force_login(cast.users["hhl.treasury"])  # corporate users sign in with a password
+    assert corporate.get(CREDITS).status_code == 200
+
+
+def test_the_openapi_schema_is_valid_and_generates_without_warnings(tmp_path: Any) -> None:
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    text = out.read_text()
+    assert "/api/v1/documents/{id}/file/" in text and "cookieAuth" in text and "CreditStateEnum" in text

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -57,7 +58,8 @@ def emit(credit: LetterOfCredit, event_type: str, data: dict[str, Any]) -> list[
     """Queue an event for every subscription of every party; sent after the commit."""
     orgs = [o.pk for o in credit.parties()]
     subs = WebhookSubscription.objects.filter(organization_id__in=orgs, active=True)
-    payload = {"type": event_type, "timestamp": timezone.now().isoformat(),
+    # The API's date-time format (UTC, microseconds, "Z"): REST_FRAMEWORK["DATETIME_FORMAT"].
+    payload = {"type": event_type, "timestamp": timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                "data": {"credit": str(credit.id), "reference": credit.reference, **data}}
     payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     deliveries = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -150,6 +151,8 @@ def test_credit_from_application_to_settlement_through_the_api(
         events = receiver.events(sub["secret"])
         assert sorted(e["type"] for e in events) == sorted(expected)
         assert all(e["data"]["credit"] == credit["id"] for e in events)
+        # Events carry the API's date-time format: UTC, microseconds, "Z".
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", e["timestamp"]) for e in events)
 
     log = ok(importer.get("/api/v1/webhook-deliveries/"))["results"]
     assert {d["status"] for d in log} == {"delivered"} and len(log) == len(expected)

@@ -1,0 +1,32 @@
+"""Issue an API key for a user from the command line (an operator setting up an integration,
+or the demo): the secret is printed once and only its SHA-256 is stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lc.api_auth import create_api_key
+from lc.models import Role, User
+
+
+class Command(BaseCommand):
+    help = "Create an API key for USERNAME (API client or administrator) and print it once."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--name", default="command line", help="a label shown in key lists")
+
+    def handle(self, *args: Any, username: str, name: str, **options: Any) -> None:
+        try:
+            user = User.objects.select_related("organization").get(username=username, is_active=True)
+        except User.DoesNotExist as exc:
+            raise CommandError(f"no active user {username!r}") from exc
+        if user.organization is None:
+            raise CommandError(f"{username} belongs to no organisation")
+        if not (user.has_role(Role.API_CLIENT) or user.has_role(Role.ADMINISTRATOR)):
+            raise CommandError(f"{username} needs the api_client or administrator role to hold an API key")
+        key, secret = create_api_key(user=user, name=name)
+        self.stderr.write(f"key {key.prefix} for {username} ({user.organization.name}); shown once:")
+        self.stdout.write(secret)

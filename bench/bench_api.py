@@ -33,7 +33,9 @@ from bench import Result
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "tradechain_bench_api"
 GROUP = "REST API"
-WORKERS, THREADS = 3, 2
+# gunicorn layout; BENCH_API_LAYOUT=WxT tries another (on this machine 2x1, 3x1, 4x1, 4x2 and 3x4
+# measured the same as 3x2 or worse).
+WORKERS, THREADS = (int(n) for n in os.environ.get("BENCH_API_LAYOUT", "3x2").split("x"))
 CONNECTIONS = 8
 
 SEED = """

@@ -233,7 +233,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "TradeChain API",
     "DESCRIPTION": "Documentary letters of credit under UCP 600, with a verifiable ledger.",
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",  # 1.1: date-times in UTC with microseconds; document download; keyset list cursors
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Banks run without internet: Swagger UI is served from the sidecar package, not a CDN.

@@ -31,6 +31,7 @@ from typing import Any
 
 import django_filters
 import psycopg
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import Field
 from django.http import HttpResponse
@@ -119,8 +120,8 @@ def _clean(request: Request) -> dict[str, Any]:
         raw = params.getlist(name) if isinstance(flt, django_filters.MultipleChoiceFilter) else params.get(name)
         try:
             value = flt.field.clean(raw)
-        except Exception as exc:  # django.core.exceptions.ValidationError, with its messages
-            errors[name] = list(getattr(exc, "messages", [str(exc)]))
+        except DjangoValidationError as exc:
+            errors[name] = list(exc.messages)
             continue
         if value in (None, "", [], ()):
             continue

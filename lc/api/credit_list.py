@@ -40,10 +40,11 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
 from lc.api.filters import PARTY_LOOKUPS, CreditFilter
+from lc.api_auth import CursorPagination
 from lc.models import CreditState, LetterOfCredit, Organization
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = CursorPagination.page_size  # as every other list
+MAX_PAGE_SIZE = CursorPagination.max_page_size
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 

@@ -37,6 +37,13 @@ GROUP = "REST API"
 # measured the same as 3x2 or worse).
 WORKERS, THREADS = (int(n) for n in os.environ.get("BENCH_API_LAYOUT", "3x2").split("x"))
 CONNECTIONS = 8
+# Keep-alive connections stay with the worker that accepted them: with 8 connections and 3
+# workers, one worker sometimes held most of them for the whole run and the list measured ~620
+# req/s instead of ~1,050 (about one run in four). Capping each worker at 3 connections spreads
+# the 8 as a load balancer would (3 + 3 + 2). Without keep-alive the list measured ~905 req/s
+# and creation ~300, every connection paying its TCP set-up.
+KEEP_ALIVE = os.environ.get("BENCH_API_KEEP_ALIVE", "30")
+WORKER_CONNECTIONS = os.environ.get("BENCH_API_WORKER_CONNECTIONS", "3")
 
 SEED = """
 import json, django
@@ -143,7 +150,7 @@ def _free_port() -> int:
 def _gunicorn(port: int) -> Iterator[None]:
     cmd = [str(Path(sys.executable).with_name("gunicorn")), "tradechain.wsgi:application", "-b", f"127.0.0.1:{port}",
            "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS), "--log-level", "warning",
-           "--keep-alive", "30"]
+           "--keep-alive", KEEP_ALIVE, "--worker-connections", WORKER_CONNECTIONS]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=_env())
     try:
         yield
@@ -248,7 +255,8 @@ def run(quick: bool) -> list[Result]:
             created = wrk(port, "/api/v1/credits/", key, seconds, body=body)
     finally:
         _recreate_database(drop_only=True)
-    setup = (f"gunicorn {WORKERS} workers x {THREADS} gthread threads; wrk, {CONNECTIONS} keep-alive connections, "
+    setup = (f"gunicorn {WORKERS} workers x {THREADS} gthread threads, at most {WORKER_CONNECTIONS} connections a "
+             f"worker; wrk, {CONNECTIONS} keep-alive connections, "
              f"{seconds:.0f} s; same machine")
     return [
         Result(GROUP, "credit creation (POST /api/v1/credits/)", created["rps"], "req/s", ">= 300",

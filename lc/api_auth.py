@@ -7,14 +7,16 @@ import copy
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, permissions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.request import Request
 
 from lc.keycache import CachedKey, key_cache
 from lc.models import ApiKey, User
+from lc.portal.access import needs_second_factor
 
 KEY_PREFIX = "tck_"
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -91,12 +93,7 @@ class VerifiedSessionAuthentication(SessionAuthentication):
 
     def authenticate(self, request: Request) -> tuple[User, None] | None:
         result = super().authenticate(request)
-        if result is None:
-            return None
-        user = result[0]
-        org = getattr(user, "organization", None)
-        verified = getattr(user, "is_verified", None)  # set by django_otp's middleware
-        if org is not None and org.is_bank and not (callable(verified) and verified()):
+        if result is not None and needs_second_factor(result[0]):
             raise exceptions.AuthenticationFailed("Bank staff must complete the second factor (TOTP) first.")
         return result
 
@@ -115,6 +112,22 @@ def require_integrator(actor: User) -> None:
     from lc.services.common import require_role
 
     require_role(actor, Role.API_CLIENT, Role.ADMINISTRATOR)
+
+
+class ManagesIntegration(permissions.BasePermission):
+    """require_integrator for every change to a viewset's objects. Creation is checked up front;
+    a change to an existing object after its lookup, so another organisation's object is still
+    a 404, not a 403."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method not in permissions.SAFE_METHODS and not getattr(view, "detail", False):
+            require_integrator(request.user)  # type: ignore[arg-type]
+        return True
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        if request.method not in permissions.SAFE_METHODS:
+            require_integrator(request.user)  # type: ignore[arg-type]
+        return True
 
 
 def revoke_api_key(*, key: ApiKey, actor: User | None = None) -> ApiKey:

@@ -92,7 +92,13 @@ class KeyCache:
 key_cache = KeyCache()
 
 
-def _bump_after_commit(**_: Any) -> None:
+# Saves that cannot change whether a key is valid (a portal sign-in stamps last_login).
+_IRRELEVANT_UPDATES = frozenset({"last_login"})
+
+
+def _bump_after_commit(update_fields: Any = None, **_: Any) -> None:
+    if update_fields and set(update_fields) <= _IRRELEVANT_UPDATES:
+        return
     # This process forgets at once (its own transaction sees the change); the other processes
     # when the new epoch is set, after commit, so none can cache the old state again.
     key_cache.forget()

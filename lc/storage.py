@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from lc.models import Document
 
 from lc.errors import InvalidInput
 
@@ -78,7 +83,7 @@ class CorruptFile(Exception):
 def read_verified(sha256: str) -> bytes:
     """The stored bytes, re-hashed: a file that changed on disk is never served as the original."""
     try:
-        data = path_for(sha256).read_bytes()
+        data = read(sha256)
     except FileNotFoundError as exc:
         raise CorruptFile(f"the file {sha256} is missing from the document store") from exc
     if hashlib.sha256(data).hexdigest() != sha256:
@@ -86,13 +91,9 @@ def read_verified(sha256: str) -> bytes:
     return data
 
 
-def display_name(document: object) -> str:
+def display_name(document: Document) -> str:
     """A safe download name: the client's name reduced to its last part and plain characters,
     or doc type + hash prefix when nothing usable is left."""
-    import re
-
-    name = str(getattr(document, "original_name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = document.original_name.replace("\\", "/").rsplit("/", 1)[-1]
     name = re.sub(r"[^A-Za-z0-9._ -]", "_", name).strip(" .")
-    if not name:
-        name = f"{getattr(document, 'doc_type', 'document')}-{str(getattr(document, 'sha256', ''))[:12]}"
-    return name[:120]
+    return (name or f"{document.doc_type}-{document.sha256[:12]}")[:120]

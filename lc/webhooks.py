@@ -16,6 +16,7 @@ import uuid
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -58,8 +59,8 @@ def emit(credit: LetterOfCredit, event_type: str, data: dict[str, Any]) -> list[
     """Queue an event for every subscription of every party; sent after the commit."""
     orgs = [o.pk for o in credit.parties()]
     subs = WebhookSubscription.objects.filter(organization_id__in=orgs, active=True)
-    # The API's date-time format (UTC, microseconds, "Z"): REST_FRAMEWORK["DATETIME_FORMAT"].
-    payload = {"type": event_type, "timestamp": timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+    now = timezone.now().astimezone(dt.UTC)  # in the API's date-time format
+    payload = {"type": event_type, "timestamp": now.strftime(str(settings.REST_FRAMEWORK["DATETIME_FORMAT"])),
                "data": {"credit": str(credit.id), "reference": credit.reference, **data}}
     payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     deliveries = [

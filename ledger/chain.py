@@ -41,8 +41,6 @@ def to_jsonable(value: Any) -> Any:
         return {k if type(k) is str else str(k): to_jsonable(v) for k, v in value.items()}
     if kind is list:
         return [to_jsonable(v) for v in value]
-    if isinstance(value, bool):
-        return bool(value)
     if isinstance(value, str):  # StrEnum and other subclasses: their plain string
         return str.__str__(value)
     if isinstance(value, int):  # IntEnum and other subclasses

@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -39,28 +40,26 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
-from lc.api.filters import PARTY_LOOKUPS, CreditFilter
+from lc.api.filters import CreditFilter
 from lc.api_auth import CursorPagination
-from lc.models import CreditState, LetterOfCredit, Organization
+from lc.models import PARTY_FIELDS, CreditState, LetterOfCredit, Organization
 
 DEFAULT_PAGE_SIZE = CursorPagination.page_size  # as every other list
 MAX_PAGE_SIZE = CursorPagination.max_page_size
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _column(model: Any, name: str) -> str:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field)
-    return str(field.column)
+# A row's place as text (microseconds since 1970, then the id): what a cursor encodes.
+KEY_SQL = "(extract(epoch FROM c.created_at) * 1000000)::bigint || '.' || replace(c.id::text, '-', '')"
 
 
 def _col(name: str) -> str:
-    return f'c."{_column(LetterOfCredit, name)}"'
+    field = LetterOfCredit._meta.get_field(name)
+    assert isinstance(field, Field)
+    return f'c."{field.column}"'
 
 
 def _visible() -> str:
     """CreditQuerySet.visible_to in SQL: a party sees the credit, but a draft only its applicant."""
-    parties = ", ".join(_col(name) for name in PARTY_LOOKUPS)
+    parties = ", ".join(_col(name) for name in PARTY_FIELDS)
     return f"%(org)s IN ({parties}) AND ({_col('state')} <> %(draft)s OR {_col('applicant')} = %(org)s)"
 
 
@@ -76,7 +75,7 @@ _LOOKUP_SQL = {"exact": "{col} = {p}", "iexact": "upper({col}) = upper({p})", "g
 def _condition(name: str, flt: django_filters.Filter) -> str:
     param = f"%(f_{name})s"
     if name == "counterparty":
-        return "(" + " OR ".join(f"{_col(p)} = {param}" for p in PARTY_LOOKUPS) + ")"
+        return "(" + " OR ".join(f"{_col(p)} = {param}" for p in PARTY_FIELDS) + ")"
     if isinstance(flt, django_filters.MultipleChoiceFilter):
         return f"{_col(flt.field_name)}::text = ANY({param})"
     return _LOOKUP_SQL[flt.lookup_expr].format(col=_col(flt.field_name), p=param)
@@ -97,10 +96,10 @@ class Position:
     def decode(cls, token: str) -> Position:
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
+            if raw[:1] not in ("b", "f"):
+                raise ValueError(raw[:1])
             position = cls(raw[1:], raw[0] == "b")
-            if raw[0] not in "bf":
-                raise ValueError(raw[0])
-            position.where()
+            position.where()  # a key that does not parse is an invalid cursor, not a 500 later
             return position
         except (ValueError, IndexError, binascii.Error, UnicodeDecodeError, OverflowError) as exc:
             raise exceptions.NotFound("Invalid cursor.") from exc
@@ -141,9 +140,6 @@ def _page_size(request: Request) -> int:
     return min(size, MAX_PAGE_SIZE) if size > 0 else DEFAULT_PAGE_SIZE
 
 
-# A row's place as text (microseconds since 1970, then the id): what a cursor encodes.
-KEY_SQL = "(extract(epoch FROM c.created_at) * 1000000)::bigint || '.' || replace(c.id::text, '-', '')"
-
 
 @cache
 def _page_sql(filter_names: tuple[str, ...], with_cursor: bool, backwards: bool) -> str:
@@ -161,9 +157,9 @@ def credit_list_response(request: Request, org: Organization | None) -> HttpResp
     size = _page_size(request)
     token = request.query_params.get("cursor")
     position = Position.decode(token) if token else None
+    backwards = position is not None and position.backwards
     rows: list[tuple[str, str]] = []
     if org is not None:
-        backwards = position is not None and position.backwards
         params: dict[str, Any] = {"org": org.pk, "draft": CreditState.DRAFT.value, "limit": size + 1,
                                   **{f"f_{name}": value for name, value in filters.items()}}
         if position is not None:
@@ -175,24 +171,18 @@ def credit_list_response(request: Request, org: Organization | None) -> HttpResp
             rows = cur.fetchall()
     more = len(rows) > size
     rows = rows[:size]
-    if position is not None and position.backwards:
+    if backwards:
         rows.reverse()
         has_next, has_previous = True, more
     else:
         has_next, has_previous = more, position is not None
     url = request.build_absolute_uri()
 
-    def link(row: tuple[str, str], backwards: bool) -> bytes:
-        return _json_string(replace_query_param(url, "cursor", Position(row[0], backwards).encode()))
+    def link(row: tuple[str, str], before: bool) -> bytes:
+        return json.dumps(replace_query_param(url, "cursor", Position(row[0], before).encode())).encode()
 
     next_link = link(rows[-1], False) if has_next and rows else b"null"
     previous_link = link(rows[0], True) if has_previous and rows else b"null"
     body = b'{"next":%s,"previous":%s,"results":[%s]}' % (
         next_link, previous_link, ",".join(r[1] for r in rows).encode())
     return HttpResponse(body, content_type="application/json")
-
-
-def _json_string(value: str) -> bytes:
-    import json
-
-    return json.dumps(value).encode()

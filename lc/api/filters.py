@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters as filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from lc.models import (
     Amendment,
@@ -19,10 +19,8 @@ from lc.models import (
     WaiverDecision,
     WaiverRequest,
     WebhookDelivery,
+    party_q,
 )
-
-PARTY_LOOKUPS = ("applicant", "beneficiary", "issuing_bank", "advising_bank", "confirming_bank",
-                 "nominated_bank", "second_beneficiary")
 
 
 class CreditFilter(filters.FilterSet):
@@ -43,10 +41,7 @@ class CreditFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_counterparty(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
-        q = Q()
-        for lookup in PARTY_LOOKUPS:
-            q |= Q(**{f"{lookup}_id": value})
-        return queryset.filter(q)
+        return queryset.filter(party_q(value))
 
 
 class AmendmentFilter(filters.FilterSet):

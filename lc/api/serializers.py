@@ -9,6 +9,7 @@ from django.db import models
 from rest_framework import serializers
 
 from lc.models import (
+    PARTY_FIELDS,
     Amendment,
     ApiKey,
     Cancellation,
@@ -49,8 +50,6 @@ class OrganizationSerializer(ApiModelSerializer):
         read_only_fields = fields
 
 
-PARTY_FIELDS = ["applicant", "beneficiary", "issuing_bank", "advising_bank", "confirming_bank",
-                "nominated_bank", "second_beneficiary"]
 
 
 _DATETIME = UtcDateTimeField()

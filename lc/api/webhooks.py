@@ -8,6 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,7 +24,7 @@ from lc.api.serializers import (
     WebhookSubscriptionCreatedSerializer,
     WebhookSubscriptionSerializer,
 )
-from lc.api_auth import require_integrator
+from lc.api_auth import ManagesIntegration
 from lc.errors import Forbidden
 from lc.models import Organization, WebhookDelivery, WebhookSubscription
 
@@ -51,6 +52,7 @@ def update_subscription(*, subscription: WebhookSubscription, **changes: Any) ->
     retrieve=detail_schema(summary="One subscription", response=WebhookSubscriptionSerializer, tags=TAGS),
 )
 class WebhookSubscriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    permission_classes = [IsAuthenticated, ManagesIntegration]
     serializer_class = WebhookSubscriptionSerializer
     pagination_class = cursor("-created_at")
 
@@ -62,24 +64,19 @@ class WebhookSubscriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
                    status=201, tags=TAGS)
     @idempotent
     def create(self, request: Request) -> Response:
-        require_integrator(self.actor())
         sub = create_subscription(organization=self.org(), **self.facts(inputs.WebhookSubscriptionInput))
         return self.answer(sub, WebhookSubscriptionCreatedSerializer, 201)
 
     @extend_schema(summary="Change the URL, events or active flag", request=inputs.WebhookSubscriptionUpdateInput,
                    tags=TAGS, responses={200: WebhookSubscriptionSerializer, **problems(*ACTION_ERRORS)})
     def partial_update(self, request: Request, pk: str) -> Response:
-        subscription = self.get_object()
-        require_integrator(self.actor())
-        sub = update_subscription(subscription=subscription, **self.facts(inputs.WebhookSubscriptionUpdateInput))
+        sub = update_subscription(subscription=self.get_object(), **self.facts(inputs.WebhookSubscriptionUpdateInput))
         return self.answer(sub, WebhookSubscriptionSerializer)
 
     @extend_schema(summary="Delete the subscription (its delivery log goes with it)", tags=TAGS,
                    responses={204: None, **problems(*READ_DETAIL_ERRORS)})
     def destroy(self, request: Request, pk: str) -> Response:
-        subscription = self.get_object()
-        require_integrator(self.actor())
-        subscription.delete()
+        self.get_object().delete()
         return Response(status=204)
 
 
@@ -89,6 +86,7 @@ class WebhookSubscriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     retrieve=detail_schema(summary="One delivery", response=WebhookDeliverySerializer, tags=TAGS),
 )
 class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    permission_classes = [IsAuthenticated, ManagesIntegration]
     serializer_class = WebhookDeliverySerializer
     filterset_class = DeliveryFilter
     pagination_class = cursor("-created_at")
@@ -101,5 +99,4 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     @action(detail=True, methods=["post"])
     @idempotent
     def redeliver(self, request: Request, pk: str) -> Response:
-        require_integrator(self.actor())
         return self.answer(webhooks.redeliver(self.target()), WebhookDeliverySerializer, 202)

@@ -2,6 +2,7 @@ from lc.models.credits import (
     AMENDMENT_MOVES,
     CREDIT_MOVES,
     LIVE_STATES,
+    PARTY_FIELDS,
     Amendment,
     AmendmentState,
     Cancellation,
@@ -9,6 +10,7 @@ from lc.models.credits import (
     CreditState,
     LetterOfCredit,
     TermsVersion,
+    party_q,
 )
 from lc.models.integration import ApiKey, IdempotencyRecord, WebhookDelivery, WebhookSubscription
 from lc.models.parties import BankClosure, Organization, OrgKind, Role, User, closure_sets
@@ -29,10 +31,10 @@ from lc.models.presentations import (
 )
 
 __all__ = [
-    "AMENDMENT_MOVES", "CREDIT_MOVES", "LIVE_STATES", "OPEN_FOR_EXAMINATION", "PRESENTATION_MOVES",
+    "AMENDMENT_MOVES", "CREDIT_MOVES", "LIVE_STATES", "OPEN_FOR_EXAMINATION", "PARTY_FIELDS", "PRESENTATION_MOVES",
     "Amendment", "AmendmentState", "ApiKey", "BankClosure", "Cancellation", "Confirmation",
     "CreditState", "Discrepancy", "DiscrepancyStatus", "Disposal", "Document", "EngineRun",
     "HonourType", "IdempotencyRecord", "LetterOfCredit", "OrgKind", "Organization", "Presentation",
     "PresentationState", "RefusalNotice", "Role", "TermsVersion", "User", "WaiverDecision",
-    "WaiverRequest", "WebhookDelivery", "WebhookSubscription", "closure_sets",
+    "WaiverRequest", "WebhookDelivery", "WebhookSubscription", "closure_sets", "party_q",
 ]

@@ -44,15 +44,25 @@ class Confirmation(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# Every organisation a credit names; the one list the queries, the API and the services use.
+PARTY_FIELDS = ("applicant", "beneficiary", "issuing_bank", "advising_bank", "confirming_bank",
+                "nominated_bank", "second_beneficiary")
+
+
+def party_q(org: Any) -> Q:
+    """Credits naming `org` (an organisation or its id) as any party."""
+    q = Q()
+    for name in PARTY_FIELDS:
+        q |= Q(**{f"{name}_id": getattr(org, "pk", org)})
+    return q
+
+
 class CreditQuerySet(models.QuerySet["LetterOfCredit"]):
     def visible_to(self, org: Organization | None) -> CreditQuerySet:
         """Only the parties to a credit see it; everyone else gets nothing (404)."""
         if org is None:
             return self.none()
-        party = (
-            Q(applicant=org) | Q(beneficiary=org) | Q(issuing_bank=org) | Q(advising_bank=org)
-            | Q(confirming_bank=org) | Q(nominated_bank=org) | Q(second_beneficiary=org)
-        )
+        party = party_q(org)
         # Applicants' drafts are theirs alone until submitted to the issuing bank.
         draft_hidden = Q(state=CreditState.DRAFT) & ~Q(applicant=org)
         return self.filter(party).exclude(draft_hidden)
@@ -137,8 +147,7 @@ class LetterOfCredit(models.Model):
     def subject(self) -> str:
         return f"lc:{self.id}"
 
-    PARTY_FIELDS = ("applicant", "beneficiary", "issuing_bank", "advising_bank", "confirming_bank",
-                    "nominated_bank", "second_beneficiary")
+    PARTY_FIELDS = PARTY_FIELDS
 
     def is_visible_to(self, org: Organization | None) -> bool:
         """The rule of CreditQuerySet.visible_to for one loaded credit (kept side by side)."""

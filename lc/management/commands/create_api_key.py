@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lc.api_auth import create_api_key
-from lc.models import Role, User
+from lc.api_auth import create_api_key, require_integrator
+from lc.errors import Forbidden
+from lc.models import User
 
 
 class Command(BaseCommand):
@@ -25,8 +26,10 @@ class Command(BaseCommand):
             raise CommandError(f"no active user {username!r}") from exc
         if user.organization is None:
             raise CommandError(f"{username} belongs to no organisation")
-        if not (user.has_role(Role.API_CLIENT) or user.has_role(Role.ADMINISTRATOR)):
-            raise CommandError(f"{username} needs the api_client or administrator role to hold an API key")
+        try:
+            require_integrator(user)
+        except Forbidden as exc:
+            raise CommandError(str(exc)) from exc
         key, secret = create_api_key(user=user, name=name)
         self.stderr.write(f"key {key.prefix} for {username} ({user.organization.name}); shown once:")
         self.stdout.write(secret)

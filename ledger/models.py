@@ -236,3 +236,90 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publisher} for checkpoint {self.checkpoint_id}: {self.status}"
+
+
+# --- witnesses (issue 19) ------------------------------------------------------------------------
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature (C2SP tlog-cosignature) on one of our checkpoints.
+
+    Stored only after it verified against the checkpoint's body with the witness key from the
+    policy (ledger.witnessing); `line` is the signature line exactly as the witness sent it, so
+    `/ledger/checkpoint` and evidence bundles carry the witness's own bytes. Append-only.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.CharField(max_length=200)  # the policy's name for the witness, when stored
+    key_name = models.CharField(max_length=200)
+    key_id = models.BinaryField(max_length=4)
+    timestamp = models.BigIntegerField()  # the witness's time in the cosignature (POSIX seconds)
+    line = models.TextField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ledger_cosignature"
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "key_name", "key_id"], name="ledger_cosignature_one_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness} on checkpoint {self.checkpoint_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("cosignatures cannot be edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("cosignatures cannot be deleted")
+
+
+class Witnessed(models.Model):
+    """The moment a checkpoint's stored cosignatures first met the witness policy.
+
+    Written once, when the quorum is reached, with the SHA-256 of the policy text that judged
+    it; `size` copies the checkpoint's so "first witnessed checkpoint covering entry n" is one
+    index probe, like "first anchoring checkpoint". Append-only.
+    """
+
+    checkpoint = models.OneToOneField(Checkpoint, on_delete=models.PROTECT, primary_key=True, related_name="witnessed")
+    size = models.BigIntegerField(unique=True)
+    policy_sha256 = models.BinaryField(max_length=32)
+    witnessed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ledger_witnessed"
+        verbose_name_plural = "witnessed checkpoints"
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size} witnessed"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("a witnessed checkpoint cannot be edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("a witnessed checkpoint cannot be deleted")
+
+
+class WitnessStatus(models.Model):
+    """The last exchange with one witness (a mutable work record, like Receipt): for the
+    operator's status and lag views. The evidence is in Cosignature, never here."""
+
+    witness = models.CharField(max_length=200, primary_key=True)
+    url = models.CharField(max_length=500)
+    cosigned_size = models.BigIntegerField(null=True)  # the largest of our checkpoints it cosigned
+    last_status = models.IntegerField(default=0)  # HTTP status, 0 when it could not be reached
+    detail = models.TextField(blank=True, default="")
+    attempted_at = models.DateTimeField(null=True)
+    cosigned_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "ledger_witness_status"
+        verbose_name_plural = "witness status"
+
+    def __str__(self) -> str:
+        return f"{self.witness}: {self.last_status or 'unreachable'}"

@@ -213,6 +213,12 @@ LEDGER_PUBLISHERS = _env_list(
 LEDGER_PUBLISH_MAX_RETRIES = int(os.environ.get("LEDGER_PUBLISH_MAX_RETRIES", "8"))
 LEDGER_PUBLISH_BACKOFF = float(os.environ.get("LEDGER_PUBLISH_BACKOFF", "2"))  # seconds, doubled per retry
 LEDGER_PUBLISH_BACKOFF_MAX = float(os.environ.get("LEDGER_PUBLISH_BACKOFF_MAX", "600"))
+# Witnesses (issue 19): a C2SP tlog-policy file naming the witnesses (key + URL) and the quorum;
+# empty = no witnessing. `manage.py witness_demo` writes var/witness/policy for the demo.
+LEDGER_WITNESS_POLICY_FILE = os.environ.get("LEDGER_WITNESS_POLICY_FILE", "")
+LEDGER_WITNESS_TIMEOUT = float(os.environ.get("LEDGER_WITNESS_TIMEOUT", "5"))  # seconds per request
+LEDGER_WITNESS_ATTEMPTS = int(os.environ.get("LEDGER_WITNESS_ATTEMPTS", "3"))  # per witness per run
+LEDGER_WITNESS_BACKOFF = float(os.environ.get("LEDGER_WITNESS_BACKOFF", "0.5"))  # seconds, doubled per retry
 # --- end of the verifiable-log settings ---
 
 REST_FRAMEWORK = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import Task, shared_task
+from celery import Task, current_app, shared_task
 from django.conf import settings
 
 from ledger.sequencer import drain
@@ -34,7 +34,27 @@ def anchor() -> int | None:
         # Not retried: the log no longer extends what it signed. This needs a human.
         log.critical("LEDGER INTEGRITY: refusing to sign a checkpoint", exc_info=True)
         raise
+    _request_witnessing()
     return checkpoint.size if checkpoint else None
+
+
+def _request_witnessing() -> None:
+    """Every run, new checkpoint or not, so a witness that was down is asked again on the next
+    beat; enqueued by name, and a broker error never fails anchoring."""
+    if not settings.LEDGER_WITNESS_POLICY_FILE:
+        return
+    try:
+        current_app.send_task("ledger.tasks.witness", expires=settings.LEDGER_ANCHOR_INTERVAL)
+    except Exception:  # the checkpoint is signed and committed whatever the broker says
+        log.warning("could not enqueue ledger.tasks.witness", exc_info=True)
+
+
+@shared_task(name="ledger.tasks.witness", ignore_result=True)
+def witness() -> dict[str, str]:
+    """Ask the policy's witnesses to cosign the latest checkpoint (ledger.witnessing)."""
+    from ledger.witnessing import cosign_latest
+
+    return cosign_latest()
 
 
 @shared_task(bind=True, name="ledger.tasks.publish_receipt", ignore_result=True)

@@ -1,0 +1,255 @@
+"""The log side of witnessing (issue 19): ask the witnesses to cosign our latest checkpoint.
+
+Who and what counts: one C2SP tlog-policy file (LEDGER_WITNESS_POLICY_FILE) names each witness
+with its cosignature key and URL, and the quorum. A checkpoint is *witnessed* once the
+cosignatures we hold for it meet that quorum; the first witnessed checkpoint covering an entry
+is what ledger.proofs.proof_status reports.
+
+How: `cosign_latest` (Celery task ledger.tasks.witness, sent by every anchor run) asks every
+witness that has not cosigned the latest checkpoint, all in parallel, each with retries and
+exponential backoff. The request's old size is the largest of our checkpoints that witness
+cosigned; a 409 tells us the size it really holds, and if that is one of ours we prove
+consistency from it and ask once more. A witness holding a size we never signed has seen
+another history of our log: that is logged as critical and never "repaired" by us.
+
+Every cosignature is verified against the checkpoint body with the policy's key before it is
+stored (append-only). A witness that is down or refuses never fails anchoring: the next beat
+run asks again. Only one run at a time (a session advisory lock), and no database work
+happens in the request threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ledger.models import Checkpoint, Cosignature, Witnessed, WitnessStatus
+from ledger.proofs import consistency_proof_between, latest_checkpoint
+from ledger.witness import cosignature as cosig
+from ledger.witness.policy import Policy, Witness, parse_policy
+from ledger.witness.protocol import WitnessConnection, format_request, parse_cosignatures, parse_size
+
+log = logging.getLogger(__name__)
+
+# Session advisory lock key: "TCWIT" (the anchorer uses "TCANC", the sequencer "TCSEQ").
+WITNESS_LOCK = 0x5443574954
+
+
+# --- the policy ------------------------------------------------------------------------------------
+
+
+def witness_policy() -> Policy | None:
+    """The configured policy, or None when witnessing is off. Re-read when the file changes."""
+    path = settings.LEDGER_WITNESS_POLICY_FILE
+    if not path:
+        return None
+    return _parsed(str(path), Path(path).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(path: str, mtime_ns: int) -> Policy:
+    return parse_policy(Path(path).read_text())
+
+
+def policy_digest(policy: Policy) -> bytes:
+    return hashlib.sha256(policy.text.encode()).digest()
+
+
+# --- asking the witnesses ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    witness: Witness
+    status: int  # HTTP status; 0 when the witness could not be reached
+    detail: str
+    cosignature: cosig.Cosignature | None = None
+    known_size: int | None = None  # from a 409
+
+
+def cosign_latest(now: dt.datetime | None = None) -> dict[str, str]:
+    """Ask for cosignatures on the latest checkpoint; {witness: outcome} of this run."""
+    policy = witness_policy()
+    checkpoint = latest_checkpoint()
+    if policy is None or checkpoint is None:
+        return {}
+    with _single_run() as mine:
+        if not mine:
+            return {}
+        todo = _not_yet_cosigned(policy, checkpoint)
+        outcomes = _ask_all(checkpoint, {w: _cosigned_size(w) for w in todo})
+        retry = _second_chance(checkpoint, outcomes)
+        if retry:
+            again = _ask_all(checkpoint, retry)
+            outcomes = [o for o in outcomes if o.witness not in retry] + again
+        _record(checkpoint, policy, outcomes, now or timezone.now())
+    return {o.witness.name: o.detail for o in outcomes}
+
+
+@contextmanager
+def _single_run() -> Iterator[bool]:
+    # A session lock, not a transaction: no transaction stays open during network calls.
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_lock(%s)", [WITNESS_LOCK])
+        mine = bool(cur.fetchone()[0])
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(%s)", [WITNESS_LOCK])
+
+
+def _not_yet_cosigned(policy: Policy, checkpoint: Checkpoint) -> list[Witness]:
+    have = {(name, bytes(key_id)) for name, key_id in checkpoint.cosignatures.values_list("key_name", "key_id")}
+    return [w for w in policy.witnesses.values() if w.url and (w.verifier.name, w.verifier.key_id) not in have]
+
+
+def _cosigned_size(witness: Witness) -> int:
+    """The largest of our checkpoints this witness cosigned: the old size it should hold."""
+    found = Cosignature.objects.filter(key_name=witness.verifier.name, key_id=witness.verifier.key_id).aggregate(
+        size=Max("checkpoint__size"))["size"]
+    return int(found or 0)
+
+
+def _ask_all(checkpoint: Checkpoint, old_sizes: dict[Witness, int]) -> list[Outcome]:
+    """One request per witness, in parallel; proofs are read here, before the threads start."""
+    if not old_sizes:
+        return []
+    bodies = {w: format_request(old, _proof(old, checkpoint.size), checkpoint.note) for w, old in old_sizes.items()}
+    body_text, _ = cosig.split_note(checkpoint.note)
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(lambda w: ask(w, bodies[w], body_text), bodies))
+
+
+def _proof(old: int, new: int) -> list[bytes]:
+    return consistency_proof_between(old, new) if 0 < old < new else []
+
+
+def ask(witness: Witness, request: bytes, body: str) -> Outcome:
+    """One witness, with retries and exponential backoff on network errors and 5xx."""
+    attempts = max(1, settings.LEDGER_WITNESS_ATTEMPTS)
+    outcome = Outcome(witness, 0, "not attempted")
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(settings.LEDGER_WITNESS_BACKOFF * 2 ** (attempt - 1) * random.uniform(0.5, 1.0))
+        outcome = _ask_once(witness, request, body)
+        if outcome.status and outcome.status < 500:
+            break
+    return outcome
+
+
+def _ask_once(witness: Witness, request: bytes, body: str) -> Outcome:
+    try:
+        conn = WitnessConnection(witness.url, settings.LEDGER_WITNESS_TIMEOUT)
+        try:
+            reply = conn.add_checkpoint(request)
+        finally:
+            conn.close()
+    except (OSError, ValueError) as exc:
+        return Outcome(witness, 0, f"unreachable: {exc}")
+    if reply.status == 409:
+        try:
+            return Outcome(witness, 409, "conflict", known_size=parse_size(reply.body))
+        except ValueError as exc:
+            return Outcome(witness, 409, f"409 without a size: {exc}")
+    if reply.status != 200:
+        return Outcome(witness, reply.status, reply.body[:500].decode("utf-8", "replace").strip())
+    return _verified(witness, reply.body, body)
+
+
+def _verified(witness: Witness, data: bytes, body: str) -> Outcome:
+    """The witness's 200 reply, kept only if a line from its policy key verifies."""
+    try:
+        lines = parse_cosignatures(data)
+    except ValueError as exc:
+        return Outcome(witness, 200, f"malformed reply: {exc}")
+    for line in lines:
+        if witness.verifier.matches(line) and witness.verifier.verify(body, line):
+            return Outcome(witness, 200, "cosigned", cosignature=line)
+    return Outcome(witness, 200, "no valid cosignature from the key in our policy")
+
+
+def _second_chance(checkpoint: Checkpoint, outcomes: list[Outcome]) -> dict[Witness, int]:
+    """Witnesses that answered 409 with a size we can prove consistency from."""
+    retry = {}
+    for o in outcomes:
+        if o.status != 409 or o.known_size is None:
+            continue
+        ours = o.known_size == 0 or Checkpoint.objects.filter(size=o.known_size).exists()
+        if o.known_size > checkpoint.size or not ours:
+            log.critical("LEDGER WITNESS: %s holds size %s, which this log never signed: split view or a "
+                         "stolen log key", o.witness.name, o.known_size)
+            continue
+        retry[o.witness] = o.known_size
+    return retry
+
+
+def _record(checkpoint: Checkpoint, policy: Policy, outcomes: list[Outcome], now: dt.datetime) -> None:
+    with transaction.atomic():
+        Cosignature.objects.bulk_create(
+            [Cosignature(checkpoint=checkpoint, witness=o.witness.name, key_name=o.cosignature.name,
+                         key_id=o.cosignature.key_id, timestamp=o.cosignature.timestamp, line=o.cosignature.line,
+                         received_at=now) for o in outcomes if o.cosignature],
+            ignore_conflicts=True,  # a concurrent run (lock lost with its connection) stored it already
+        )
+        for o in outcomes:
+            _status(o, checkpoint.size, now)
+        if is_witnessed(checkpoint, policy):
+            Witnessed.objects.bulk_create([Witnessed(checkpoint=checkpoint, size=checkpoint.size,
+                                                     policy_sha256=policy_digest(policy), witnessed_at=now)],
+                                          ignore_conflicts=True)
+    for o in outcomes:
+        if not o.cosignature:
+            log.warning("witness %s did not cosign checkpoint %s: %s %s", o.witness.name, checkpoint.size,
+                        o.status or "", o.detail)
+
+
+def _status(o: Outcome, size: int, now: dt.datetime) -> None:
+    fields = {"url": o.witness.url, "last_status": o.status, "detail": o.detail[:2000], "attempted_at": now}
+    if o.cosignature:
+        fields |= {"cosigned_size": size, "cosigned_at": now}
+    WitnessStatus.objects.update_or_create(witness=o.witness.name, defaults=fields)
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+
+def cosignature_lines(checkpoint: Checkpoint) -> list[str]:
+    return list(checkpoint.cosignatures.order_by("key_name", "id").values_list("line", flat=True))
+
+
+def cosigned_note(checkpoint: Checkpoint) -> str:
+    """The checkpoint note with the witnesses' cosignature lines appended (C2SP: one note,
+    several signature lines; clients ignore the keys they do not know)."""
+    return checkpoint.note + "".join(cosignature_lines(checkpoint))
+
+
+def is_witnessed(checkpoint: Checkpoint, policy: Policy) -> bool:
+    """Whether the stored cosignatures of `checkpoint` meet the policy (they were verified
+    before they were stored, so only the keys are matched here)."""
+    keys = {(name, bytes(key_id)) for name, key_id in checkpoint.cosignatures.values_list("key_name", "key_id")}
+    names = {w.name for w in policy.witnesses.values() if (w.verifier.name, w.verifier.key_id) in keys}
+    return bool(policy.witnesses) and policy.satisfied(names)
+
+
+def first_witnessed(seqs: list[int]) -> dict[int, int | None]:
+    """For each seq, the first witnessed checkpoint containing it (None: not witnessed yet)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT s.seq, (SELECT min(w.size) FROM ledger_witnessed w WHERE w.size >= s.seq) "
+                    "FROM unnest(%s::bigint[]) AS s(seq)", [seqs])
+        return dict(cur.fetchall())

@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from ledger.anchoring import anchoring_lag
-from ledger.models import Checkpoint, Entry, PendingEntry, Receipt
+from ledger.models import Checkpoint, Cosignature, Entry, PendingEntry, Receipt, Witnessed, WitnessStatus
 from ledger.proofs import proof_status
 from ledger.publishers import requeue_failed
 
@@ -192,3 +192,36 @@ class ReceiptAdmin(ReadOnlyAdmin):
     def has_requeue_permission(self, request: HttpRequest) -> bool:
         # A real permission, although the admin shows receipts read-only: requeueing changes one.
         return request.user.has_perm("ledger.change_receipt")
+
+
+@admin.register(Cosignature)
+class CosignatureAdmin(ReadOnlyAdmin):
+    """Witness cosignatures as received (append-only, like the checkpoints they sign)."""
+
+    list_display = ("checkpoint_size", "witness", "key_name", "timestamp", "received_at")
+    list_filter = ("witness",)
+    ordering = ("-id",)
+    fields = ("checkpoint", "witness", "key_name", "timestamp", "received_at", "line")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Cosignature]:
+        return super().get_queryset(request).select_related("checkpoint")
+
+    @admin.display(description="checkpoint", ordering="checkpoint__size")
+    def checkpoint_size(self, obj: Cosignature) -> int:
+        return obj.checkpoint.size
+
+
+@admin.register(Witnessed)
+class WitnessedAdmin(ReadOnlyAdmin):
+    list_display = ("size", "witnessed_at")
+    ordering = ("-size",)
+    fields = ("size", "witnessed_at")
+    readonly_fields = fields
+
+
+@admin.register(WitnessStatus)
+class WitnessStatusAdmin(ReadOnlyAdmin):
+    list_display = ("witness", "url", "cosigned_size", "last_status", "attempted_at", "cosigned_at", "detail")
+    fields = list_display
+    readonly_fields = fields

@@ -20,6 +20,12 @@ by some check, so the bundle carries no unverifiable decoration such as an expor
       "timestamps": [{"checkpoint_size": N, "token": "<base64 RFC 3161 TimeStampToken>"}],
       "tsa": {"certificates": ["<base64 DER>"], "roots": ["<base64 DER>"]}
     }
+
+With a witness policy configured (LEDGER_WITNESS_POLICY_FILE) the format is
+"tradechain-evidence/2" and one more section carries the policy text and the stored witness
+cosignatures of the bundle's checkpoints (see ledger.witness.bundle); the entries are then
+proven against the latest *witnessed* checkpoint, so the bundle shows the quorum met whenever
+one was, and entries after it count as not anchored yet.
 """
 
 from __future__ import annotations
@@ -35,10 +41,11 @@ from django.utils.module_loading import import_string
 from ledger import tsp
 from ledger.chain import format_time
 from ledger.keys import verifier_strings
-from ledger.models import Checkpoint, Entry, PendingEntry, Receipt
+from ledger.models import Checkpoint, Cosignature, Entry, PendingEntry, Receipt
 from ledger.proofs import consistency_proof_between, inclusion_proof_for, latest_checkpoint
 from ledger.publishers import tsa_certificates
-from ledger.verify_bundle import FORMAT, dump_bundle
+from ledger.verify_bundle import FORMAT, FORMAT_WITNESSED, dump_bundle
+from ledger.witnessing import witness_policy
 
 
 class EvidenceError(Exception):
@@ -62,7 +69,9 @@ def export_evidence(subject: str, *, compact: bool = False) -> Export:
     of the subject's entries plus the latest: consistency proofs work between any two sizes,
     so the chain still proves that each of those later checkpoints extends the earlier ones.
     """
-    latest = latest_checkpoint()
+    policy = witness_policy()
+    latest = _latest_witnessed() if policy else None
+    latest = latest or latest_checkpoint()
     if latest is None:
         raise EvidenceError("nothing has been anchored yet")
     entries = list(Entry.objects.for_subject(subject).filter(seq__lte=latest.size))
@@ -72,8 +81,8 @@ def export_evidence(subject: str, *, compact: bool = False) -> Export:
     waiting = Entry.objects.for_subject(subject).filter(seq__gt=latest.size).count()
     waiting += PendingEntry.objects.filter(subject=subject).count()
     timestamps = _timestamps(checkpoints)
-    bundle = {
-        "format": FORMAT,
+    bundle: dict[str, Any] = {
+        "format": FORMAT_WITNESSED if policy else FORMAT,
         "origin": latest.origin,
         "subject": subject,
         "keys": verifier_strings(),
@@ -82,7 +91,19 @@ def export_evidence(subject: str, *, compact: bool = False) -> Export:
         "timestamps": timestamps,
         "tsa": _tsa(checkpoints, timestamps),
     }
+    if policy:
+        bundle["witnesses"] = {"policy": policy.text, "cosignatures": _cosignatures(checkpoints)}
     return Export(bundle, waiting)
+
+
+def _latest_witnessed() -> Checkpoint | None:
+    return Checkpoint.objects.filter(witnessed__isnull=False).order_by("-size").first()
+
+
+def _cosignatures(checkpoints: list[Checkpoint]) -> list[dict[str, Any]]:
+    rows = Cosignature.objects.filter(checkpoint__in=checkpoints).select_related("checkpoint")
+    rows = rows.order_by("checkpoint__size", "key_name", "id")
+    return [{"checkpoint_size": c.checkpoint.size, "line": c.line} for c in rows]
 
 
 def _checkpoints(latest: Checkpoint, seqs: list[int] | None) -> list[Checkpoint]:

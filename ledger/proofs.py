@@ -125,18 +125,25 @@ def proof_status(seqs: Iterable[int]) -> dict[int, dict[str, Any]]:
 
     An entry is anchored when seq <= the latest checkpoint's size; `checkpoint_size` is the
     first checkpoint that contains it (the moment it became provable), None while pending.
+    It is witnessed once a checkpoint containing it met the witness policy (ledger.witnessing);
+    `witnessed_size` is the first such checkpoint.
     """
     wanted = sorted({int(s) for s in seqs})
     if not wanted:
         return {}
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT s.seq, (SELECT min(c.size) FROM ledger_checkpoint c WHERE c.size >= s.seq) "
+            "SELECT s.seq, (SELECT min(c.size) FROM ledger_checkpoint c WHERE c.size >= s.seq), "
+            "(SELECT min(w.size) FROM ledger_witnessed w WHERE w.size >= s.seq) "
             "FROM unnest(%s::bigint[]) AS s(seq)",
             [wanted],
         )
-        first = dict(cur.fetchall())
+        rows = cur.fetchall()
+    first = {seq: size for seq, size, _ in rows}
+    witnessed = {seq: size for seq, _, size in rows}
     return {
-        seq: {"anchored": seq >= 1 and first.get(seq) is not None, "checkpoint_size": first.get(seq) if seq >= 1 else None}
+        seq: {"anchored": seq >= 1 and first.get(seq) is not None, "checkpoint_size": first.get(seq) if seq >= 1 else None,
+              "witnessed": seq >= 1 and witnessed.get(seq) is not None,
+              "witnessed_size": witnessed.get(seq) if seq >= 1 else None}
         for seq in wanted
     }

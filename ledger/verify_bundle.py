@@ -1,6 +1,6 @@
 """Standalone verifier of an evidence bundle (ledger/evidence.py writes them).
 
-    python -m ledger.verify_bundle bundle.json [--key VERIFIER_KEY]... [--tsa-ca ca.pem]...
+    python -m ledger.verify_bundle bundle.json [--key VERIFIER_KEY]... [--tsa-ca ca.pem]... [--policy FILE]
 
 Needs only the standard library, `cryptography`, `rfc8785` and our pure modules ledger.chain,
 ledger.merkle, ledger.note, ledger.der and ledger.tsp: no Django, no database. An auditor
@@ -13,7 +13,10 @@ key too when given), names the bundle's origin and its declared size; every cons
 of checkpoints is consistent (RFC 9162 2.1.4); every entry's hash is recomputed from its fields
 and canonical payload bytes and its inclusion proof verifies against the last checkpoint; every
 RFC 3161 token timestamps the SHA-256 of its checkpoint note and is signed by a TSA certificate
-that chains to the trusted root. Exit status 0 when everything holds, 1 otherwise.
+that chains to the trusted root. A witnessed bundle (format tradechain-evidence/2) also carries
+the witness policy and cosignatures (ledger.witness.bundle): each cosignature verifies and names
+its witness, and the latest checkpoint meets the quorum; pass the policy with --policy to pin it.
+Exit status 0 when everything holds, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -36,9 +39,14 @@ from ledger import tsp
 from ledger.chain import entry_hash, is_canonical, leaf_data
 from ledger.merkle import verify_consistency, verify_inclusion
 from ledger.note import NoteError, Verifier, open_note, parse_checkpoint
+from ledger.witness.bundle import check_witnesses
+from ledger.witness.policy import Policy, PolicyError, parse_policy
 
 FORMAT = "tradechain-evidence/1"
 SECTIONS = {"format", "origin", "subject", "keys", "checkpoints", "entries", "timestamps", "tsa"}
+# /2 = /1 plus the witnesses' policy and cosignatures; both are verified.
+FORMAT_WITNESSED = "tradechain-evidence/2"
+SECTIONS_WITNESSED = SECTIONS | {"witnesses"}
 CHECKPOINT_FIELDS = {"size", "note", "consistency"}
 ENTRY_FIELDS = {"seq", "kind", "subject", "actor", "actor_org", "at", "payload", "prev_hash", "hash", "inclusion_proof"}
 
@@ -83,15 +91,17 @@ class _Signed:
 
 
 def verify_bytes(
-    data: bytes, *, pinned: Sequence[Verifier] = (), tsa_roots: Sequence[x509.Certificate] = ()
+    data: bytes, *, pinned: Sequence[Verifier] = (), tsa_roots: Sequence[x509.Certificate] = (),
+    policy: Policy | None = None,
 ) -> Report:
     report = Report()
     bundle = _load(data, report)
     if bundle is None:
         return report
     try:
-        _require_keys(bundle, SECTIONS, "bundle")
-        _require(bundle["format"] == FORMAT, f"unknown bundle format (expected {FORMAT!r})")
+        witnessed = isinstance(bundle, dict) and bundle.get("format") == FORMAT_WITNESSED
+        _require_keys(bundle, SECTIONS_WITNESSED if witnessed else SECTIONS, "bundle")
+        _require(witnessed or bundle["format"] == FORMAT, f"unknown bundle format (expected {FORMAT!r} or {FORMAT_WITNESSED!r})")
         origin, subject = _text(bundle["origin"], "origin"), _text(bundle["subject"], "subject")
     except Bad as exc:
         report.add(False, "bundle", str(exc))
@@ -100,6 +110,11 @@ def verify_bytes(
     signed = _check_checkpoints(bundle["checkpoints"], origin, verifiers, pinned, report)
     _check_entries(bundle["entries"], subject, signed[-1] if signed else None, report)
     _check_timestamps(bundle["timestamps"], bundle["tsa"], signed, tsa_roots, report)
+    if witnessed:
+        notes = {s.size: s.note.decode("utf-8") for s in signed}
+        check_witnesses(bundle["witnesses"], notes, signed[-1].size if signed else None, policy, report)
+    elif policy is not None and not policy.satisfied(()):
+        report.add(False, "witnesses", f"the bundle carries no cosignatures; the pinned policy requires {policy.describe()}")
     return report
 
 
@@ -394,21 +409,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("bundle", help="the evidence bundle (JSON) written by manage.py export_evidence")
     parser.add_argument("--key", action="append", default=[], help="the log's verifier key, obtained out of band")
     parser.add_argument("--tsa-ca", action="append", default=[], help="PEM file of a trusted TSA root")
+    parser.add_argument("--policy", help="the witness policy (C2SP tlog-policy file), obtained out of band")
     args = parser.parse_args(argv)
     try:
         pinned = [Verifier.from_string(k) for k in args.key]
         roots = [c for path in args.tsa_ca for c in tsp.load_pem_certs(Path(path).read_bytes())]
+        policy = parse_policy(Path(args.policy).read_text()) if args.policy else None
         data = Path(args.bundle).read_bytes()
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, PolicyError) as exc:
         print(f"cannot start: {exc}", file=sys.stderr)
         return 2
-    report = verify_bytes(data, pinned=pinned, tsa_roots=roots)
+    report = verify_bytes(data, pinned=pinned, tsa_roots=roots, policy=policy)
     sys.stdout.write(report.render())
-    print(_summary(report, bool(pinned), bool(roots)))
+    print(_summary(report, bool(pinned), bool(roots), bool(policy)))
     return 0 if report.ok else 1
 
 
-def _summary(report: Report, pinned: bool, tsa_ca: bool) -> str:
+def _summary(report: Report, pinned: bool, tsa_ca: bool, policy: bool = False) -> str:
     failures = report.failures
     if failures:
         where = "; ".join(w for _, w, _ in failures[:5]) + ("; ..." if len(failures) > 5 else "")
@@ -416,6 +433,8 @@ def _summary(report: Report, pinned: bool, tsa_ca: bool) -> str:
     trust = [] if pinned else ["the log key was taken from the bundle itself (pin it with --key)"]
     if not tsa_ca:
         trust.append("the TSA root was taken from the bundle itself (pin it with --tsa-ca)")
+    if not policy and any(where == "witnesses.policy" for _, where, _ in report.lines):
+        trust.append("the witness policy was taken from the bundle itself (pin it with --policy)")
     return "RESULT: HOLDS: every check passed" + (f"; note: {'; '.join(trust)}" if trust else "")
 
 

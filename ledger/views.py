@@ -7,12 +7,14 @@ so they need no login; witnesses and auditors poll them.
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from ledger.keys import verifier_strings
 from ledger.models import Checkpoint
 from ledger.proofs import latest_checkpoint
+from ledger.witnessing import cosigned_note
 
 NOTE_TYPE = "text/plain; charset=utf-8"
 
@@ -27,21 +29,27 @@ def keys(request: HttpRequest) -> JsonResponse:
 @require_GET
 @cache_control(public=True, max_age=5)
 def checkpoint(request: HttpRequest) -> HttpResponse:
-    """The latest signed checkpoint note (the C2SP tlog `checkpoint` resource)."""
+    """The latest signed checkpoint note (the C2SP tlog `checkpoint` resource), with the
+    witnesses' cosignature lines after the log's signature."""
     cp = latest_checkpoint()
     if cp is None:
         raise Http404("no checkpoint yet")
-    return HttpResponse(cp.note, content_type=NOTE_TYPE)
+    return HttpResponse(cosigned_note(cp), content_type=NOTE_TYPE)
 
 
 @require_GET
-@cache_control(public=True, max_age=86400, immutable=True)
 def checkpoint_of_size(request: HttpRequest, size: int) -> HttpResponse:
-    """A past checkpoint: immutable once signed, so it may be cached for good."""
+    """A checkpoint with its cosignatures. Witnesses are asked about the latest checkpoint
+    only, so once a later one exists no cosignature can be added and it is cached for good."""
     cp = Checkpoint.objects.filter(size=size).first()
     if cp is None:
         raise Http404("no checkpoint of that size")
-    return HttpResponse(cp.note, content_type=NOTE_TYPE)
+    response = HttpResponse(cosigned_note(cp), content_type=NOTE_TYPE)
+    if Checkpoint.objects.filter(size__gt=size).exists():
+        patch_cache_control(response, public=True, max_age=86400, immutable=True)
+    else:
+        patch_cache_control(response, public=True, max_age=5)
+    return response
 
 
 @require_GET

@@ -83,10 +83,10 @@ def test_proof_status_reports_the_first_checkpoint_that_anchored_each_entry(log_
 
     status = proof_status([1, 2, 3, 13, 14, 37, 38, 39])
 
-    assert status[1] == {"anchored": True, "checkpoint_size": 1}
+    assert status[1] == {"anchored": True, "checkpoint_size": 1, "witnessed": False, "witnessed_size": None}
     assert status[3]["checkpoint_size"] == 13 and status[13]["checkpoint_size"] == 13
     assert status[14]["checkpoint_size"] == 37
-    assert status[38] == {"anchored": False, "checkpoint_size": None}
+    assert status[38] == {"anchored": False, "checkpoint_size": None, "witnessed": False, "witnessed_size": None}
 
 
 def test_ledger_proof_prints_the_entry_and_its_verified_proof(log_of_37: list[int]) -> None:

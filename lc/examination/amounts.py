@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from lc.examination.context import HUNDRED, Context, Doc, discrepancy, label, match_lines
-from lc.examination.doctypes import DocType, LineItem
-from lc.examination.types import MEASURE_UNITS, Discrepancy, GoodsLine
+from lc.examination.doctypes import DocType, Draft, LineItem
+from lc.examination.types import Certainty, Discrepancy, GoodsLine
+from lc.examination.units import convert, is_measure
 
 ABOUT = Decimal("0.10")  # art. 30(a)
 MEASURE_TOLERANCE = Decimal("0.05")  # art. 30(b)
@@ -38,28 +39,47 @@ def check_amounts(ctx: Context) -> list[Discrepancy] | None:
         return None
     doc, amount = drawn
     currency = ctx.terms.currency
-    if getattr(doc.document, "currency", currency) != currency:
-        if doc.doc_type == DocType.COMMERCIAL_INVOICE:
-            return []  # a wrong invoice currency is C16 only, no amount check across currencies
-        text = f"Draft drawn in {doc.document.currency}, credit is in {currency}."  # type: ignore[attr-defined]
-        return [
-            discrepancy(
-                "C17",
-                "UCP 600 art. 18(a)(iii)",
-                text,
-                doc,
-                field="currency",
-                required=currency,
-                found=doc.document.currency,  # type: ignore[attr-defined]
-            )
-        ]
-    return _amount_findings(ctx, doc, amount)
+    shown = getattr(doc.document, "currency", currency)
+    if shown == currency:
+        return _amount_findings(ctx, doc, amount)
+    if not isinstance(doc.document, Draft):
+        return []  # a wrong invoice currency is C16 only, no amount check across currencies
+    text = f"Draft drawn in {shown}, credit is in {currency}."
+    return [
+        discrepancy(
+            "C17",
+            "UCP 600 art. 18(a)(iii)",
+            text,
+            doc,
+            field="currency",
+            required=currency,
+            found=shown,
+            credit_text=f"32B {currency} {ctx.terms.amount}",
+            document_text=f"{shown} {amount}",
+        )
+    ]
 
 
 def _amount_findings(ctx: Context, doc: Doc, amount: Decimal) -> list[Discrepancy]:
     least, most = amount_bounds(ctx)
     previous = ctx.presentation.previous_drawings
     currency = ctx.terms.currency
+    available = ctx.presentation.available
+    if available is not None and amount > available and previous + amount <= most:
+        text = f"Amount claimed {currency} {amount} exceeds the amount still available under the credit, {currency} {available}."
+        return [
+            discrepancy(
+                "C17",
+                "UCP 600 art. 30, field 32B",
+                text,
+                doc,
+                field="amount",
+                required=f"max {available}",
+                found=amount,
+                credit_text=f"available {currency} {available}",
+                document_text=f"{currency} {amount}",
+            )
+        ]
     if previous + amount > most:
         cumulative = f" together with previous drawings of {currency} {previous}" if previous else ""
         text = f"Amount claimed {currency} {amount}{cumulative} exceeds the credit amount including tolerance {currency} {most:.2f}."
@@ -93,8 +113,8 @@ def _amount_findings(ctx: Context, doc: Doc, amount: Decimal) -> list[Discrepanc
 def quantity_tolerance(line: GoodsLine) -> Decimal:
     if line.quantity_about:
         return ABOUT
-    # Art. 30(b): weights and measures only, never units or pieces.
-    return MEASURE_TOLERANCE if line.unit.strip().upper() in MEASURE_UNITS else Decimal(0)
+    # Art. 30(b): weights and measures however written, never packing units or items.
+    return MEASURE_TOLERANCE if is_measure(line.unit) else Decimal(0)
 
 
 def check_quantities(ctx: Context) -> list[Discrepancy]:
@@ -115,16 +135,31 @@ def check_quantities(ctx: Context) -> list[Discrepancy]:
 
 
 def _quantity(ctx: Context, doc: Doc, credit_line: GoodsLine, line: LineItem, before: Decimal) -> list[Discrepancy]:
-    if line.quantity is None:
+    if line.quantity is None or credit_line.quantity is None:
         return []
+    quantity = convert(line.quantity, line.unit, credit_line.unit)
+    unit = credit_line.unit
+    if quantity is None:
+        text = f"{label(doc).capitalize()} states the quantity in {line.unit}, which does not convert to the credit's {unit}."
+        return [
+            discrepancy(
+                "C17",
+                "UCP 600 art. 30, ISBP 821 C",
+                text,
+                doc,
+                field="quantity",
+                required=f"{credit_line.quantity} {unit}",
+                found=f"{line.quantity} {line.unit}",
+                certainty=Certainty.JUDGE,
+            )
+        ]
     tol = quantity_tolerance(credit_line)
     most = credit_line.quantity * (1 + tol) - before
     least = credit_line.quantity * (1 - tol) if ctx.partial_prohibited else Decimal(0)
-    if least <= line.quantity <= most:
+    if least <= quantity <= most:
         return []
-    unit = credit_line.unit
     text = (
-        f"{label(doc).capitalize()} shows {line.quantity} {unit} of {credit_line.description}; "
+        f"{label(doc).capitalize()} shows {line.quantity} {line.unit or unit} of {credit_line.description}; "
         f"the credit allows {least.normalize():f} to {most.normalize():f} {unit}."
     )
     return [
@@ -136,13 +171,15 @@ def _quantity(ctx: Context, doc: Doc, credit_line: GoodsLine, line: LineItem, be
             field="quantity",
             required=f"{least.normalize():f}-{most.normalize():f} {unit}",
             found=line.quantity,
+            credit_text=f"45A {credit_line.quantity} {unit} {credit_line.description}".strip(),
+            document_text=f"{line.quantity} {line.unit} {line.description}".strip(),
         )
     ]
 
 
 def _unit_price(doc: Doc, credit_line: GoodsLine, line: LineItem) -> list[Discrepancy]:
-    if line.unit_price is None:
-        return []
+    if line.unit_price is None or credit_line.unit_price is None:
+        return []  # many credits state no unit price: nothing to compare
     tol = ABOUT if credit_line.unit_price_about else Decimal(0)
     low, high = credit_line.unit_price * (1 - tol), credit_line.unit_price * (1 + tol)
     if low <= line.unit_price <= high:
@@ -157,6 +194,8 @@ def _unit_price(doc: Doc, credit_line: GoodsLine, line: LineItem) -> list[Discre
             field="unit_price",
             required=credit_line.unit_price,
             found=line.unit_price,
+            credit_text=f"45A unit price {credit_line.unit_price}",
+            document_text=f"unit price {line.unit_price}",
         )
     ]
 

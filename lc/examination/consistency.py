@@ -1,33 +1,41 @@
 """C25, art. 14(d): data in documents must not conflict with each other or with the credit.
 
-When documents disagree on a datum the credit does not fix (weights, packages, marks,
-containers, seals), the value most documents show is the reference and every other document
-is charged; a tie goes to the document earlier in ``_PRIORITY`` (transport document, invoice,
-packing list, ...). Data the credit does fix (amount, quantity, ports, issuer, addresses) belong
-to their own codes, so a document that agrees with the credit is never charged here.
+Conflict, not difference: data are compared after normalisation (weights, marks, container and
+seal numbers, vessel, voyage, ports, dates, quantities in any unit of the same dimension), and
+data that contradict nothing (a net weight, a standard number, a carton count in a general
+description; marks with a container number added) are no discrepancy. Outside the invoice goods
+may be described in general terms (14(e)); a model or a quantity stated there must still agree.
+
+When documents disagree on a datum the credit does not fix, the value most documents show is the
+reference and every other document is charged; a tie goes to the document earlier in
+``_PRIORITY``. Data the credit does fix (amount, quantity, ports, issuer, addresses) belong to their
+own codes, so a document that agrees with the credit is never charged here.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Hashable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from lc.examination.amounts import _quantity
-from lc.examination.context import Context, Doc, discrepancy, label, match_lines, requirement_for
+from lc.examination.context import Context, Doc, discrepancy, label, match_lines
 from lc.examination.doctypes import (
     INSURANCE_TYPES,
     BaseDocument,
     CargoDetails,
     CommercialInvoice,
     DocType,
-    Draft,
     InspectionCertificate,
     InsuranceDocument,
     OceanBillOfLading,
 )
-from lc.examination.text import conflicting_numbers, covers, issuer_requirement_met, same_text, tokens
-from lc.examination.types import Discrepancy
+from lc.examination.names import same_vessel
+from lc.examination.places import same_country
+from lc.examination.text import squashed, tokens
+from lc.examination.types import Discrepancy, GoodsLine
+from lc.examination.units import convert, is_packing_unit, parse_unit
 
 RULE = "UCP 600 art. 14(d)"
 _PRIORITY = {
@@ -38,60 +46,32 @@ _PRIORITY = {
     DocType.INSPECTION_CERTIFICATE: 4,
     DocType.CERTIFICATE_OF_ORIGIN: 5,
 }
-_C_TERMS = frozenset({"CFR", "CIF", "CPT", "CIP"})
+# A number and its unit in a description, unless it describes packing ("12 PCS PER CARTON").
+_STATED_QUANTITY = re.compile(
+    r"(?<![\w.,/-])(\d[\d,]*(?:\.\d+)?)\s*([A-Z]+(?:[./][A-Z]+)*(?:\s+TONNES?|\s+TONS?)?)(?![A-Z])"
+    r"(?!\.?\s*(?:PER|/|EACH|X)\b)"
+)
+_MODEL = re.compile(r"^([A-Z]+)\d")
 
 
 def check_consistency(ctx: Context) -> list[Discrepancy]:
     found: list[Discrepancy] = []
-    for part in (
-        _issuers,
-        _descriptions,
-        _cargo_data,
-        _quantities,
-        _origin,
-        _transport_terms,
-        _vessel,
-        _draft,
-        _inspection,
-    ):
+    for part in (_descriptions, _cargo_data, _quantities, _origin, _vessel, _inspection):
         found.extend(part(ctx))
     return found
 
 
-def _issuers(ctx: Context) -> list[Discrepancy]:
-    """Art. 3, ISBP 821 A30: issuer as the credit requires ("independent" = not the beneficiary)."""
-    found = []
-    for doc in ctx.examined:
-        requirement = requirement_for(ctx.terms, doc.doc_type)
-        wanted = requirement.issuer if requirement else ""
-        if wanted and not issuer_requirement_met(wanted, doc.document.issuer.name, ctx.terms.beneficiary.name):
-            text = f"{label(doc).capitalize()} issued by {doc.document.issuer.name}; the credit requires issuance by {wanted}."
-            found.append(
-                discrepancy(
-                    "C25",
-                    "UCP 600 art. 3, 14(d)",
-                    text,
-                    doc,
-                    field="issuer.name",
-                    required=wanted,
-                    found=doc.document.issuer.name,
-                )
-            )
-    return found
-
-
 def _descriptions(ctx: Context) -> list[Discrepancy]:
-    """Art. 14(e): outside the invoice goods may be described in general terms, without conflict."""
-    references = tuple(f"{g.description} {g.model}" for g in ctx.terms.goods)
+    """Art. 14(d)(e): a general description may say less or more, but not other goods."""
     found = []
     for doc in ctx.examined:
         if doc.doc_type == DocType.COMMERCIAL_INVOICE:
             continue  # C16
         texts = [getattr(doc.document, "goods_description", "")]
         texts += [f"{line.description} {line.model}" for line in getattr(doc.document, "lines", ())]
-        odd = tuple(w for t in texts for w in conflicting_numbers(t, references))
+        odd = [c for text in texts if text.strip() for c in _conflicts(ctx, doc, text)]
         if odd:
-            text = f"Goods description in the {label(doc)} ({', '.join(odd)}) conflicts with the credit."
+            text = f"Goods description in the {label(doc)} ({'; '.join(odd)}) conflicts with the credit or the invoice."
             found.append(
                 discrepancy(
                     "C25",
@@ -99,23 +79,82 @@ def _descriptions(ctx: Context) -> list[Discrepancy]:
                     text,
                     doc,
                     field="goods_description",
-                    required="; ".join(references),
-                    found=" | ".join(texts).strip(" |"),
+                    required="; ".join(f"{g.description} {g.model}".strip() for g in ctx.terms.goods),
+                    found=" | ".join(t for t in texts if t.strip()),
+                    credit_text="45A "
+                    + "; ".join(
+                        f"{g.quantity or ''} {g.unit} {g.description} {g.model}".strip() for g in ctx.terms.goods
+                    ),
                 )
             )
     return found
 
 
+def _conflicts(ctx: Context, doc: Doc, text: str) -> list[str]:
+    """The models and quantities a description states that contradict the credit or the invoice."""
+    out = []
+    models = {squashed(g.model): g for g in ctx.terms.goods if g.model}
+    for word in tokens(text):
+        prefix = _MODEL.match(word)
+        if prefix and word not in models and any(m.startswith(prefix[1]) for m in models):
+            out.append(f"model {word}")
+    for number, unit in _STATED_QUANTITY.findall(text.upper()):
+        conflict = _stated_quantity(ctx, doc, number, unit.strip())
+        if conflict:
+            out.append(conflict)
+    return out
+
+
+def _stated_quantity(ctx: Context, doc: Doc, number: str, unit: str) -> str:
+    try:
+        stated = Decimal(number.replace(",", ""))
+    except InvalidOperation:
+        return ""
+    if is_packing_unit(unit):
+        packages = getattr(doc.document, "packages", None) or _reference_packages(ctx)
+        return f"{number} {unit}" if packages is not None and stated != packages else ""
+    if parse_unit(unit) is None or len(ctx.terms.goods) != 1:
+        return ""
+    line = ctx.terms.goods[0]
+    expected = _invoiced(ctx, line)
+    if expected is None or line.quantity is None:
+        return ""
+    converted = convert(stated, unit, line.unit)
+    if converted is None:
+        return ""  # another dimension (a net weight, a capacity of 500 ml): contradicts nothing
+    return f"{number} {unit}" if converted != expected else ""
+
+
+def _invoiced(ctx: Context, line: GoodsLine) -> Decimal | None:
+    invoice = ctx.invoice
+    lines = [item for g, item in match_lines(ctx.terms.goods, invoice.lines) if item is not None] if invoice else []
+    if lines and lines[0].quantity is not None:
+        return convert(lines[0].quantity, lines[0].unit, line.unit)
+    return line.quantity
+
+
+def _reference_packages(ctx: Context) -> int | None:
+    counts = Counter(p for d in ctx.examined if (p := getattr(d.document, "packages", None)) is not None)
+    return counts.most_common(1)[0][0] if counts else None
+
+
 def _cargo_value(name: str) -> Callable[[BaseDocument], Hashable]:
     def get(d: BaseDocument) -> Hashable:
         value = getattr(d, name, None)
-        if name == "marks":
-            return tokens(value) or None
-        if name in ("container_numbers", "seal_numbers"):
-            return frozenset(tokens(" ".join(value or ()))) or None
-        return None if value is None else (value.normalize() if hasattr(value, "normalize") else value)
+        if name == "marks" and isinstance(value, str):
+            return frozenset(_mark_tokens(value).items()) or None
+        if name in ("container_numbers", "seal_numbers") and isinstance(value, tuple):
+            return frozenset(squashed(str(v)) for v in value if squashed(str(v))) or None
+        if isinstance(value, Decimal):
+            return value.normalize()
+        return value if isinstance(value, int) else None
 
     return get
+
+
+def _mark_tokens(marks: str) -> Counter[str]:
+    """Marks word by word: "HHL/HK/C/NO.1-500" = "HHL / HONG KONG / C/NO. 1-500"."""
+    return Counter(t for piece in re.findall(r"[^\W_]+", marks.upper()) for t in tokens(piece))
 
 
 _CARGO_FIELDS = ("gross_weight_kg", "net_weight_kg", "packages", "marks", "container_numbers", "seal_numbers")
@@ -130,13 +169,30 @@ def _cargo_data(ctx: Context) -> list[Discrepancy]:
             continue
         reference = _majority(values)
         for doc, value in values:
-            if value != reference:
-                shown = getattr(doc.document, name) if len(ctx.transport) < 2 or doc not in ctx.transport else value
+            if value != reference and not (name == "marks" and _marks_agree(value, reference)):
+                shown = getattr(doc.document, name)
                 text = f"{label(doc).capitalize()} {name.replace('_', ' ')} conflicts with the other documents."
                 found.append(
-                    discrepancy("C25", RULE, text, doc, field=name, required=_show(reference), found=_show(shown))
+                    discrepancy(
+                        "C25",
+                        RULE,
+                        text,
+                        doc,
+                        field=name,
+                        required=_show(reference),
+                        found=_show(shown),
+                        credit_text=f"{name.replace('_', ' ')} on the other documents: {_show(reference)}",
+                    )
                 )
     return found
+
+
+def _marks_agree(a: Hashable, b: Hashable) -> bool:
+    """Marks with more data (a container number) contradict nothing: one contains the other."""
+    if not isinstance(a, frozenset) or not isinstance(b, frozenset):
+        return False
+    ca, cb = Counter(dict(a)), Counter(dict(b))
+    return not (ca - cb) or not (cb - ca)
 
 
 def _values(ctx: Context, docs: list[Doc], get: Callable[[BaseDocument], Hashable]) -> list[tuple[Doc, Hashable]]:
@@ -153,11 +209,18 @@ def _values(ctx: Context, docs: list[Doc], get: Callable[[BaseDocument], Hashabl
 
 
 def _combine(parts: list[Hashable]) -> Hashable:
-    if isinstance(parts[0], frozenset):
-        return frozenset().union(*parts)  # type: ignore[arg-type]
-    if isinstance(parts[0], tuple):
-        return parts[0] if all(p == parts[0] for p in parts) else tuple(w for p in parts for w in p)  # type: ignore[attr-defined]
-    return sum(parts)  # type: ignore[arg-type]
+    first = parts[0]
+    if isinstance(first, frozenset):
+        sets = [p for p in parts if isinstance(p, frozenset)]
+        if all(isinstance(x, str) for s in sets for x in s):
+            return frozenset().union(*sets)  # containers and seals
+        merged: Counter[str] = Counter()
+        for marks in sets:
+            merged |= Counter(dict(marks))  # marks of every set, each word as often as one set has it
+        return frozenset(merged.items())
+    if isinstance(first, (int, Decimal)):
+        return Decimal(sum(p for p in parts if isinstance(p, (int, Decimal)))).normalize()
+    return first
 
 
 def _majority(values: list[tuple[Doc, Hashable]]) -> Hashable:
@@ -169,38 +232,49 @@ def _majority(values: list[tuple[Doc, Hashable]]) -> Hashable:
 
 def _show(value: object) -> str:
     if isinstance(value, frozenset):
-        return ", ".join(sorted(value))
+        parts = (
+            [f"{k} x{n}" if n > 1 else str(k) for k, n in sorted(value)]
+            if all(isinstance(p, tuple) for p in value)
+            else sorted(str(v) for v in value)
+        )
+        return ", ".join(parts)
     if isinstance(value, tuple):
-        return " ".join(value)
+        return " ".join(str(v) for v in value)
     return str(value)
 
 
 def _quantities(ctx: Context) -> list[Discrepancy]:
     """Quantities inside the credit's tolerance that still differ from the invoice."""
     invoice_doc = ctx.first(DocType.COMMERCIAL_INVOICE)
-    if invoice_doc is None:
+    if invoice_doc is None or not isinstance(invoice_doc.document, CommercialInvoice):
         return []
-    invoice = invoice_doc.document
-    assert isinstance(invoice, CommercialInvoice)
-    invoiced = {g: line for g, line in match_lines(ctx.terms.goods, invoice.lines) if line is not None}
+    invoiced = {g: line for g, line in match_lines(ctx.terms.goods, invoice_doc.document.lines) if line is not None}
     found = []
+    zero = Decimal(0)
     for doc in ctx.of_type(DocType.PACKING_LIST, DocType.INSPECTION_CERTIFICATE):
         for credit_line, line in match_lines(ctx.terms.goods, getattr(doc.document, "lines", ())):
             reference = invoiced.get(credit_line)
-            if (
-                line is None
-                or reference is None
-                or line.quantity is None
-                or reference.quantity is None
-                or line.quantity == reference.quantity
-            ):
+            if line is None or reference is None or line.quantity is None or reference.quantity is None:
                 continue
-            zero = Decimal(0)
-            if _quantity(ctx, doc, credit_line, line, zero) or _quantity(ctx, invoice_doc, credit_line, reference, zero):
+            if convert(line.quantity, line.unit, reference.unit) in (reference.quantity, None):
+                continue  # the same quantity in another unit, or not comparable (C17 judges)
+            if _quantity(ctx, doc, credit_line, line, zero) or _quantity(
+                ctx, invoice_doc, credit_line, reference, zero
+            ):
                 continue  # outside the credit's range: C17 on whichever departs
-            text = f"{label(doc).capitalize()} quantity {line.quantity} conflicts with the invoice quantity {reference.quantity}."
+            text = f"{label(doc).capitalize()} quantity {line.quantity} {line.unit} conflicts with the invoice quantity {reference.quantity} {reference.unit}."
             found.append(
-                discrepancy("C25", RULE, text, doc, field="quantity", required=reference.quantity, found=line.quantity)
+                discrepancy(
+                    "C25",
+                    RULE,
+                    text,
+                    doc,
+                    field="quantity",
+                    required=reference.quantity,
+                    found=line.quantity,
+                    credit_text=f"invoice: {reference.quantity} {reference.unit}".strip(),
+                    document_text=f"{line.quantity} {line.unit}".strip(),
+                )
             )
     return found
 
@@ -210,7 +284,7 @@ def _origin(ctx: Context) -> list[Discrepancy]:
     found = []
     for doc in ctx.of_type(DocType.CERTIFICATE_OF_ORIGIN):
         origin = getattr(doc.document, "origin_country", "")
-        if invoice and invoice.origin_country and origin and not same_text(invoice.origin_country, origin):
+        if invoice and invoice.origin_country and origin and not same_country(invoice.origin_country, origin):
             text = f"Certificate of origin shows origin {origin}; the invoice shows {invoice.origin_country}."
             found.append(
                 discrepancy(
@@ -221,75 +295,21 @@ def _origin(ctx: Context) -> list[Discrepancy]:
                     field="origin_country",
                     required=invoice.origin_country,
                     found=origin,
+                    credit_text=f"invoice: origin {invoice.origin_country}",
                 )
             )
     return found
-
-
-def _transport_terms(ctx: Context) -> list[Discrepancy]:
-    """Consignee, notify party and freight as 46A calls for them (art. 14(d), ISBP 821 E)."""
-    found = []
-    for doc in ctx.transport:
-        d = doc.document
-        requirement = requirement_for(ctx.terms, doc.doc_type)
-        if requirement is None:
-            continue
-        freight_wanted = requirement.freight or ("PREPAID" if ctx.terms.incoterm.upper() in _C_TERMS else "")
-        checks = (
-            (
-                "consignee",
-                requirement.consignee,
-                getattr(d, "consignee", ""),
-                lambda w, s: _consignee_ok(ctx, w, s),
-            ),
-            ("freight", freight_wanted, getattr(d, "freight", ""), covers),
-        )
-        for name, wanted, shown, ok in checks:
-            if wanted and shown is not None and not ok(wanted, shown):
-                found.append(
-                    discrepancy(
-                        "C25",
-                        RULE,
-                        f"{label(doc).capitalize()} {name} shows {shown or 'nothing'}; the credit requires {wanted}.",
-                        doc,
-                        field=name,
-                        required=wanted,
-                        found=shown,
-                    )
-                )
-        notify = getattr(d, "notify_party", None)
-        if requirement.notify_applicant and (notify is None or not same_text(ctx.terms.applicant.name, notify.name)):
-            found.append(
-                discrepancy(
-                    "C25",
-                    RULE,
-                    f"{label(doc).capitalize()} does not show the applicant as notify party.",
-                    doc,
-                    field="notify_party.name",
-                    required=ctx.terms.applicant.name,
-                    found=notify.name if notify else None,
-                )
-            )
-    return found
-
-
-def _consignee_ok(ctx: Context, wanted: str, shown: str) -> bool:
-    """ "To order of issuing bank" is met by the issuing bank's name as well."""
-    named = wanted.upper().replace("ISSUING BANK", ctx.terms.banks.issuing.name.upper())
-    return covers(wanted, shown) or covers(named, shown)
 
 
 def _vessel(ctx: Context) -> list[Discrepancy]:
-    vessels = {
-        tokens(d.document.vessel)
-        for d in ctx.transport
-        if isinstance(d.document, OceanBillOfLading) and d.document.vessel
-    }
+    vessels = [
+        d.document.vessel for d in ctx.transport if isinstance(d.document, OceanBillOfLading) and d.document.vessel
+    ]
     found = []
     for doc in ctx.of_type(*INSURANCE_TYPES):
         d = doc.document
         assert isinstance(d, InsuranceDocument)
-        if vessels and d.vessel and tokens(d.vessel) not in vessels:
+        if vessels and d.vessel and not any(same_vessel(v, d.vessel) for v in vessels):
             found.append(
                 discrepancy(
                     "C25",
@@ -297,68 +317,12 @@ def _vessel(ctx: Context) -> list[Discrepancy]:
                     f"Insurance document names vessel {d.vessel}, which differs from the bill of lading.",
                     doc,
                     field="vessel",
-                    required=" / ".join(" ".join(v) for v in vessels),
+                    required=" / ".join(vessels),
                     found=d.vessel,
+                    credit_text=f"bill of lading: {' / '.join(vessels)}",
                 )
             )
     return found
-
-
-def _draft(ctx: Context) -> list[Discrepancy]:
-    """Drawer = beneficiary, drawee as 42a, tenor as 42C, amount as the invoice."""
-    found = []
-    terms = ctx.terms
-    invoice = ctx.invoice
-    for doc in ctx.of_type(DocType.DRAFT):
-        d = doc.document
-        assert isinstance(d, Draft)
-        drawee = terms.banks.drawee
-        checks = (
-            (
-                "issuer.name",
-                terms.beneficiary.name,
-                d.issuer.name,
-                same_text(terms.beneficiary.name, d.issuer.name),
-            ),
-            (
-                "drawee.name",
-                drawee.name if drawee else "",
-                d.drawee.name,
-                drawee is None
-                or same_text(drawee.name, d.drawee.name)
-                or bool(drawee.bic and covers(drawee.bic, d.drawee.name)),
-            ),
-            ("tenor", terms.drafts_at, d.tenor, not terms.drafts_at or same_text(terms.drafts_at, d.tenor)),
-            (
-                "amount",
-                invoice.total_amount if invoice else "",
-                d.amount,
-                invoice is None
-                or invoice.currency != d.currency
-                or invoice.total_amount == d.amount
-                or _over_credit(ctx, d),
-            ),
-        )
-        for name, wanted, shown, ok in checks:
-            if not ok:
-                found.append(
-                    discrepancy(
-                        "C25",
-                        "UCP 600 art. 6(c), 14(d)",
-                        f"Draft {name.split('.')[0]} {shown} differs from {wanted}.",
-                        doc,
-                        field=name,
-                        required=wanted,
-                        found=shown,
-                    )
-                )
-    return found
-
-
-def _over_credit(ctx: Context, d: Draft) -> bool:
-    from lc.examination.amounts import amount_bounds  # the C17 finding already covers it
-
-    return ctx.presentation.previous_drawings + d.amount > amount_bounds(ctx)[1]
 
 
 def _inspection(ctx: Context) -> list[Discrepancy]:
@@ -367,10 +331,8 @@ def _inspection(ctx: Context) -> list[Discrepancy]:
     for doc in ctx.of_type(DocType.INSPECTION_CERTIFICATE):
         d = doc.document
         assert isinstance(d, InspectionCertificate)
-        requirement = requirement_for(ctx.terms, doc.doc_type)
-        pre_shipment = requirement is not None and "PRE-SHIPMENT" in requirement.text.upper().replace(
-            "PRESHIPMENT", "PRE-SHIPMENT"
-        )
+        clause = next((r.text for r in ctx.terms.documents if r.doc_type == doc.doc_type), "")
+        pre_shipment = bool(re.search(r"PRE-?\s?SHIPMENT|BEFORE\s+SHIPMENT", clause.upper()))
         if pre_shipment and shipped and d.inspection_date and d.inspection_date > shipped:
             text = f"Pre-shipment inspection dated {d.inspection_date.isoformat()}, after shipment on {shipped.isoformat()}."
             found.append(
@@ -382,6 +344,7 @@ def _inspection(ctx: Context) -> list[Discrepancy]:
                     field="inspection_date",
                     required=f"on or before {shipped}",
                     found=d.inspection_date,
+                    credit_text=clause,
                 )
             )
     return found

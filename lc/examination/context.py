@@ -19,8 +19,11 @@ from lc.examination.doctypes import (
     LineItem,
     OceanBillOfLading,
 )
-from lc.examination.text import covers
+from lc.examination.names import vessel_key, voyage_key
+from lc.examination.places import port_name
+from lc.examination.text import covers, squashed
 from lc.examination.types import (
+    Certainty,
     CreditTerms,
     Discrepancy,
     DocumentRequirement,
@@ -28,6 +31,7 @@ from lc.examination.types import (
     Presentation,
     ShipmentPermission,
 )
+from lc.examination.wording import Reading, read
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -68,17 +72,41 @@ class Context:
     @property
     def invoice(self) -> CommercialInvoice | None:
         doc = self.first(DocType.COMMERCIAL_INVOICE)
-        return doc.document if doc else None  # type: ignore[return-value]
+        return doc.document if doc is not None and isinstance(doc.document, CommercialInvoice) else None
 
     @property
     def transport(self) -> list[Doc]:
         return self.of_type(DocType.OCEAN_BILL_OF_LADING, DocType.AIR_WAYBILL)
 
     @property
+    def original_transport(self) -> list[Doc]:
+        """Original transport documents: the only ones arts 19-25 and 14(c) apply to."""
+        return [t for t in self.transport if not t.document.is_copy]
+
+    def journeys(self) -> list[tuple[tuple[object, ...], date]]:
+        """Each conveyance and journey with its shipment date: the latest of its sets (art. 31(b))."""
+        dated: dict[tuple[object, ...], date] = {}
+        for doc in self.transport:
+            shipped = shipment_date_of(doc.document)
+            if shipped is not None:
+                key = journey_of(doc)
+                dated[key] = max(shipped, dated.get(key, shipped))
+        return sorted(dated.items(), key=lambda item: item[1])
+
+    @property
     def shipment_date(self) -> date | None:
-        """Several transport documents: the latest shipment date counts (art. 31(b))."""
-        dates = [d for d in (shipment_date_of(t.document) for t in self.transport) if d]
-        return max(dates) if dates else None
+        """The date of shipment of the presentation.
+
+        Several sets for one vessel and journey: the latest date (art. 31(b)). Sets covering
+        different vessels or journeys (partial shipments): the earliest, which starts the
+        presentation period (ISBP 821) and must be covered by the insurance.
+        """
+        journeys = self.journeys()
+        return journeys[0][1] if journeys else None
+
+    def reading(self, doc_type: DocType) -> Reading | None:
+        requirement = requirement_for(self.terms, doc_type)
+        return read(requirement) if requirement is not None else None
 
     @property
     def partial_prohibited(self) -> bool:
@@ -101,6 +129,16 @@ def _claimed(doc: BaseDocument) -> Decimal | None:
     if isinstance(doc, CommercialInvoice):
         return doc.total_amount
     return None
+
+
+def journey_of(doc: Doc) -> tuple[object, ...]:
+    """Art. 31(b): the same means of conveyance and the same journey (destination)."""
+    d = doc.document
+    if isinstance(d, OceanBillOfLading):
+        return ("SEA", vessel_key(d.vessel), voyage_key(d.voyage), port_name(d.port_of_discharge))
+    if isinstance(d, AirWaybill):
+        return ("AIR", squashed(d.flight_number), port_name(d.airport_of_destination))
+    return ("OTHER", doc.index)
 
 
 def shipment_date_of(doc: BaseDocument) -> date | None:
@@ -180,7 +218,12 @@ def discrepancy(
     field: str = "",
     required: object = "",
     found: object = "",
+    credit_text: str = "",
+    document_text: str = "",
+    certainty: Certainty = Certainty.CERTAIN,
 ) -> Discrepancy:
+    """A finding; the credit's and the document's words default to what was required and found."""
+    shown_required, shown_found = _show(required), _show(found)
     return Discrepancy(
         code=code,
         rule=rule,
@@ -188,8 +231,11 @@ def discrepancy(
         document=str(doc.doc_type) if doc else "",
         index=doc.index if doc else None,
         field=field,
-        required=_show(required),
-        found=_show(found),
+        required=shown_required,
+        found=shown_found,
+        certainty=certainty,
+        credit_text=credit_text or shown_required or "not stated",
+        document_text=document_text or shown_found or "not stated",
     )
 
 

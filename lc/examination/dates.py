@@ -35,7 +35,7 @@ def check_expiry(ctx: Context) -> list[Discrepancy] | None:
 
 def check_presentation_period(ctx: Context) -> list[Discrepancy] | None:
     """C13, art. 14(c): with an original transport document, within 21 days (or 48) of shipment."""
-    originals = [t for t in ctx.transport if t.document.originals_presented > 0]
+    originals = ctx.original_transport
     if not originals or ctx.terms.expiry_date is None:
         return None
     shipped = ctx.shipment_date
@@ -70,13 +70,17 @@ def shipment_window(ctx: Context) -> tuple[date | None, date | None] | None:
     if terms.shipment_period:
         try:
             return normalise_date_phrase(terms.shipment_period)
-        except ValueError:
+        except (ValueError, OverflowError):
             return None  # reported at issuance (C06)
     return None
 
 
 def check_shipment_date(ctx: Context) -> list[Discrepancy] | None:
-    """C14, art. 20(a)(ii), 23(a)(iii), 29(c): the latest shipment date is never extended."""
+    """C14, art. 20(a)(ii), 23(a)(iii), 29(c): the latest shipment date is never extended.
+
+    Every set, on whatever vessel, must meet it (art. 31). A copy transport document is not
+    subject to art. 20 or 23, but the date it shows must not conflict with the credit (14(d)).
+    """
     if not ctx.transport:
         return None
     window = shipment_window(ctx)
@@ -84,10 +88,13 @@ def check_shipment_date(ctx: Context) -> list[Discrepancy] | None:
     for doc in ctx.transport:
         shipped = shipment_date_of(doc.document)
         if shipped is None:
-            found.append(_no_shipment_evidence(doc))
+            if not doc.document.is_copy:
+                found.append(_no_shipment_evidence(doc))
         elif window is not None and not _inside(shipped, window):
-            found.append(_late(doc, shipped, window))
-        elif isinstance(doc.document, AirWaybill) and not doc.document.accepted_for_carriage:
+            found.append(_late(ctx, doc, shipped, window))
+        elif (
+            isinstance(doc.document, AirWaybill) and not doc.document.accepted_for_carriage and not doc.document.is_copy
+        ):
             found.append(_no_shipment_evidence(doc))
     return found
 
@@ -97,12 +104,14 @@ def _inside(day: date, window: tuple[date | None, date | None]) -> bool:
     return (start is None or day >= start) and (end is None or day <= end)
 
 
-def _late(doc: Doc, shipped: date, window: tuple[date | None, date | None]) -> Discrepancy:
+def _late(ctx: Context, doc: Doc, shipped: date, window: tuple[date | None, date | None]) -> Discrepancy:
     start, end = window
     late = end is not None and shipped > end
     required = f"not later than {end}" if start is None else f"between {start or '...'} and {end or '...'}"
     what = "Late shipment" if late else "Shipment outside the shipment period"
     text = f"{what}: {label(doc)} evidences shipment on {shipped.isoformat()}, credit requires shipment {required}."
+    terms = ctx.terms
+    clause = f"44C {terms.latest_shipment}" if terms.latest_shipment else f"44D {terms.shipment_period}"
     return discrepancy(
         "C14",
         "UCP 600 art. 20(a)(ii), 29(c)",
@@ -111,6 +120,8 @@ def _late(doc: Doc, shipped: date, window: tuple[date | None, date | None]) -> D
         field="shipment_date",
         required=required,
         found=shipped,
+        credit_text=clause,
+        document_text=f"shipped on board {shipped.isoformat()}",
     )
 
 

@@ -51,6 +51,14 @@ class LineItem(JsonRecord):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Adjustment(JsonRecord):
+    """A line of an invoice that is not goods: freight, insurance, a discount, an advance deducted."""
+
+    description: str
+    amount: Decimal  # negative for a deduction
+
+
+@dataclass(frozen=True, kw_only=True)
 class BaseDocument(JsonRecord):
     doc_type: ClassVar[DocType]
     issuer: DocParty
@@ -59,6 +67,15 @@ class BaseDocument(JsonRecord):
     copies_presented: int = 0
     signed: bool = True
     reference: str = ""
+    # Who the issuer is, where the credit or the rules care (parties.IssuerKind: "carrier",
+    # "insurance company", "insurance broker", "chamber of commerce", "surveyor" ...); "" when
+    # the document does not say, and the issuer's name is read instead.
+    issuer_kind: str = ""
+
+    @property
+    def is_copy(self) -> bool:
+        """Presented in copies only: arts 19-25 do not apply to a copy transport document."""
+        return self.originals_presented == 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,6 +99,7 @@ class CommercialInvoice(CargoDetails):
     currency: str
     total_amount: Decimal
     lines: tuple[LineItem, ...] = ()
+    adjustments: tuple[Adjustment, ...] = ()
     incoterm: str = ""
     incoterm_place: str = ""
     origin_country: str = ""
@@ -107,7 +125,8 @@ class OceanBillOfLading(CargoDetails):
     doc_type: ClassVar[DocType] = DocType.OCEAN_BILL_OF_LADING
     signed_by: str = "CARRIER"
     shipper: DocParty | None = None
-    consignee: str = ""
+    consignee: str = ""  # as printed: "TO ORDER OF ...", or a name
+    consignee_party: DocParty | None = None  # a named consignee with its address, when one is shown
     notify_party: DocParty | None = None
     vessel: str = ""
     voyage: str = ""
@@ -134,6 +153,7 @@ class AirWaybill(CargoDetails):
     signed_by: str = "CARRIER"
     accepted_for_carriage: bool = True
     consignee: str = ""
+    consignee_party: DocParty | None = None
     notify_party: DocParty | None = None
     airport_of_departure: str = ""
     airport_of_destination: str = ""

@@ -1,8 +1,8 @@
-"""Document checks: C16 invoice (art. 18), C21 presence and originals (art. 17), C27 addresses (14(j))."""
+"""Document checks: C21 presence, originals and copies (art. 17, 20(a)(iv)), C27 addresses (14(j))."""
 
 from __future__ import annotations
 
-from lc.examination.context import Context, Doc, discrepancy, label, match_lines, requirement_for
+from lc.examination.context import Context, Doc, discrepancy, label, requirement_for
 from lc.examination.doctypes import (
     INSURANCE_TYPES,
     TRANSPORT_TYPES,
@@ -13,123 +13,29 @@ from lc.examination.doctypes import (
     Draft,
     OceanBillOfLading,
 )
-from lc.examination.text import covers, same_text
-from lc.examination.types import Discrepancy, DocumentRequirement, Party
-
-
-def check_invoice(ctx: Context) -> list[Discrepancy] | None:
-    """C16, art. 18: issued by the beneficiary, to the applicant, in the credit currency, goods as 45A."""
-    docs = ctx.of_type(DocType.COMMERCIAL_INVOICE)
-    if not docs:
-        return None
-    found: list[Discrepancy] = []
-    for doc in docs:
-        invoice = doc.document
-        assert isinstance(invoice, CommercialInvoice)
-        found.extend(_invoice_parties(ctx, doc, invoice))
-        found.extend(_invoice_goods(ctx, doc, invoice))
-    return found
-
-
-def _invoice_parties(ctx: Context, doc: Doc, invoice: CommercialInvoice) -> list[Discrepancy]:
-    terms = ctx.terms
-    found = []
-    if not same_text(terms.beneficiary.name, invoice.issuer.name):
-        found.append(
-            discrepancy(
-                "C16",
-                "UCP 600 art. 18(a)(i)",
-                f"Invoice issued by {invoice.issuer.name}, not by the beneficiary {terms.beneficiary.name}.",
-                doc,
-                field="issuer.name",
-                required=terms.beneficiary.name,
-                found=invoice.issuer.name,
-            )
-        )
-    if not same_text(terms.applicant.name, invoice.addressee.name):
-        found.append(
-            discrepancy(
-                "C16",
-                "UCP 600 art. 18(a)(ii)",
-                f"Invoice made out to {invoice.addressee.name}, not to the applicant {terms.applicant.name}.",
-                doc,
-                field="addressee.name",
-                required=terms.applicant.name,
-                found=invoice.addressee.name,
-            )
-        )
-    if invoice.currency != terms.currency:
-        found.append(
-            discrepancy(
-                "C16",
-                "UCP 600 art. 18(a)(iii)",
-                f"Invoice in {invoice.currency}; the credit is in {terms.currency}.",
-                doc,
-                field="currency",
-                required=terms.currency,
-                found=invoice.currency,
-            )
-        )
-    return found
-
-
-def _invoice_goods(ctx: Context, doc: Doc, invoice: CommercialInvoice) -> list[Discrepancy]:
-    terms = ctx.terms
-    found = []
-    for credit_line, line in match_lines(terms.goods, invoice.lines):
-        text_found = f"{line.description} {line.model}" if line else ""
-        wanted = f"{credit_line.description} {credit_line.model}"
-        if line is None or not covers(wanted, text_found):
-            text = f"Goods description in the invoice ({text_found.strip() or 'not stated'}) does not correspond with the credit ({wanted.strip()})."
-            found.append(
-                discrepancy(
-                    "C16",
-                    "UCP 600 art. 18(c)",
-                    text,
-                    doc,
-                    field="lines",
-                    required=wanted.strip(),
-                    found=text_found.strip(),
-                )
-            )
-    if terms.incoterm and not (
-        same_text(terms.incoterm, invoice.incoterm) and _place_ok(terms.incoterm_place, invoice.incoterm_place)
-    ):
-        wanted = f"{terms.incoterm} {terms.incoterm_place}".strip()
-        shown = f"{invoice.incoterm} {invoice.incoterm_place}".strip()
-        found.append(
-            discrepancy(
-                "C16",
-                "UCP 600 art. 18(c), ISBP 821 C8",
-                f"Invoice trade term {shown or 'not stated'} differs from {wanted}.",
-                doc,
-                field="incoterm",
-                required=wanted,
-                found=shown,
-            )
-        )
-    return found
-
-
-def _place_ok(wanted: str, shown: str) -> bool:
-    return not wanted.strip() or covers(wanted, shown)
+from lc.examination.names import address_match, name_match
+from lc.examination.places import same_country
+from lc.examination.text import Match
+from lc.examination.types import Certainty, Discrepancy, DocumentRequirement, Party
+from lc.examination.wording import Reading, read
 
 
 def check_presence(ctx: Context) -> list[Discrepancy]:
-    """C21, art. 17: each required document, full set of B/L originals, one original of the others."""
+    """C21, art. 14(a), 17: each required document, in the originals and copies the credit asks for."""
     found: list[Discrepancy] = []
     for requirement in _requirements(ctx):
         docs = ctx.of_type(*_satisfying(requirement.doc_type))
         if not docs:
-            text = f"{str(requirement.doc_type).replace('_', ' ').capitalize()} required by the credit not presented."
+            name = str(requirement.doc_type).replace("_", " ")
             found.append(
                 discrepancy(
                     "C21",
                     "UCP 600 art. 14(a), 17",
-                    text,
+                    f"{name.capitalize()} required by the credit not presented.",
                     field="documents",
                     required=requirement.doc_type,
                     found="not presented",
+                    credit_text=requirement.text or f"46A {name}",
                 )
             )
             continue
@@ -152,68 +58,89 @@ def _satisfying(doc_type: DocType) -> tuple[DocType, ...]:
 
 
 def _originals(doc: Doc, requirement: DocumentRequirement) -> list[Discrepancy]:
+    reading = read(requirement)
     d = doc.document
-    if (requirement.signed or doc.doc_type in TRANSPORT_TYPES) and not d.signed:
-        return [
-            discrepancy(
-                "C21",
-                "UCP 600 art. 17(b), 20(a)(i)",
-                f"{label(doc).capitalize()} is not signed and so is not an original.",
-                doc,
-                field="signed",
-                required="signed",
-                found="unsigned",
-            )
-        ]
+    clause = requirement.text or f"46A {label(doc)}"
+    shown = f"{d.originals_presented} original(s), {d.copies_presented} copies"
+    if reading.copies_only:
+        needed = max(reading.copies, 1)  # art. 17(d): originals or copies
+        if d.originals_presented + d.copies_presented >= needed:
+            return []
+        text = f"{label(doc).capitalize()}: {d.originals_presented + d.copies_presented} presented, {needed} copies required."
+        return [_count(doc, "UCP 600 art. 17(d)", text, "copies_presented", needed, shown, clause)]
+    if d.is_copy:
+        text = f"{label(doc).capitalize()} presented in copies only; the credit requires an original."
+        return [_count(doc, "UCP 600 art. 17(a)", text, "originals_presented", "original", shown, clause)]
+    problem = _form_of_original(doc, reading)
+    if problem is not None:
+        return [problem]
+    return _numbers(doc, reading, clause, shown)
+
+
+def _form_of_original(doc: Doc, reading: Reading) -> Discrepancy | None:
+    d = doc.document
+    if (reading.signed or doc.doc_type in TRANSPORT_TYPES) and not d.signed:
+        return discrepancy(
+            "C21",
+            "UCP 600 art. 17(b), 20(a)(i)",
+            f"{label(doc).capitalize()} is not signed and so is not an original.",
+            doc,
+            field="signed",
+            required="signed",
+            found="unsigned",
+        )
     if isinstance(d, OceanBillOfLading) and not d.issuer.name.strip():
-        return [
-            discrepancy(
-                "C21",
-                "UCP 600 art. 20(a)(i)",
-                "Bill of lading does not indicate the name of the carrier.",
-                doc,
-                field="issuer.name",
-                required="carrier named",
-                found=None,
-            )
-        ]
-    needed = max(requirement.originals, 1)
-    if isinstance(d, OceanBillOfLading) and (requirement.full_set or d.originals_issued > 1):
-        needed = max(needed, d.originals_issued)  # art. 20(a)(iv): the full set as issued
+        return discrepancy(
+            "C21",
+            "UCP 600 art. 20(a)(i)",
+            "Bill of lading does not indicate the name of the carrier.",
+            doc,
+            field="issuer.name",
+            required="carrier named",
+            found=None,
+        )
+    return None
+
+
+def _numbers(doc: Doc, reading: Reading, clause: str, shown: str) -> list[Discrepancy]:
+    d = doc.document
+    if reading.multiple:  # art. 17(e): "in duplicate": one original, the rest originals or copies
+        if d.originals_presented + d.copies_presented >= reading.multiple:
+            return []
+        text = f"{label(doc).capitalize()}: {d.originals_presented + d.copies_presented} presented, {reading.multiple} required (one original, the rest in copies)."
+        return [_count(doc, "UCP 600 art. 17(e)", text, "copies_presented", reading.multiple, shown, clause)]
+    needed = max(reading.originals, 1)
+    if isinstance(d, OceanBillOfLading):
+        needed = max(needed, _full_set(d, reading))
     if d.originals_presented < needed:
         text = f"{label(doc).capitalize()}: {d.originals_presented} original(s) presented, {needed} required."
-        return [
-            discrepancy(
-                "C21",
-                "UCP 600 art. 17(a), 20(a)(iv)",
-                text,
-                doc,
-                field="originals_presented",
-                required=needed,
-                found=d.originals_presented,
-            )
-        ]
-    if d.copies_presented < requirement.copies:
-        text = f"{label(doc).capitalize()}: {d.copies_presented} copies presented, {requirement.copies} required."
-        return [
-            discrepancy(
-                "C21",
-                "UCP 600 art. 17(d)",
-                text,
-                doc,
-                field="copies_presented",
-                required=requirement.copies,
-                found=d.copies_presented,
-            )
-        ]
+        return [_count(doc, "UCP 600 art. 17(a), 20(a)(iv)", text, "originals_presented", needed, shown, clause)]
+    # Art. 17(d): further originals count as copies.
+    if d.originals_presented - needed + d.copies_presented < reading.copies:
+        text = f"{label(doc).capitalize()}: {d.copies_presented} copies presented, {reading.copies} required."
+        return [_count(doc, "UCP 600 art. 17(d)", text, "copies_presented", reading.copies, shown, clause)]
     return []
+
+
+def _full_set(bl: OceanBillOfLading, reading: Reading) -> int:
+    """Art. 20(a)(iv): the sole original, or the full set as the B/L indicates; "2/3" as the credit says."""
+    if reading.set_fraction is not None and reading.set_fraction[0] < reading.set_fraction[1]:
+        return reading.set_fraction[0]
+    return bl.originals_issued
+
+
+def _count(doc: Doc, rule: str, text: str, field: str, required: object, shown: str, clause: str) -> Discrepancy:
+    return discrepancy(
+        "C21", rule, text, doc, field=field, required=required, found=shown, credit_text=clause, document_text=shown
+    )
 
 
 def check_addresses(ctx: Context) -> list[Discrepancy]:
     """C27, art. 14(j): addresses need only be in the same country as stated in the credit.
 
     Contact details are disregarded; the shipper or consignor may differ from the beneficiary
-    (art. 14(k)), so no shipper is compared at all.
+    (art. 14(k)), so no shipper is compared at all. The applicant's address in a transport
+    document's consignee or notify details must be as the credit states it.
     """
     found: list[Discrepancy] = []
     for doc in ctx.examined:
@@ -222,9 +149,9 @@ def check_addresses(ctx: Context) -> list[Discrepancy]:
                 party is not None
                 and party.country
                 and wanted.country
-                and party.country.upper() != wanted.country.upper()
+                and not same_country(party.country, wanted.country)
             ):
-                text = f"{label(doc).capitalize()} shows the {field_name.split('.')[0].replace('_', ' ')} in {party.country}, the credit in {wanted.country}."
+                text = f"{label(doc).capitalize()} shows the {field_name.replace('_', ' ')} in {party.country}, the credit in {wanted.country}."
                 found.append(
                     discrepancy(
                         "C27",
@@ -234,8 +161,11 @@ def check_addresses(ctx: Context) -> list[Discrepancy]:
                         field=f"{field_name}.country",
                         required=wanted.country,
                         found=party.country,
+                        credit_text=f"{wanted.name}, {wanted.address}".strip(", "),
+                        document_text=f"{party.name}, {party.address}, {party.country}".strip(", "),
                     )
                 )
+        found.extend(_applicant_address(ctx, doc))
     return found
 
 
@@ -247,7 +177,38 @@ def _addressed_parties(ctx: Context, doc: Doc) -> list[tuple[str, DocParty | Non
     if isinstance(d, Draft):
         return [("issuer", d.issuer, terms.beneficiary)]
     if isinstance(d, (OceanBillOfLading, AirWaybill)):
-        requirement = requirement_for(terms, doc.doc_type)
-        if requirement is not None and requirement.notify_applicant:
+        reading = ctx.reading(doc.doc_type)
+        if reading is not None and reading.notify_applicant:
             return [("notify_party", d.notify_party, terms.applicant)]
     return []
+
+
+def _applicant_address(ctx: Context, doc: Doc) -> list[Discrepancy]:
+    """Art. 14(j), second sentence: the applicant as consignee or notify party, address as in 50."""
+    d = doc.document
+    wanted = ctx.terms.applicant
+    if not isinstance(d, (OceanBillOfLading, AirWaybill)) or d.is_copy or not wanted.address.strip():
+        return []
+    found = []
+    for field_name, party in (("consignee_party", d.consignee_party), ("notify_party", d.notify_party)):
+        if party is None or not party.address.strip() or name_match(wanted.name, party.name) == Match.DIFFERENT:
+            continue
+        verdict = address_match(wanted.address, party.address)
+        if verdict == Match.SAME:
+            continue
+        text = f"{label(doc).capitalize()} shows the applicant's address as {party.address}; the credit states {wanted.address}."
+        found.append(
+            discrepancy(
+                "C27",
+                "UCP 600 art. 14(j)",
+                text,
+                doc,
+                field=f"{field_name}.address",
+                required=wanted.address,
+                found=party.address,
+                credit_text=f"50 {wanted.name}, {wanted.address}",
+                document_text=f"{party.name}, {party.address}",
+                certainty=Certainty.CERTAIN if verdict == Match.DIFFERENT else Certainty.JUDGE,
+            )
+        )
+    return found

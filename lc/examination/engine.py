@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from lc.banking import BankingCalendar, examination_deadline, last_presentation_day
 from lc.examination.amounts import check_amounts, check_instalments, check_quantities
@@ -17,8 +16,11 @@ from lc.examination.dates import (
     check_presentation_period,
     check_shipment_date,
 )
-from lc.examination.documents import check_addresses, check_invoice, check_presence
+from lc.examination.documents import check_addresses, check_presence
 from lc.examination.insurance import check_insurance
+from lc.examination.invoice import check_invoice
+from lc.examination.roles import check_roles
+from lc.examination.serde import JsonValue
 from lc.examination.transport import check_clean, check_partial_shipments, check_ports, check_transhipment
 from lc.examination.types import CreditTerms, Discrepancy, Presentation
 
@@ -41,12 +43,21 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("C23", check_clean),
     ("C24", check_insurance),
     ("C25", check_consistency),
+    ("C25", check_roles),
     ("C27", check_addresses),
 )
 
 
 @dataclass(frozen=True, kw_only=True)
 class ExaminationResult:
+    """What the engine found.
+
+    ``discrepancies`` holds every finding, each with its ``certainty``: "certain" findings are
+    discrepancies on the face of the documents; "judge" findings (an unknown clause, a name that
+    differs by a letter, a port the gazetteer does not know) are for the examiner to decide and
+    are never counted against the presentation by the engine itself.
+    """
+
     discrepancies: tuple[Discrepancy, ...]
     checks_run: tuple[str, ...]
     ignored_documents: tuple[int, ...]  # C26: positions of documents not required, disregarded
@@ -56,16 +67,32 @@ class ExaminationResult:
     last_presentation_day: date | None
 
     @property
+    def certain(self) -> tuple[Discrepancy, ...]:
+        return tuple(d for d in self.discrepancies if d.certain)
+
+    @property
+    def for_examiner(self) -> tuple[Discrepancy, ...]:
+        """Findings for the examiner to judge."""
+        return tuple(d for d in self.discrepancies if not d.certain)
+
+    @property
     def complying(self) -> bool:
-        return not self.discrepancies
+        """No certain discrepancy (findings for the examiner may remain: see ``for_examiner``)."""
+        return not self.certain
 
     @property
     def codes(self) -> frozenset[str]:
-        return frozenset(d.code for d in self.discrepancies)
+        """Codes of the certain discrepancies."""
+        return frozenset(d.code for d in self.certain)
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def examiner_codes(self) -> frozenset[str]:
+        return frozenset(d.code for d in self.for_examiner)
+
+    def to_dict(self) -> dict[str, JsonValue]:
         return {
             "complying": self.complying,
+            "needs_examiner": bool(self.for_examiner),
             "discrepancies": [d.to_dict() for d in self.discrepancies],
             "checks_run": list(self.checks_run),
             "ignored_documents": list(self.ignored_documents),
@@ -75,7 +102,12 @@ class ExaminationResult:
 
 
 def examine(terms: CreditTerms, presentation: Presentation, calendar: BankingCalendar) -> ExaminationResult:
-    """Examine on the face of the documents; ``calendar`` is the examining bank's at its place."""
+    """Examine on the face of the documents; ``calendar`` is the examining bank's at its place.
+
+    Optional inputs that change nothing when absent: ``presentation.previous_drawings`` and
+    ``previous_shipments`` (earlier presentations of the same credit, for C17-C19) and
+    ``presentation.available`` (the amount the bank's books still show available).
+    """
     ctx = build_context(terms, presentation, calendar)
     found: list[Discrepancy] = []
     ran: set[str] = {"C26"}  # art. 14(g) is applied by build_context: never a discrepancy
@@ -84,7 +116,7 @@ def examine(terms: CreditTerms, presentation: Presentation, calendar: BankingCal
         if result is not None:
             ran.add(code)
             found.extend(result)
-    unique = {(d.code, d.document, d.index, d.field, d.required, d.found): d for d in found}
+    unique = {(d.code, d.document, d.index, d.field, d.required, d.found, d.certainty): d for d in found}
     return ExaminationResult(
         discrepancies=tuple(sorted(unique.values(), key=Discrepancy.sort_key)),
         checks_run=tuple(sorted(ran)),
@@ -100,5 +132,5 @@ def _last_day(ctx: Context) -> date | None:
     expiry = ctx.terms.expiry_date
     if expiry is None:
         return None
-    shipped = ctx.shipment_date if ctx.transport else None
+    shipped = ctx.shipment_date if ctx.original_transport else None
     return last_presentation_day(expiry, shipped, ctx.terms.presentation_period_days, ctx.calendar)

@@ -6,8 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from lc.examination.context import CENT, HUNDRED, Context, Doc, discrepancy, label
 from lc.examination.doctypes import INSURANCE_TYPES, DocType, InsuranceDocument
-from lc.examination.text import covers, place_matches
-from lc.examination.types import Discrepancy, DocumentRequirement
+from lc.examination.parties import INSURER_KINDS, IssuerKind, kind_of
+from lc.examination.places import place_match
+from lc.examination.text import Match, covers
+from lc.examination.types import Certainty, Discrepancy, DocumentRequirement
+from lc.examination.wording import read
 
 DEFAULT_COVER_PERCENT = Decimal(110)  # art. 28(f)(ii)
 RULE = "UCP 600 art. 28"
@@ -26,7 +29,7 @@ def minimum_cover(ctx: Context, requirement: DocumentRequirement) -> Decimal | N
         candidates.append(drawn[1])
     if not candidates:
         return None
-    percent = requirement.insurance_percent or DEFAULT_COVER_PERCENT
+    percent = read(requirement).insurance_percent or DEFAULT_COVER_PERCENT
     return (max(candidates) * percent / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -91,21 +94,54 @@ def _form(doc: Doc, d: InsuranceDocument, requirement: DocumentRequirement) -> l
                 found="unsigned",
             )
         )
-    needed = max(d.originals_issued, requirement.originals, 1)
-    if d.originals_presented < needed:
-        text = f"Insurance document issued in {d.originals_issued} originals; {d.originals_presented} presented, all originals are required."
+    else:
+        found.extend(_insurer(doc, d))
+    reading = read(requirement)
+    # Art. 28(b): every original issued; "in duplicate" (17(e)): one original, the rest copies.
+    needed = max(d.originals_issued, 1 if reading.multiple else reading.originals, 1)
+    total = max(reading.multiple, needed + reading.copies)
+    if d.originals_presented < needed or d.originals_presented + d.copies_presented < total:
+        text = f"Insurance document issued in {d.originals_issued} original(s); {d.originals_presented} original(s) and {d.copies_presented} copies presented, {needed} original(s) and {total} in all required."
         found.append(
             discrepancy(
                 "C24",
-                "UCP 600 art. 28(b)",
+                "UCP 600 art. 17, 28(b)",
                 text,
                 doc,
                 field="originals_presented",
                 required=needed,
                 found=d.originals_presented,
+                credit_text=requirement.text or "46A insurance document",
+                document_text=f"{d.originals_presented} original(s), {d.copies_presented} copies",
             )
         )
     return found
+
+
+def _insurer(doc: Doc, d: InsuranceDocument) -> list[Discrepancy]:
+    """Art. 28(a): an insurance company, an underwriter or their agent or proxy; not a broker."""
+    kind = kind_of(d.issuer_kind, d.issuer.name)
+    if kind in INSURER_KINDS:
+        return []
+    certain = kind is not None
+    what = (
+        "a broker"
+        if kind == IssuerKind.BROKER
+        else (str(kind) if kind else "an issuer whose name does not show an insurer")
+    )
+    return [
+        discrepancy(
+            "C24",
+            "UCP 600 art. 28(a)",
+            f"Insurance document issued by {d.issuer.name}, {what}.",
+            doc,
+            field="issuer.name",
+            required="insurance company, underwriter or their agent or proxy",
+            found=d.issuer.name,
+            document_text=f"{d.issuer.name} ({d.issuer_kind or 'kind not stated'})",
+            certainty=Certainty.CERTAIN if certain else Certainty.JUDGE,
+        )
+    ]
 
 
 def _dated(ctx: Context, doc: Doc, d: InsuranceDocument) -> list[Discrepancy]:
@@ -164,7 +200,8 @@ def _amount(ctx: Context, doc: Doc, d: InsuranceDocument, requirement: DocumentR
 
 def _risks(doc: Doc, d: InsuranceDocument, requirement: DocumentRequirement) -> list[Discrepancy]:
     shown = " | ".join(d.risks)
-    missing = [risk for risk in requirement.insurance_risks if not any(covers(risk, r) for r in d.risks)]
+    wanted = read(requirement).insurance_risks
+    missing = [risk for risk in wanted if not any(covers(risk, r) for r in d.risks)]
     if not missing:
         return []
     text = f"Insurance document does not cover {'; '.join(missing)}."
@@ -175,8 +212,9 @@ def _risks(doc: Doc, d: InsuranceDocument, requirement: DocumentRequirement) -> 
             text,
             doc,
             field="risks",
-            required="; ".join(requirement.insurance_risks),
+            required="; ".join(wanted),
             found=shown,
+            credit_text=requirement.text or "; ".join(wanted),
         )
     ]
 
@@ -187,17 +225,21 @@ def _route(ctx: Context, doc: Doc, d: InsuranceDocument) -> list[Discrepancy]:
     end = terms.final_destination or terms.port_of_discharge
     found = []
     for field_name, wanted, shown in (("route_from", start, d.route_from), ("route_to", end, d.route_to)):
-        if wanted.strip() and not place_matches(wanted, shown):
-            text = f"{label(doc).capitalize()} covers {field_name.replace('_', ' ')} {shown or 'not stated'}; cover must run from {start} to {end}."
-            found.append(
-                discrepancy(
-                    "C24",
-                    "UCP 600 art. 28(f)(iii)",
-                    text,
-                    doc,
-                    field=field_name,
-                    required=wanted,
-                    found=shown,
-                )
+        verdict = place_match(wanted, shown)
+        if verdict == Match.SAME:
+            continue
+        text = f"{label(doc).capitalize()} covers {field_name.replace('_', ' ')} {shown or 'not stated'}; cover must run from {start} to {end}."
+        found.append(
+            discrepancy(
+                "C24",
+                "UCP 600 art. 28(f)(iii)",
+                text,
+                doc,
+                field=field_name,
+                required=wanted,
+                found=shown,
+                credit_text=f"44A/44E {start} to 44F/44B {end}",
+                certainty=Certainty.CERTAIN if verdict == Match.DIFFERENT else Certainty.JUDGE,
             )
+        )
     return found

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
 
 from lc.examination.phrases import normalise_date_phrase
+from lc.examination.serde import JsonValue
 from lc.examination.text import same_text
 from lc.examination.types import (
     ApplicableRules,
@@ -270,7 +270,7 @@ def diff_terms(old: CreditTerms, new: CreditTerms) -> list[str]:
     return changed
 
 
-def _diff(a: Any, b: Any, path: str, out: list[str]) -> None:
+def _diff(a: JsonValue, b: JsonValue, path: str, out: list[str]) -> None:
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(set(a) | set(b)):
             _diff(a.get(key), b.get(key), f"{path}.{key}" if path else key, out)
@@ -303,21 +303,24 @@ def _transfer_change(path: str, original: CreditTerms, transferred: CreditTerms)
     leaf = re.sub(r"\[\d+\]", "", path).split(".")[-1]
     if leaf in {"amount", "unit_price", "presentation_period_days"} and _le(new, old):
         return ""
-    if leaf in {"expiry_date", "latest_shipment"} and old and new and new <= old:
+    if leaf in {"expiry_date", "latest_shipment"} and isinstance(old, str) and isinstance(new, str) and new <= old:
         return ""  # ISO dates compare in calendar order
     if leaf == "insurance_percent" and _le(old or "110", new or "110"):
         return ""
     return f"{path} may not be changed on transfer from {old!r} to {new!r} (art. 38(g))."
 
 
-def _le(a: Any, b: Any) -> bool:
+def _le(a: JsonValue, b: JsonValue) -> bool:
     try:
         return Decimal(str(a)) <= Decimal(str(b))
     except ArithmeticError:
         return False
 
 
-def _lookup(data: Any, path: str) -> Any:
+def _lookup(data: JsonValue, path: str) -> JsonValue:
     for part in re.findall(r"[^.\[\]]+", path):
-        data = data[int(part)] if isinstance(data, list) else (data or {}).get(part)
+        if isinstance(data, list):
+            data = data[int(part)] if part.isdigit() and int(part) < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
     return data

@@ -12,15 +12,23 @@ import enum
 import functools
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Self, TypeVar
+from typing import Self, TypeAlias, TypeVar
 
 TYPE_KEY = "type"
+# Bounds that keep every decoded value inside the engine's arithmetic: a credit's dates (the
+# engine adds up to 999 days of presentation period and scans a year of closed days), amounts
+# of at most 15 integer digits as MT700 writes them, counts that are counts.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+MAX_DECIMAL = Decimal(10) ** 15
+MAX_INT = 1_000_000
 _DOCUMENT_REGISTRY: dict[str, type] = {}
 _INVALID = object()
 T = TypeVar("T")
+JsonValue: TypeAlias = "str | int | bool | list[JsonValue] | dict[str, JsonValue] | None"
+Decoder: TypeAlias = "Callable[[object], object]"
 
 
 class ExaminationDataError(ValueError):
@@ -31,28 +39,31 @@ class ExaminationDataError(ValueError):
         super().__init__("; ".join(f"{path or '<root>'}: {msg}" for path, msg in self.errors.items()))
 
 
-def register_document(cls: type) -> type:
+def register_document(cls: type[T]) -> type[T]:
     """Class decorator: make a document class decodable by its ``doc_type`` tag."""
-    _DOCUMENT_REGISTRY[cls.doc_type] = cls  # type: ignore[attr-defined]
+    tag = cls.__dict__.get("doc_type")
+    if not isinstance(tag, str):
+        raise TypeError(f"{cls.__name__} has no doc_type tag")
+    _DOCUMENT_REGISTRY[tag] = cls
     return cls
 
 
 class JsonRecord:
     """Mixin giving a dataclass ``to_dict`` / ``from_dict``."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, JsonValue]:
         encoded = encode(self)
         assert isinstance(encoded, dict)
         return encoded
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+    def from_dict(cls, data: Mapping[str, object]) -> Self:
         return decode(cls, data)
 
 
-def encode(value: Any) -> Any:
+def encode(value: object) -> JsonValue:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {}
+        out: dict[str, JsonValue] = {}
         tag = getattr(type(value), "doc_type", None)
         if isinstance(tag, str):
             out[TYPE_KEY] = tag
@@ -60,17 +71,19 @@ def encode(value: Any) -> Any:
             out[f.name] = encode(getattr(value, f.name))
         return out
     if isinstance(value, enum.Enum):
-        return value.value
+        return encode(value.value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple, frozenset, set)):
         return [encode(v) for v in value]
-    return value
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def decode(cls: type[T], data: Any) -> T:
+def decode(cls: type[T], data: object) -> T:
     errors: dict[str, str] = {}
     result = _decode(cls, data, "", errors)
     if errors:
@@ -79,11 +92,11 @@ def decode(cls: type[T], data: Any) -> T:
 
 
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
+def _hints(cls: type) -> dict[str, object]:
     return typing.get_type_hints(cls)
 
 
-def _decode(tp: Any, value: Any, path: str, errors: dict[str, str]) -> Any:
+def _decode(tp: object, value: object, path: str, errors: dict[str, str]) -> object:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         return _decode_union(typing.get_args(tp), value, path, errors)
@@ -94,19 +107,19 @@ def _decode(tp: Any, value: Any, path: str, errors: dict[str, str]) -> Any:
     return _decode_scalar(tp, value, path, errors)
 
 
-def _decode_union(args: tuple[Any, ...], value: Any, path: str, errors: dict[str, str]) -> Any:
+def _decode_union(args: tuple[object, ...], value: object, path: str, errors: dict[str, str]) -> object:
     if value is None and type(None) in args:
         return None
     members = [a for a in args if a is not type(None)]
     if len(members) == 1:
         return _decode(members[0], value, path, errors)
-    if all(dataclasses.is_dataclass(m) for m in members):
+    if all(isinstance(m, type) and dataclasses.is_dataclass(m) for m in members):
         return _decode_document(value, path, errors)
     errors[path] = "unsupported union"
     return _INVALID
 
 
-def _decode_document(value: Any, path: str, errors: dict[str, str]) -> Any:
+def _decode_document(value: object, path: str, errors: dict[str, str]) -> object:
     tag = value.get(TYPE_KEY) if isinstance(value, Mapping) else None
     cls = _DOCUMENT_REGISTRY.get(tag) if isinstance(tag, str) else None
     if cls is None:
@@ -115,7 +128,7 @@ def _decode_document(value: Any, path: str, errors: dict[str, str]) -> Any:
     return _decode_dataclass(cls, value, path, errors)
 
 
-def _decode_sequence(item: Any, value: Any, path: str, errors: dict[str, str], origin: Any) -> Any:
+def _decode_sequence(item: object, value: object, path: str, errors: dict[str, str], origin: object) -> object:
     if not isinstance(value, (list, tuple)):
         errors[path] = "expected a list"
         return _INVALID
@@ -123,7 +136,7 @@ def _decode_sequence(item: Any, value: Any, path: str, errors: dict[str, str], o
     return frozenset(items) if origin is frozenset else tuple(items)
 
 
-def _decode_dataclass(cls: type, value: Any, path: str, errors: dict[str, str]) -> Any:
+def _decode_dataclass(cls: type, value: object, path: str, errors: dict[str, str]) -> object:
     if not isinstance(value, Mapping):
         errors[path] = "expected an object"
         return _INVALID
@@ -134,10 +147,11 @@ def _decode_dataclass(cls: type, value: Any, path: str, errors: dict[str, str]) 
     for key in value:
         if key not in known and key != TYPE_KEY:
             errors[_join(path, key)] = "unknown field"
-    kwargs = {}
+    kwargs: dict[str, object] = {}
     for name, f in known.items():
         if name in value:
             kwargs[name] = _decode(hints[name], value[name], _join(path, name), errors)
+            _check_range(kwargs[name], f.metadata, _join(path, name), errors)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             errors[_join(path, name)] = "required"
     if len(errors) > start:
@@ -149,7 +163,13 @@ def _decode_dataclass(cls: type, value: Any, path: str, errors: dict[str, str]) 
         return _INVALID
 
 
-def _dispatch(cls: type, value: Mapping[str, Any], path: str, errors: dict[str, str]) -> type:
+def _check_range(value: object, metadata: Mapping[str, object], path: str, errors: dict[str, str]) -> None:
+    low, high = metadata.get("min"), metadata.get("max")
+    if isinstance(value, int) and isinstance(low, int) and isinstance(high, int) and not low <= value <= high:
+        errors[path] = f"must be between {low} and {high}"
+
+
+def _dispatch(cls: type, value: Mapping[str, object], path: str, errors: dict[str, str]) -> type:
     tag = value.get(TYPE_KEY)
     target = _DOCUMENT_REGISTRY.get(tag) if isinstance(tag, str) else None
     if tag is None or target is cls:
@@ -160,7 +180,7 @@ def _dispatch(cls: type, value: Mapping[str, Any], path: str, errors: dict[str, 
     return cls
 
 
-def _decode_scalar(tp: Any, value: Any, path: str, errors: dict[str, str]) -> Any:
+def _decode_scalar(tp: object, value: object, path: str, errors: dict[str, str]) -> object:
     try:
         return _SCALARS[tp](value)
     except KeyError:
@@ -172,7 +192,7 @@ def _decode_scalar(tp: Any, value: Any, path: str, errors: dict[str, str]) -> An
     return _INVALID
 
 
-def _enum(tp: type[enum.Enum], value: Any, path: str, errors: dict[str, str]) -> Any:
+def _enum(tp: type[enum.Enum], value: object, path: str, errors: dict[str, str]) -> object:
     try:
         return tp(value)
     except ValueError:
@@ -180,30 +200,37 @@ def _enum(tp: type[enum.Enum], value: Any, path: str, errors: dict[str, str]) ->
         return _INVALID
 
 
-def _as_decimal(value: Any) -> Decimal:
+def _as_decimal(value: object) -> Decimal:
     # Money never travels as a float: binary fractions would change the amount.
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise TypeError("expected a decimal string")
     result = Decimal(str(value).strip())
     if not result.is_finite():
         raise ValueError("expected a finite decimal")
+    if abs(result) >= MAX_DECIMAL:
+        raise ValueError("at most 15 digits before the decimal point (MT700 15d)")
     return result
 
 
-def _as_date(value: Any) -> date:
+def _as_date(value: object) -> date:
     if not isinstance(value, str):
         raise TypeError("expected an ISO date string")
-    return date.fromisoformat(value)
+    result = date.fromisoformat(value)
+    if not FIRST_DATE <= result <= LAST_DATE:
+        raise ValueError(f"dates run from {FIRST_DATE} to {LAST_DATE}")
+    return result
 
 
-def _as_int(value: Any) -> int:
+def _as_int(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("expected an integer")
+    if not 0 <= value <= MAX_INT:
+        raise ValueError(f"expected an integer from 0 to {MAX_INT}")
     return value
 
 
-def _typed(kind: type) -> Any:
-    def check(value: Any) -> Any:
+def _typed(kind: type) -> Decoder:
+    def check(value: object) -> object:
         if not isinstance(value, kind):
             raise TypeError(f"expected {kind.__name__}")
         return value
@@ -211,7 +238,7 @@ def _typed(kind: type) -> Any:
     return check
 
 
-_SCALARS: dict[Any, Any] = {
+_SCALARS: dict[object, Decoder] = {
     Decimal: _as_decimal,
     date: _as_date,
     int: _as_int,

@@ -1,19 +1,26 @@
 """ISBP 821 text comparison: when do two pieces of document data "correspond"?
 
-* Tokens that contain a digit (models, numbers, marks) must match exactly, ignoring
-  punctuation inside the token ("VF-500" = "VF500", but "VF-500" != "VF-550").
-* Alphabetic words longer than four letters may differ by one edit: a typing error that does
-  not change the meaning is not a discrepancy (ISBP 821 A23: "mashine" for "machine").
-* Accepted abbreviations match their long form either way (ISBP 821 A1: Ltd, Co., kgs, Int'l).
+* Case, spacing and punctuation do not count ("VF-500" = "VF500", "0521 S" = "0521S").
+* Accepted abbreviations match their long form either way (ISBP 821 A1: Ltd, Co., kgs, Int'l);
+  singular and plural, and British and American spellings, are the same word.
+* Tokens that contain a digit (models, numbers, marks) must match exactly: no typing error is
+  tolerated in a model, a number or a quantity ("model 123" is not "model 321").
+* A word of five letters or more may differ by one typing error (ISBP 821 A23: "mashine" for
+  "machine"), unless the word written is itself an English word: then it names a different
+  thing ("skirts" for "shirts") and is no typing error.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import re
+from enum import IntEnum
+from importlib import resources
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-./]*")
-_STRIP = re.compile(r"[^A-Z0-9]")
+_TOKEN = re.compile(r"[^\W_][\w'\-./]*")
+_STRIP = re.compile(r"[\W_]")
 _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "LTD": ("LIMITED",),
     "CO": ("COMPANY",),
@@ -21,12 +28,15 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "INC": ("INCORPORATED",),
     "INTL": ("INTERNATIONAL",),
     "MFG": ("MANUFACTURING",),
+    "MFRS": ("MANUFACTURERS",),
     "IND": ("INDUSTRIAL",),
+    "INDS": ("INDUSTRIES",),
     "DEPT": ("DEPARTMENT",),
     "BLDG": ("BUILDING",),
     "RD": ("ROAD",),
     "ST": ("STREET",),
     "AVE": ("AVENUE",),
+    "FLR": ("FLOOR",),
     "KG": ("KILOGRAMS",),
     "KGS": ("KILOGRAMS",),
     "KILOGRAM": ("KILOGRAMS",),
@@ -39,42 +49,99 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "SS": ("STAINLESS", "STEEL"),
     "HK": ("HONG", "KONG"),
     "HONGKONG": ("HONG", "KONG"),
-    "&": ("AND",),
 }
 _NOISE = frozenset({"THE", "AND", "OF", "BY", "FOR", "TO"})
-_INDEPENDENT_WORDS = frozenset(
-    {"INDEPENDENT", "COMPETENT", "OFFICIAL", "QUALIFIED", "LOCAL", "WELL-KNOWN", "FIRST-CLASS"}
-)
 _TYPO_MIN_LENGTH = 5
+_KNOWN_WORD_MIN_COUNT = 100  # rarer entries of the word list are mostly typing errors themselves
+_VARIANTS = (
+    (re.compile(r"^ALUMINIUM"), "ALUMINUM"),
+    (re.compile(r"^GREY"), "GRAY"),
+    (re.compile(r"^JEWELLERY"), "JEWELRY"),
+    (re.compile(r"^TYRE"), "TIRE"),
+    (re.compile(r"(PROGRAM|CATALOG)(ME|UE)"), r"\1"),
+    (re.compile(r"OUR(S?)$"), r"OR\1"),
+    (re.compile(r"IS(E|ED|ES|ING|ATION|ATIONS)$"), r"IZ\1"),
+    (re.compile(r"([^AEIOUY])RE(S?)$"), r"\1ER\2"),
+    (re.compile(r"LL(ED|ING|ER|ERY)$"), r"L\1"),
+)
 
 
-@functools.lru_cache(maxsize=4096)
+class Match(IntEnum):
+    """How two data correspond; ordered so that ``min`` of several is the weakest."""
+
+    DIFFERENT = 0
+    CLOSE = 1  # a typing error in a name, a port district: for the examiner to judge
+    SAME = 2
+
+
+@functools.lru_cache(maxsize=8192)
 def tokens(text: str) -> tuple[str, ...]:
     """Normalised tokens: upper case, abbreviations expanded, noise words dropped."""
     out: list[str] = []
     for raw in _TOKEN.findall(text.upper().replace("&", " AND ")):
-        word = _STRIP.sub("", raw)
-        if not word:
-            continue
-        for part in _ABBREVIATIONS.get(word, (word,)):
-            if part not in _NOISE:
-                out.append(part)
+        for word in _split(raw):
+            out.extend(part for part in _ABBREVIATIONS.get(word, (word,)) if part not in _NOISE)
     return tuple(out)
+
+
+def _split(raw: str) -> list[str]:
+    """A model or number stays one token ("VF-500"); hyphenated words split ("T-SHIRTS")."""
+    if _has_digit(raw):
+        return [_STRIP.sub("", raw)]
+    return [w for w in (_STRIP.sub("", part) for part in re.split(r"[-/]", raw)) if w]
+
+
+def squashed(text: str) -> str:
+    """The tokens run together: spacing and punctuation removed ("0521 S" = "0521S")."""
+    return "".join(tokens(text))
 
 
 def _has_digit(word: str) -> bool:
     return any(c.isdigit() for c in word)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.cache
+def _word_counts() -> dict[str, int]:
+    # pyspellchecker's English frequency list, read directly (no spell-checker object needed).
+    data = resources.files("spellchecker").joinpath("resources/en.json.gz").read_bytes()
+    loaded = json.loads(gzip.decompress(data))
+    return {str(k): int(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+
+
+def is_known_word(word: str) -> bool:
+    return _word_counts().get(word.lower(), 0) >= _KNOWN_WORD_MIN_COUNT
+
+
+def _variant(word: str) -> str:
+    for pattern, replacement in _VARIANTS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("IES"):
+        return word[:-3] + "Y"
+    if len(word) > 4 and word.endswith(("SES", "XES", "ZES", "CHES", "SHES")):
+        return word[:-2]
+    return word[:-1] if len(word) > 3 and word.endswith("S") and not word.endswith("SS") else word
+
+
+@functools.lru_cache(maxsize=16384)
+def word_match(required: str, found: str) -> Match:
+    if required == found:
+        return Match.SAME
+    if _has_digit(required) or _has_digit(found):
+        return Match.DIFFERENT  # numbers and models must be exact
+    if _variant(_singular(required)) == _variant(_singular(found)):
+        return Match.SAME
+    if min(len(required), len(found)) < _TYPO_MIN_LENGTH or not _within_one_edit(_variant(required), _variant(found)):
+        return Match.DIFFERENT
+    return Match.DIFFERENT if is_known_word(found) else Match.CLOSE
+
+
 def words_match(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if _has_digit(a) or _has_digit(b):
-        return False  # numbers and models must be exact
-    if min(len(a), len(b)) < _TYPO_MIN_LENGTH:
-        return False
-    return _within_one_edit(a, b)
+    """Same word, or a typing error that does not change the meaning (ISBP 821 A23)."""
+    return word_match(a, b) != Match.DIFFERENT
 
 
 def _within_one_edit(a: str, b: str) -> bool:
@@ -95,14 +162,23 @@ def _within_one_edit(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1 :]
 
 
-def same_text(required: str, found: str) -> bool:
-    """Same words in the same order, up to typing errors and abbreviations (names, ports)."""
+@functools.lru_cache(maxsize=8192)
+def same_words(required: str, found: str) -> Match:
+    """The same words in the same order, up to abbreviations, spacing and typing errors."""
     a, b = tokens(required), tokens(found)
+    if a == b or "".join(a) == "".join(b):
+        return Match.SAME
     if len(a) != len(b):
-        return "".join(a) == "".join(b)
-    return all(words_match(x, y) for x, y in zip(a, b, strict=True))
+        return Match.DIFFERENT
+    return min((word_match(x, y) for x, y in zip(a, b, strict=True)), default=Match.SAME)
 
 
+def same_text(required: str, found: str) -> bool:
+    """Same words in the same order, a typing error tolerated (ports, tenors, terms)."""
+    return same_words(required, found) != Match.DIFFERENT
+
+
+@functools.lru_cache(maxsize=8192)
 def covers(required: str, found: str) -> bool:
     """Every required word appears in ``found`` (which may say more): ISBP 821 C3."""
     available = list(tokens(found))
@@ -112,47 +188,3 @@ def covers(required: str, found: str) -> bool:
             return False
         del available[hit]
     return True
-
-
-def conflicting_numbers(general: str, reference_texts: tuple[str, ...]) -> tuple[str, ...]:
-    """Digit tokens in a general description that appear nowhere in the reference (art. 14(e))."""
-    known = {w for text in reference_texts for w in tokens(text)}
-    return tuple(w for w in tokens(general) if _has_digit(w) and w not in known)
-
-
-def alternatives(field_text: str) -> tuple[str, ...]:
-    """Port or place field listing alternatives: "Hamburg, Rotterdam" means any one of them."""
-    parts = re.split(r",|;|/|\bOR\b|\bAND\b", field_text.upper())
-    return tuple(p.strip() for p in parts if p.strip())
-
-
-def place_matches(required_field: str, found: str) -> bool:
-    """A document place corresponds to one alternative of the credit field.
-
-    A place on the document may add its country ("Ningbo, China" for "Ningbo").
-    """
-    if not required_field.strip():
-        return True
-    if required_field.strip().upper().startswith("ANY "):
-        return bool(found.strip())  # "any Chinese port": geography is left to the examiner
-    if same_text(required_field, found):
-        return True
-    head = found.split(",")[0]
-    return any(same_text(alt, head) or same_text(alt, found) for alt in alternatives(required_field))
-
-
-def issuer_requirement_met(requirement: str, issuer_name: str, beneficiary_name: str) -> bool:
-    """Issuer named by the credit (art. 3, ISBP 821 A30-A31).
-
-    "independent", "competent", "official" (etc.) issuers: anyone except the beneficiary.
-    Otherwise the issuer's name must contain the significant words of the requirement.
-    """
-    wanted = tokens(requirement)
-    if not wanted:
-        return True
-    is_beneficiary = same_text(beneficiary_name, issuer_name)
-    if set(wanted) & _INDEPENDENT_WORDS:
-        return not is_beneficiary
-    if wanted == ("BENEFICIARY",):
-        return is_beneficiary
-    return covers(requirement, issuer_name)

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from lc.examination.context import Context, Doc, discrepancy, label
+from lc.examination.clauses import Effect, classify
+from lc.examination.context import Context, Doc, discrepancy, journey_of, label
 from lc.examination.doctypes import AirWaybill, OceanBillOfLading
-from lc.examination.text import place_matches, tokens
-from lc.examination.types import Discrepancy, ShipmentPermission
-
-
-def _journey(doc: Doc) -> tuple[object, ...]:
-    """Art. 31(b): same means of conveyance and same journey (destination), whatever the dates."""
-    d = doc.document
-    if isinstance(d, OceanBillOfLading):
-        return ("SEA", tokens(d.vessel), tokens(d.voyage), tokens(d.port_of_discharge.split(",")[0]))
-    if isinstance(d, AirWaybill):
-        return ("AIR", tokens(d.flight_number), tokens(d.airport_of_destination))
-    return ("OTHER", doc.index)
+from lc.examination.places import place_match
+from lc.examination.text import Match
+from lc.examination.types import Certainty, Discrepancy, ShipmentPermission
 
 
 def check_partial_shipments(ctx: Context) -> list[Discrepancy] | None:
@@ -39,7 +31,7 @@ def check_partial_shipments(ctx: Context) -> list[Discrepancy] | None:
     first: tuple[object, ...] | None = None
     found = []
     for doc in ctx.transport:
-        journey = _journey(doc)
+        journey = journey_of(doc)
         if first is None:
             first = journey
         elif journey != first:
@@ -69,10 +61,10 @@ def _conveyance(doc: Doc) -> str:
 
 def check_transhipment(ctx: Context) -> list[Discrepancy] | None:
     """C20, art. 20(c), 23(c): with 43T NOT ALLOWED, transhipment only with the container exception."""
-    if ctx.terms.transhipment != ShipmentPermission.NOT_ALLOWED or not ctx.transport:
+    if ctx.terms.transhipment != ShipmentPermission.NOT_ALLOWED or not ctx.original_transport:
         return None
     found = []
-    for doc in ctx.transport:
+    for doc in ctx.original_transport:  # arts 19-25 do not apply to a copy transport document
         d = doc.document
         # Art. 23(c)(ii): an air waybill indicating transhipment is acceptable when one document
         # covers the whole carriage, which is what one air waybill does.
@@ -112,54 +104,88 @@ def check_ports(ctx: Context) -> list[Discrepancy] | None:
                 ("airport_of_destination", terms.port_of_discharge, d.airport_of_destination),
             )
         for field_name, wanted, shown in pairs:
-            if wanted.strip() and not place_matches(wanted, shown):
-                text = f"{label(doc).capitalize()} shows {field_name.replace('_', ' ')} {shown or 'not stated'}, credit requires {wanted}."
-                found.append(
-                    discrepancy(
-                        "C22",
-                        "UCP 600 art. 20(a)(iii), 23(a)(iv)",
-                        text,
-                        doc,
-                        field=field_name,
-                        required=wanted,
-                        found=shown,
-                    )
+            verdict = place_match(wanted, shown)
+            if verdict == Match.SAME:
+                continue
+            judge = " (for the examiner to judge)" if verdict == Match.CLOSE else ""
+            text = f"{label(doc).capitalize()} shows {field_name.replace('_', ' ')} {shown or 'not stated'}, credit requires {wanted}{judge}."
+            tag = "44E" if field_name in ("port_of_loading", "airport_of_departure") else "44F"
+            found.append(
+                discrepancy(
+                    "C22",
+                    "UCP 600 art. 20(a)(iii), 23(a)(iv)",
+                    text,
+                    doc,
+                    field=field_name,
+                    required=wanted,
+                    found=shown,
+                    credit_text=f"{tag} {wanted}",
+                    certainty=Certainty.CERTAIN if verdict == Match.DIFFERENT else Certainty.JUDGE,
                 )
+            )
     return found
 
 
 def check_clean(ctx: Context) -> list[Discrepancy] | None:
-    """C23, art. 26(a), 27: a clean transport document, goods not loaded on deck."""
-    if not ctx.transport:
+    """C23, art. 26, 27: no clause declaring a defect, goods not loaded on deck; unknown clauses to the examiner."""
+    if not ctx.original_transport:
         return None
     found = []
-    for doc in ctx.transport:
+    for doc in ctx.original_transport:  # arts 19-25 (and 26-27 for them) do not apply to a copy
         d = doc.document
-        clauses = getattr(d, "clauses", ())
-        if not getattr(d, "clean", True) or clauses:
-            text = f"{label(doc).capitalize()} is claused: {'; '.join(clauses) or 'defective condition of goods or packaging'}."
+        assert isinstance(d, (OceanBillOfLading, AirWaybill))
+        found.extend(_clause_findings(doc, d.clauses, d.clean))
+        if (
+            isinstance(d, OceanBillOfLading)
+            and d.on_deck
+            and not any(classify(c)[0] == Effect.ON_DECK for c in d.clauses)
+        ):
             found.append(
-                discrepancy(
-                    "C23",
-                    "UCP 600 art. 27",
-                    text,
-                    doc,
-                    field="clean",
-                    required="clean",
-                    found="; ".join(clauses) or "claused",
-                )
-            )
-        if getattr(d, "on_deck", False):
-            text = "Bill of lading states that the goods are loaded on deck."
-            found.append(
-                discrepancy(
-                    "C23",
-                    "UCP 600 art. 26(a)",
-                    text,
-                    doc,
-                    field="on_deck",
-                    required="not on deck",
-                    found="on deck",
-                )
+                _clause(doc, "states that the goods are loaded on deck", "loaded on deck", "UCP 600 art. 26(a)")
             )
     return found
+
+
+def _clause_findings(doc: Doc, clauses: tuple[str, ...], clean: bool) -> list[Discrepancy]:
+    found = []
+    for clause in clauses:
+        effect, why = classify(clause)
+        if effect == Effect.UNCLEAN:
+            found.append(
+                _clause(doc, f"bears a clause declaring a defect: {clause} ({why})", clause, "UCP 600 art. 27")
+            )
+        elif effect == Effect.ON_DECK:
+            found.append(_clause(doc, f"states loading on deck: {clause} ({why})", clause, "UCP 600 art. 26(a)"))
+        elif effect == Effect.UNKNOWN:
+            found.append(
+                _clause(
+                    doc,
+                    f"bears a clause for the examiner to judge: {clause}",
+                    clause,
+                    "UCP 600 art. 26, 27",
+                    judge=True,
+                )
+            )
+    if not clean and not any(classify(c)[0] in (Effect.UNCLEAN, Effect.ON_DECK) for c in clauses):
+        # The document is marked unclean without a clause that says why: the examiner reads it.
+        found.append(
+            _clause(
+                doc, "is marked as not clean", "; ".join(clauses) or "not clean", "UCP 600 art. 27", judge=bool(clauses)
+            )
+        )
+    return found
+
+
+def _clause(doc: Doc, what: str, shown: str, rule: str, *, judge: bool = False) -> Discrepancy:
+    return discrepancy(
+        "C23",
+        rule,
+        f"{label(doc).capitalize()} {what}.",
+        doc,
+        field="clauses",
+        required="clean, not on deck",
+        found=shown,
+        credit_text="clean on board (art. 27: no clause declaring a defect)",
+        document_text=shown,
+        certainty=Certainty.JUDGE if judge else Certainty.CERTAIN,
+    )

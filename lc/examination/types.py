@@ -7,7 +7,7 @@ be represented and reported by ``issuance.validate_terms``; the enums below hold
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -76,11 +76,20 @@ class Confirmation(StrEnum):  # 49
     WITHOUT = "WITHOUT"
 
 
+class Certainty(StrEnum):
+    """How sure the engine is of a finding; the examination screen shows the two kinds apart."""
+
+    CERTAIN = "certain"  # a discrepancy on the face of the documents
+    JUDGE = "judge"  # for the examiner to judge: an unknown clause, a name that differs by a letter
+
+    @property
+    def label(self) -> str:
+        return "certain" if self is Certainty.CERTAIN else "for the examiner to judge"
+
+
 ANY_BANK = "ANY BANK"
-# Units of weight and measure: the only ones art. 30(b)'s 5% quantity tolerance applies to.
-MEASURE_UNITS = frozenset(
-    {"MT", "KGS", "KG", "LBS", "TONS", "LTR", "L", "LITRES", "M", "M2", "M3", "CBM", "BBL", "GAL"}
-)
+# MT700 field 48 is 3n: a presentation period of at most 999 days.
+PERIOD_DAYS = {"min": 0, "max": 999}
 
 
 # A party of the credit (50 applicant, 59 beneficiary) has the same shape as a party named on
@@ -110,9 +119,9 @@ class GoodsLine(JsonRecord):
     """One line of 45A."""
 
     description: str
-    quantity: Decimal
-    unit: str  # UNITS, PCS, SETS, MT, KGS, LTR ...
-    unit_price: Decimal
+    quantity: Decimal | None = None  # many credits state no quantity or no unit price
+    unit: str = ""  # UNITS, PCS, SETS, MT, metric tons, KGS, litres ... (see units.py)
+    unit_price: Decimal | None = None
     model: str = ""
     quantity_about: bool = False  # art. 30(a)
     unit_price_about: bool = False  # art. 30(a)
@@ -162,8 +171,8 @@ class CreditTerms(JsonRecord):
     banks: Banks
     available_with: str  # 41a: a bank name/BIC or ANY BANK
     available_by: str  # 41a
-    goods: tuple[GoodsLine, ...]  # 45A
-    documents: tuple[DocumentRequirement, ...]  # 46A
+    goods: tuple[GoodsLine, ...] = ()  # 45A (optional in MT700)
+    documents: tuple[DocumentRequirement, ...] = ()  # 46A (optional in MT700)
     tolerance_plus: Decimal | None = None  # 39A, percent
     tolerance_minus: Decimal | None = None  # 39A, percent
     amount_about: bool = False  # "about" before the amount, art. 30(a)
@@ -182,7 +191,7 @@ class CreditTerms(JsonRecord):
     incoterm_place: str = ""  # 45A
     additional_conditions: tuple[str, ...] = ()  # 47A
     charges: str = ""  # 71D
-    presentation_period_days: int | None = None  # 48; None = 21 days (art. 14(c))
+    presentation_period_days: int | None = field(default=None, metadata=PERIOD_DAYS)  # 48; None = 21 days
     confirmation: str = Confirmation.WITHOUT  # 49
     instalments: tuple[Instalment, ...] = ()  # art. 32
 
@@ -209,6 +218,9 @@ class Presentation(JsonRecord):
     complete: bool = True  # eUCP art. e5: examination starts after the notice of completeness
     previous_drawings: Decimal = Decimal(0)  # same currency as the credit
     previous_shipments: tuple[PreviousShipment, ...] = ()
+    # The amount still available under the credit as the bank's books show it (amendments,
+    # reductions, earlier honours); None: the credit amount less ``previous_drawings``.
+    available: Decimal | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -221,9 +233,21 @@ class Discrepancy(JsonRecord):
     field: str = ""
     required: str = ""
     found: str = ""
+    certainty: str = Certainty.CERTAIN
+    credit_text: str = ""  # the credit's words the document was read against (46A clause, field)
+    document_text: str = ""  # what the document shows there, as written
 
-    def sort_key(self) -> tuple[str, str, int]:
-        return (self.code, self.document, -1 if self.index is None else self.index)
+    @property
+    def certain(self) -> bool:
+        return self.certainty == Certainty.CERTAIN
+
+    @property
+    def article(self) -> str:
+        """The rule applied ("UCP 600 art. 20(a)(ii)"): ``rule`` under the name the screen uses."""
+        return self.rule
+
+    def sort_key(self) -> tuple[str, int, str, int]:
+        return (self.code, 0 if self.certain else 1, self.document, -1 if self.index is None else self.index)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -120,6 +120,7 @@ def air_waybill(**changes: Any) -> AirWaybill:
     awb = AirWaybill(
         issuer=DocParty(name="Cathay Cargo", country="HK"),
         issue_date=D(2025, 5, 28),
+        consignee="Victoria Harbour Bank Ltd",
         airport_of_departure="Ningbo",
         airport_of_destination="Hong Kong",
         flight_number="CX 991",
@@ -157,14 +158,22 @@ class Case:
     name: str
     terms: CreditTerms
     presentation: Presentation
-    expected: frozenset[str]
+    expected: frozenset[str]  # codes of the certain discrepancies
     where: tuple[tuple[str, str], ...] = field(default=())  # (document, field) of expected findings
+    # Codes of the findings for the examiner to judge; None: not asserted (the wave-1 cases
+    # change an invoice total without its lines, which the engine rightly refers as arithmetic).
+    judged: frozenset[str] | None = None
 
 
 def case(
-    name: str, terms: CreditTerms, presentation: Presentation, *codes: str, where: tuple[tuple[str, str], ...] = ()
+    name: str,
+    terms: CreditTerms,
+    presentation: Presentation,
+    *codes: str,
+    where: tuple[tuple[str, str], ...] = (),
+    judged: tuple[str, ...] | None = None,
 ) -> Case:
-    return Case(name, terms, presentation, frozenset(codes), where)
+    return Case(name, terms, presentation, frozenset(codes), where, None if judged is None else frozenset(judged))
 
 
 def insurance_as(kind: type) -> Any:

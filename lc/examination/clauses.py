@@ -1,0 +1,92 @@
+"""Clauses on a transport document, classified by their effect (UCP 600 art. 26, 27; ISBP 821 E).
+
+Only a clause that expressly declares a defective condition of the goods or their packaging
+makes a transport document unclean (art. 27); "said to contain" and "shipper's load and count"
+are acceptable (art. 26(b)); "may be loaded on deck" is acceptable, "loaded on deck" is not
+(art. 26(a)); a carrier's reservation of the right to tranship is acceptable (art. 20(d)). A
+clause the table does not know is put to the examiner, never charged automatically.
+
+The table is read top to bottom and the first matching row decides, so the acceptable wording
+that contains a charged one ("may be carried on deck") stands above it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from enum import StrEnum
+
+
+class Effect(StrEnum):
+    ACCEPTABLE = "acceptable"
+    UNCLEAN = "unclean"  # art. 27
+    ON_DECK = "on deck"  # art. 26(a)
+    UNKNOWN = "unknown"  # for the examiner to judge
+
+
+_DEFECT = (
+    r"TORN|DAMAGED|DAMAGE|BROKEN|WET|STAINED|DENTED|CRUSHED|LEAK(?:ING|ED|S)?|RUST(?:Y|ED)?|HOLED|PUNCTURED|"
+    r"CONTAMINATED|MOULDY|MOLDY|CRACKED|SCRATCHED|DIRTY|SOILED|RE-?COOPERED|RE-?PAIRED|MISSING|BURST|"
+    r"SLACK|SPILLED|SPILT|DETERIORATED|DECAYED|INFESTED|CHAFED|BENT|DEFORMED"
+)
+_NEGATED = rf"\b(?:NO|NOT|WITHOUT|FREE FROM|FREE OF|NOR)\b[\w\s]{{0,20}}\b(?:{_DEFECT})\b"
+TABLE: tuple[tuple[str, Effect, str], ...] = (
+    # pattern, effect, why (shown to the examiner)
+    (
+        r"\bMAY\s+BE\s+(?:LOADED|CARRIED|STOWED|SHIPPED)\s+ON\s+DECK\b",
+        Effect.ACCEPTABLE,
+        "art. 26(a): 'may be' on deck",
+    ),
+    (r"\bON\s+DECK\s+AT\s+(?:SHIPPER|MERCHANT)S?'?S?\s+RISK\b", Effect.ON_DECK, "art. 26(a): loaded on deck"),
+    (r"\b(?:LOADED|CARRIED|STOWED|SHIPPED|PLACED)\s+ON\s+DECK\b", Effect.ON_DECK, "art. 26(a): loaded on deck"),
+    (r"\bON\s+DECK\b", Effect.ON_DECK, "art. 26(a): on deck"),
+    (r"\bUNDER\s+DECK\b|\bBELOW\s+DECK\b", Effect.ACCEPTABLE, "not on deck"),
+    (r"\bSAID\s+(?:BY\s+SHIPPER\s+)?TO\s+(?:CONTAIN|BE|WEIGH)\b|\bS\.?T\.?C\.?\b", Effect.ACCEPTABLE, "art. 26(b)"),
+    (r"\bSHIPPER'?S?\s+(?:LOAD|STOW|COUNT)", Effect.ACCEPTABLE, "art. 26(b): shipper's load and count"),
+    (r"\bS\.?L\.?A\.?C\.?\b|\bS\.?L\.?C\.?A\.?S\.?\b|\bSTC\b", Effect.ACCEPTABLE, "art. 26(b)"),
+    (
+        r"\bWEIGHT,?\s+(?:MEASURE|QUANTITY)|\b(?:QUANTITY|WEIGHT|CONTENTS?)\s+(?:AND\s+\w+\s+)?UNKNOWN\b",
+        Effect.ACCEPTABLE,
+        "art. 26(b): particulars unknown to the carrier",
+    ),
+    (
+        r"\bTRANS-?SHIP(?:MENT|PED)?\b.*\b(?:MAY|RIGHT|RESERVE|LIBERTY)\b|\b(?:MAY|RIGHT|RESERVE|LIBERTY)\b.*\bTRANS-?SHIP",
+        Effect.ACCEPTABLE,
+        "art. 20(d): transhipment may take place",
+    ),
+    (r"\bMAY\s+NOT\s+BE\s+SUFFICIENT\b", Effect.ACCEPTABLE, "ISBP 821 E: packaging 'may not be' sufficient"),
+    (
+        r"\b(?:NOT|IN)SUFFICIENT(?:LY)?\s+(?:PACK|PROTECT)|\bPACK(?:ING|AGING|AGES?)\s+(?:IS\s+|ARE\s+)?"
+        r"(?:NOT\s+SUFFICIENT|INSUFFICIENT|INADEQUATE|UNSUITABLE)|\bUNPROTECTED\b|\bUNPACKED\b",
+        Effect.UNCLEAN,
+        "art. 27: packaging declared insufficient",
+    ),
+    (
+        r"\bIN\s+APPARENT\s+GOOD\s+ORDER\b(?!.*\bEXCEPT\b)|\bCLEAN\s+ON\s+BOARD\b|\bSHIPPED\s+ON\s+BOARD\b",
+        Effect.ACCEPTABLE,
+        "statement of clean shipment",
+    ),
+    (_NEGATED, Effect.ACCEPTABLE, "declares no defect"),
+    (rf"\b(?:{_DEFECT})\b", Effect.UNCLEAN, "art. 27: defective condition of the goods or packaging declared"),
+    (
+        r"\bFREIGHT\b|\bPREPAID\b|\bCOLLECT\b|\bF\.?C\.?L\b|\bL\.?C\.?L\b|\bC\.?Y\.?\s*/\s*C\.?Y\b|\bCFS\b",
+        Effect.ACCEPTABLE,
+        "carriage term",
+    ),
+    (r"\bSEAL(?:ED)?\s+BY\s+SHIPPER\b|\bTEMPERATURE\b|\bREEFER\b|\bVENTILAT", Effect.ACCEPTABLE, "carriage term"),
+    (r"\bCARRIER\s+(?:IS\s+)?NOT\s+(?:RESPONSIBLE|LIABLE)\b", Effect.ACCEPTABLE, "art. 26(c) and carriage terms"),
+    (r"\bNOT\s+RESPONSIBLE\s+FOR\b", Effect.ACCEPTABLE, "carrier's exclusion of liability"),
+)
+_COMPILED = tuple((re.compile(pattern), effect, why) for pattern, effect, why in TABLE)
+
+
+@functools.lru_cache(maxsize=1024)
+def classify(clause: str) -> tuple[Effect, str]:
+    """The effect of one clause and the row of the table that decided it."""
+    text = " ".join(clause.upper().replace("’", "'").split())
+    if not text:
+        return Effect.ACCEPTABLE, "empty"
+    for pattern, effect, why in _COMPILED:
+        if pattern.search(text):
+            return effect, why
+    return Effect.UNKNOWN, "not in the clause table: for the examiner to judge"

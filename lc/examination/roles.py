@@ -1,0 +1,166 @@
+"""C25 for the parties a document names: issuers, consignee, notify party, drawer and drawee.
+
+Role words in the credit are resolved to parties first (``parties``), so "issued by the
+beneficiary", "to order of the issuing bank" and "notify applicant" are met by those parties'
+names however the document writes them. A name that differs by a typing error or only by its
+legal form is put to the examiner rather than charged.
+"""
+
+from __future__ import annotations
+
+from lc.examination.amounts import amount_bounds
+from lc.examination.context import Context, Doc, discrepancy, label
+from lc.examination.doctypes import INSURANCE_TYPES, AirWaybill, DocType, Draft, OceanBillOfLading
+from lc.examination.names import name_match
+from lc.examination.parties import consignee_verdict, issuer_rule, issuer_verdict
+from lc.examination.text import Match, covers, same_text
+from lc.examination.types import Certainty, Discrepancy
+
+RULE = "UCP 600 art. 14(d)"
+_C_TERMS = frozenset({"CFR", "CIF", "CPT", "CIP"})
+_CERTAINTY = {Match.DIFFERENT: Certainty.CERTAIN, Match.CLOSE: Certainty.JUDGE}
+
+
+def check_roles(ctx: Context) -> list[Discrepancy]:
+    return [*_issuers(ctx), *_transport_parties(ctx), *_drafts(ctx)]
+
+
+def _issuers(ctx: Context) -> list[Discrepancy]:
+    """Art. 3, ISBP 821 A30: issuer as the credit requires ("independent" = not the beneficiary)."""
+    found = []
+    for doc in ctx.examined:
+        reading = ctx.reading(doc.doc_type)
+        if reading is None or not reading.issuer or doc.doc_type in INSURANCE_TYPES:
+            continue  # the insurer is art. 28(a), C24
+        issuer = doc.document.issuer
+        rule = issuer_rule(reading.issuer, ctx.terms)
+        verdict = issuer_verdict(rule, issuer.name, doc.document.issuer_kind, ctx.terms)
+        if verdict == Match.SAME:
+            continue
+        text = f"{label(doc).capitalize()} issued by {issuer.name}; the credit requires issuance by {reading.issuer.lower()}."
+        found.append(
+            discrepancy(
+                "C25",
+                "UCP 600 art. 3, 14(d)",
+                text,
+                doc,
+                field="issuer.name",
+                required=reading.issuer,
+                found=issuer.name,
+                credit_text=_clause(ctx, doc) or reading.issuer,
+                document_text=f"{issuer.name}" + (f" ({doc.document.issuer_kind})" if doc.document.issuer_kind else ""),
+                certainty=_CERTAINTY[verdict],
+            )
+        )
+    return found
+
+
+def _clause(ctx: Context, doc: Doc) -> str:
+    requirement = next((r for r in ctx.terms.documents if r.doc_type == doc.doc_type), None)
+    return requirement.text if requirement else ""
+
+
+def _transport_parties(ctx: Context) -> list[Discrepancy]:
+    """Consignee, notify party and freight as 46A calls for them (art. 14(d), ISBP 821 E)."""
+    found = []
+    for doc in ctx.transport:
+        d = doc.document
+        reading = ctx.reading(doc.doc_type)
+        if reading is None or not isinstance(d, (OceanBillOfLading, AirWaybill)):
+            continue
+        clause = _clause(ctx, doc)
+        if reading.consignee:
+            verdict = consignee_verdict(reading.consignee, d.consignee, ctx.terms)
+            if verdict != Match.SAME:
+                found.append(_finding(doc, "consignee", reading.consignee, d.consignee, clause, verdict))
+        freight = reading.freight or ("PREPAID" if ctx.terms.incoterm.strip().upper() in _C_TERMS else "")
+        if freight and not _freight_ok(freight, d.freight):
+            found.append(_finding(doc, "freight", f"freight {freight.lower()}", d.freight, clause, Match.DIFFERENT))
+        if reading.notify_applicant:
+            shown = d.notify_party.name if d.notify_party else ""
+            verdict = name_match(ctx.terms.applicant.name, shown) if shown else Match.DIFFERENT
+            if verdict != Match.SAME:
+                found.append(_finding(doc, "notify_party.name", ctx.terms.applicant.name, shown, clause, verdict))
+    return found
+
+
+def _freight_ok(wanted: str, shown: str) -> bool:
+    upper = shown.upper()
+    if wanted == "PREPAID":
+        return "PREPAID" in upper or "PRE-PAID" in upper or "FREIGHT PAID" in upper
+    if wanted == "COLLECT":
+        return "COLLECT" in upper or "PAYABLE AT DESTINATION" in upper
+    return covers(wanted, shown)
+
+
+def _finding(doc: Doc, field: str, wanted: str, shown: str, clause: str, verdict: Match) -> Discrepancy:
+    judge = " (for the examiner to judge)" if verdict == Match.CLOSE else ""
+    text = f"{label(doc).capitalize()} {field.split('.')[0].replace('_', ' ')} shows {shown or 'nothing'}; the credit requires {wanted}{judge}."
+    return discrepancy(
+        "C25",
+        RULE,
+        text,
+        doc,
+        field=field,
+        required=wanted,
+        found=shown or None,
+        credit_text=clause or wanted,
+        certainty=_CERTAINTY[verdict],
+    )
+
+
+def _drafts(ctx: Context) -> list[Discrepancy]:
+    """Drawer = beneficiary, drawee as 42a, tenor as 42C, amount as the invoice."""
+    found = []
+    for doc in ctx.of_type(DocType.DRAFT):
+        d = doc.document
+        assert isinstance(d, Draft)
+        for field, wanted, shown, verdict in _draft_checks(ctx, d):
+            if verdict != Match.SAME:
+                judge = " (for the examiner to judge)" if verdict == Match.CLOSE else ""
+                found.append(
+                    discrepancy(
+                        "C25",
+                        "UCP 600 art. 6(c), 14(d)",
+                        f"Draft {field.split('.')[0]} {shown} differs from {wanted}{judge}.",
+                        doc,
+                        field=field,
+                        required=wanted,
+                        found=shown,
+                        certainty=_CERTAINTY[verdict],
+                    )
+                )
+    return found
+
+
+def _draft_checks(ctx: Context, d: Draft) -> list[tuple[str, object, object, Match]]:
+    terms, invoice = ctx.terms, ctx.invoice
+    drawee = terms.banks.drawee
+    checks: list[tuple[str, object, object, Match]] = [
+        ("issuer.name", terms.beneficiary.name, d.issuer.name, name_match(terms.beneficiary.name, d.issuer.name))
+    ]
+    if drawee is not None:
+        by_bic = bool(drawee.bic) and covers(drawee.bic, d.drawee.name)
+        checks.append(
+            (
+                "drawee.name",
+                drawee.name,
+                d.drawee.name,
+                Match.SAME if by_bic else name_match(drawee.name, d.drawee.name),
+            )
+        )
+    if terms.drafts_at.strip() and not same_text(terms.drafts_at, d.tenor):
+        checks.append(("tenor", terms.drafts_at, d.tenor, Match.DIFFERENT))
+    if (
+        invoice is not None
+        and invoice.currency == d.currency
+        and invoice.total_amount != d.amount
+        and not _over_credit(ctx, d)
+    ):
+        checks.append(("amount", invoice.total_amount, d.amount, Match.DIFFERENT))
+    return checks
+
+
+def _over_credit(ctx: Context, d: Draft) -> bool:
+    """A draft over the credit is C17's finding already."""
+    return ctx.presentation.previous_drawings + d.amount > amount_bounds(ctx)[1]

@@ -1,0 +1,157 @@
+"""A 46A clause read the way an examiner reads it.
+
+``DocumentRequirement`` has structured fields (originals, issuer, consignee, ...) and the clause
+as written (``text``). A field the maker left at its default is read from the clause, so a credit
+keyed only as its 46A wording is examined as written. How many originals and copies the clause
+asks for is always read from the clause when it says so, because the structured count cannot
+say "in duplicate" (art. 17(e): one original and the rest in copies) or "copy of" (art. 17(d):
+originals or copies).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lc.examination.types import DocumentRequirement
+
+_NUMBERS = {
+    "ONE": 1,
+    "TWO": 2,
+    "THREE": 3,
+    "FOUR": 4,
+    "FIVE": 5,
+    "SIX": 6,
+    "SEVEN": 7,
+    "EIGHT": 8,
+    "NINE": 9,
+    "TEN": 10,
+    "SINGLE": 1,
+    "A": 1,
+    "AN": 1,
+}
+_N = r"(\d{1,2}|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|SINGLE|AN?)"
+_MULTIPLE_WORDS = {"DUPLICATE": 2, "TRIPLICATE": 3, "QUADRUPLICATE": 4, "QUINTUPLICATE": 5}
+_STOP = r"(?=\s+(?:MARKED|NOTIFY(?:ING)?|SHOWING|INDICATING|EVIDENCING|CERTIFYING|STATING|ENDORSED|BLANK|IN|FOR|AND|WITH|COVERING|DATED)\b|[,;:]|\.(?:\s|$)|$)"
+_RISKS = (
+    (re.compile(r"(?:INSTITUTE\s+CARGO\s+CLAUSES|\bICC)\s*\(?\s*([ABC])\s*\)?"), "Institute Cargo Clauses ({})"),
+    (re.compile(r"INSTITUTE\s+WAR\s+CLAUSES"), "Institute War Clauses (Cargo)"),
+    (re.compile(r"INSTITUTE\s+STRIKES?\s+CLAUSES"), "Institute Strikes Clauses (Cargo)"),
+    (re.compile(r"\bALL\s+RISKS\b"), "All Risks"),
+    (re.compile(r"\bWAR\s+RISKS?\b"), "War Risks"),
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one 46A item asks for, once read."""
+
+    originals: int  # originals required (0: copies accepted in place of originals)
+    copies: int  # further copies required
+    copies_only: bool  # art. 17(d): "copy of": originals or copies
+    multiple: int  # art. 17(e): "in duplicate" = 2: one original, the rest copies (0 = not so worded)
+    full_set: bool
+    set_fraction: tuple[int, int] | None  # "2/3 original bills of lading"
+    signed: bool
+    issuer: str
+    consignee: str
+    notify_applicant: bool
+    freight: str  # PREPAID / COLLECT / ""
+    insurance_percent: Decimal | None
+    insurance_risks: tuple[str, ...]
+
+    @property
+    def wants_original(self) -> bool:
+        return not self.copies_only
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBERS[word]
+
+
+@functools.lru_cache(maxsize=512)
+def read(requirement: DocumentRequirement) -> Reading:
+    text = " ".join(requirement.text.upper().replace("’", "'").split())
+    originals, copies, copies_only, multiple = _counts(requirement, text)
+    fraction = re.search(r"\b([1-9])\s*/\s*([1-9])\b", text)
+    return Reading(
+        originals=originals,
+        copies=copies,
+        copies_only=copies_only,
+        multiple=multiple,
+        full_set=requirement.full_set or "FULL SET" in text or bool(fraction and fraction[1] == fraction[2]),
+        set_fraction=(int(fraction[1]), int(fraction[2])) if fraction else None,
+        signed=requirement.signed or bool(re.search(r"\bSIGNED\b", text)),
+        issuer=requirement.issuer or _issuer(text),
+        consignee=requirement.consignee or _consignee(text),
+        notify_applicant=requirement.notify_applicant or bool(re.search(r"\bNOTIFY(?:ING)?\b[^,;]*\bAPPLICANT", text)),
+        freight=requirement.freight.upper() or _freight(text),
+        insurance_percent=requirement.insurance_percent or _percent(text),
+        insurance_risks=requirement.insurance_risks or _risks(text),
+    )
+
+
+def _counts(requirement: DocumentRequirement, text: str) -> tuple[int, int, bool, int]:
+    """(originals, copies, copies only, multiple) as the clause words them (art. 17)."""
+    for word, count in _MULTIPLE_WORDS.items():
+        if re.search(rf"\bIN\s+{word}\b", text):
+            return 1, 0, False, count
+    multiple = re.search(rf"\bIN\s+{_N}\s*(?:-\s*)?(?:FOLDS?|COPIES)\b", text)
+    if multiple and "ORIGINAL" not in text:
+        count = _number(multiple[1])
+        return 1, 0, False, count
+    originals = re.search(rf"\b{_N}\s+(?:\(\d+\)\s+)?ORIGINALS?\b", text)
+    copies = re.search(rf"\b{_N}\s+(?:\(\d+\)\s+)?(?:PHOTO)?COP(?:Y|IES)\b", text)
+    if originals:
+        return _number(originals[1]), _number(copies[1]) if copies else 0, False, 0
+    if re.search(r"\b(?:PHOTO)?COP(?:Y|IES)\b", text) and not re.search(r"\bORIGINAL", text):
+        return 0, _number(copies[1]) if copies else 1, True, 0
+    if requirement.originals == 0:
+        return 0, max(requirement.copies, 1), True, 0
+    if re.search(r"\bIN\s+ORIGINAL\b|\bORIGINAL\b", text):
+        return max(requirement.originals, 1), _number(copies[1]) if copies else requirement.copies, False, 0
+    return requirement.originals, requirement.copies, False, 0
+
+
+def _issuer(text: str) -> str:
+    match = re.search(
+        rf"\b(?:ISSUED|SIGNED|CERTIFIED|PREPARED)\s+(?:AND\s+(?:SIGNED|STAMPED)\s+)?BY\s+(.+?){_STOP}", text
+    )
+    return match[1].strip() if match else ""
+
+
+def _consignee(text: str) -> str:
+    match = re.search(
+        rf"\b(?:MADE\s+OUT\s+|ISSUED\s+|CONSIGNED\s+)?(TO\s+(?:THE\s+)?ORDER(?:\s+OF\s+.+?)?){_STOP}", text
+    )
+    if match:
+        return match[1].strip()
+    match = re.search(rf"\bCONSIGNED\s+TO\s+(.+?){_STOP}", text)
+    return match[1].strip() if match else ""
+
+
+def _freight(text: str) -> str:
+    if re.search(r"\bFREIGHT\s+(?:PRE-?PAID|PAID)\b", text):
+        return "PREPAID"
+    if re.search(r"\bFREIGHT\s+(?:COLLECT|PAYABLE\s+AT\s+DESTINATION)\b", text):
+        return "COLLECT"
+    return ""
+
+
+def _percent(text: str) -> Decimal | None:
+    match = re.search(r"\b(\d{2,3}(?:\.\d{1,2})?)\s*(?:%|PCT\b|PERCENT\b|PER\s+CENT\b)", text)
+    return Decimal(match[1]) if match else None
+
+
+def _risks(text: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for pattern, name in _RISKS:
+        for match in pattern.finditer(text):
+            risk = name.format(*match.groups())
+            if risk not in found:
+                found.append(risk)
+    if "Institute War Clauses (Cargo)" in found and "War Risks" in found:
+        found.remove("War Risks")
+    return tuple(found)

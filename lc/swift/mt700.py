@@ -210,7 +210,12 @@ def basis(t: CreditTerms) -> str:
 
 
 def goods_items(w: Writer, t: CreditTerms) -> list[list[str]]:
-    out = [_item(w, f"goods[{i}]", "45A", ph.goods_item(g, t.currency)) for i, g in enumerate(t.goods)]
+    out = []
+    for i, line in enumerate(t.goods):
+        phrase = ph.goods_item(line, t.currency)
+        if phrase is None:
+            w.problem(f"goods[{i}]", "45A", "give both quantity and unit price (or neither) to write this line")
+        out.append(_item(w, f"goods[{i}]", "45A", phrase or line.description))
     if t.incoterm or t.incoterm_place:
         out.append(_item(w, "incoterm", "45A", ph.incoterm_item(t.incoterm, t.incoterm_place)))
     return out
@@ -331,14 +336,14 @@ def read_goods(lines: list[str], notes: list[MappingProblem]) -> dict[str, Any]:
         text = item_text(group)
         term = ph.read_incoterm(text)
         line = ph.read_goods_item(text) if term is None else None
-        if term is None and line is None and (split := ph.split_trailing_incoterm(text)):
-            line, term = ph.read_goods_item(split[0]), split[1]
+        if line is not None and line.quantity is None and (split := ph.split_trailing_incoterm(text)):
+            line, term = ph.read_goods_item(split[0]), split[1]  # "... PER UNIT CIF HONG KONG INCOTERMS 2020"
         if line is not None:
             goods.append(line)
+            if line.quantity is None:
+                notes.append(MappingProblem(f"goods[{i}]", "45A", "read as a description without quantity or price"))
         if term is not None:
             out["incoterm"], out["incoterm_place"] = term
-        if line is None and term is None:
-            notes.append(MappingProblem(f"goods[{i}]", "45A", f"not read as a goods line (quantity, unit, price): {text[:60]!r}"))
     out["goods"] = tuple(goods)
     return out
 

@@ -57,7 +57,14 @@ def to_decimal(text: str) -> Decimal:
 # 45A ----------------------------------------------------------------------------------------
 
 
-def goods_item(line: GoodsLine, currency: str) -> str:
+def goods_item(line: GoodsLine, currency: str) -> str | None:
+    """The phrase for a goods line; a line with neither quantity nor price is its description as
+    written; None when only one of quantity and unit price is given (no fixed phrase for that)."""
+    if line.quantity is None and line.unit_price is None:
+        plain = not (line.unit or line.model or line.quantity_about or line.unit_price_about)
+        return line.description if plain else None
+    if line.quantity is None or line.unit_price is None:
+        return None
     model = f" MODEL {line.model}" if line.model else ""
     per = line.unit.upper().removesuffix("S") or line.unit
     return (f"{'ABOUT ' if line.quantity_about else ''}{number(line.quantity)} {line.unit} {line.description}{model}"
@@ -68,16 +75,16 @@ def incoterm_item(term: str, place: str) -> str:
     return f"{term} {place} INCOTERMS 2020" if place else f"{term} INCOTERMS 2020"
 
 
-def read_goods_item(text: str) -> GoodsLine | None:
+def read_goods_item(text: str) -> GoodsLine:
     m = _GOODS.fullmatch(text) if len(text) <= _MAX_PHRASE else None
     if m is None:
-        return None
+        return GoodsLine(description=text)
     try:
         return GoodsLine(description=m["desc"], quantity=to_decimal(m["qty"]), unit=m["unit"],
                          unit_price=to_decimal(m["price"]), model=m["model"] or "",
                          quantity_about=bool(m["qa"]), unit_price_about=bool(m["pa"]))
     except InvalidOperation:
-        return None
+        return GoodsLine(description=text)
 
 
 def read_incoterm(text: str) -> tuple[str, str] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from lc.swift.errors import SwiftParseError
 
@@ -93,14 +94,14 @@ def tokenize(text: str) -> RawMessage:
     for needed in "124":
         if needed not in found:
             raise SwiftParseError(reader.line(), f"block {needed} is missing")
-    fields, length = found["4"]  # type: ignore[misc]
+    text_block = cast(tuple[tuple[RawField, ...], int], found["4"])
     return RawMessage(
-        basic_header=found["1"],  # type: ignore[arg-type]
-        app_header=found["2"],  # type: ignore[arg-type]
-        user_header=found.get("3", ()),  # type: ignore[arg-type]
-        fields=fields,
-        trailer=found.get("5", ()),  # type: ignore[arg-type]
-        text_length=length,
+        basic_header=cast(str, found["1"]),
+        app_header=cast(str, found["2"]),
+        user_header=cast(tuple[tuple[str, str], ...], found.get("3", ())),
+        fields=text_block[0],
+        trailer=cast(tuple[tuple[str, str], ...], found.get("5", ())),
+        text_length=text_block[1],
     )
 
 

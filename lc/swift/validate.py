@@ -41,7 +41,7 @@ def validate(message: Message) -> list[Finding]:
         found = spec.spec_for(fld.tag)
         if found:
             findings.extend(check_field(fld, found[1]))
-    for rule in _RULES.get(spec.mt, ()) + (_one_currency,):
+    for rule in (*_RULES.get(spec.mt, ()), _one_currency):
         findings.extend(rule(message, spec))
     if message.text_length > TEXT_LIMIT:
         findings.append(Finding("M50", "", 1, f"text block of {message.text_length} characters exceeds {TEXT_LIMIT}"))

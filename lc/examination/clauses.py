@@ -50,7 +50,7 @@ TABLE: tuple[tuple[str, Effect, str], ...] = (
         "art. 26(b): particulars unknown to the carrier",
     ),
     (
-        r"\bTRANS-?SHIP(?:MENT|PED)?\b.*\b(?:MAY|RIGHT|RESERVE|LIBERTY)\b|\b(?:MAY|RIGHT|RESERVE|LIBERTY)\b.*\bTRANS-?SHIP",
+        r"\bTRANS-?S?HIP(?:MENT|PED)?\b.*\b(?:MAY|RIGHT|RESERVE|LIBERTY)\b|\b(?:MAY|RIGHT|RESERVE|LIBERTY)\b.*\bTRANS-?S?HIP",
         Effect.ACCEPTABLE,
         "art. 20(d): transhipment may take place",
     ),

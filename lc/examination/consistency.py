@@ -52,6 +52,9 @@ _STATED_QUANTITY = re.compile(
     r"(?!\.?\s*(?:PER|/|EACH|X)\b)"
 )
 _MODEL = re.compile(r"^([A-Z]+)\d")
+# A quantity in a description purports to be the quantity shipped when it is of that order
+# (between half and twice the invoiced quantity); smaller or larger numbers are specifications.
+_PURPORTS_TOTAL = (Decimal("0.5"), Decimal(2))
 
 
 def check_consistency(ctx: Context) -> list[Discrepancy]:
@@ -117,11 +120,14 @@ def _stated_quantity(ctx: Context, doc: Doc, number: str, unit: str) -> str:
         return ""
     line = ctx.terms.goods[0]
     expected = _invoiced(ctx, line)
-    if expected is None or line.quantity is None:
-        return ""
     converted = convert(stated, unit, line.unit)
-    if converted is None:
+    if expected is None or converted is None or not expected:
         return ""  # another dimension (a net weight, a capacity of 500 ml): contradicts nothing
+    if (
+        f"{number} {unit}" in line.description.upper()
+        or not _PURPORTS_TOTAL[0] <= converted / expected <= _PURPORTS_TOTAL[1]
+    ):
+        return ""  # a specification ("in 50 kg bags", "width 150 cm"), not the quantity shipped
     return f"{number} {unit}" if converted != expected else ""
 
 

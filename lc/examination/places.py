@@ -308,6 +308,8 @@ def _one_port(wanted: str, found: str) -> Match:
     if _DISTRICT_OF.get(b) == a or _DISTRICT_OF.get(a) == b:
         return Match.CLOSE
     verdict = same_words(a, b)
+    if verdict == Match.DIFFERENT and a and set(a.split()) <= set(b.split()):
+        verdict = Match.CLOSE  # "Tianjin Xingang" for "Tianjin": the port named more closely
     return min(verdict, _country_agrees(wanted, found))
 
 

@@ -48,7 +48,7 @@ WORKER_CONNECTIONS = os.environ.get("BENCH_API_WORKER_CONNECTIONS", "3")
 SEED = """
 import json, django
 django.setup()
-from lc.api_auth import create_api_key
+from lc.integrations.keys import create_api_key
 from lc.demo import ensure_cast
 from lc.scenarios import Story
 from django.utils import timezone

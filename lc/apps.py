@@ -7,6 +7,6 @@ class LcConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from lc.keycache import connect_signals
+        from lc.integrations.keycache import connect_signals
 
         connect_signals()

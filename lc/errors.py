@@ -1,4 +1,4 @@
-"""The one domain error type of the lc app (and its kinds), mapped to HTTP in lc.api_support."""
+"""The one domain error type of the lc app (and its kinds), mapped to HTTP in lc.api.problems."""
 
 from __future__ import annotations
 

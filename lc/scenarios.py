@@ -95,13 +95,13 @@ class Story:
         return self.credit
 
     def prepare(self) -> LetterOfCredit:
-        self.credit = services.issue_credit(actor=self.cast.users["vhb.maker"], credit_id=self.credit_id,
+        self.credit = services.prepare_credit(actor=self.cast.users["vhb.maker"], credit_id=self.credit_id,
                                             now=self.at(0, 9))
         return self.credit
 
     def approve(self) -> LetterOfCredit:
         assert self.credit is not None
-        self.credit = services.approve_credit(actor=self.cast.users["vhb.checker"], credit_id=self.credit_id,
+        self.credit = services.issue_credit(actor=self.cast.users["vhb.checker"], credit_id=self.credit_id,
                                               rekeyed_amount=self.credit.amount, now=self.at(0, 11))
         return self.credit
 

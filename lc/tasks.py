@@ -29,7 +29,7 @@ def run_timers() -> dict[str, Any]:
 @shared_task(name="lc.tasks.deliver_webhook", bind=True, ignore_result=True, max_retries=None)
 def deliver_webhook(self: Any, delivery_id: str) -> None:
     """One attempt; on failure retry with exponential backoff (2, 4, 8 ... s, capped)."""
-    from lc.webhooks import MAX_ATTEMPTS, attempt
+    from lc.integrations.webhooks import MAX_ATTEMPTS, attempt
 
     delivery = WebhookDelivery.objects.select_related("subscription").filter(pk=delivery_id).first()
     if delivery is None or delivery.status == "delivered":
@@ -40,15 +40,7 @@ def deliver_webhook(self: Any, delivery_id: str) -> None:
 
 @shared_task(name="lc.tasks.purge_idempotency_records", ignore_result=True)
 def purge_idempotency_records() -> int:
-    """Forget Idempotency-Key records older than IDEMPOTENCY_TTL_HOURS: a client retrying
-    later than that gets a fresh request (as with payment APIs, keys expire after a day)."""
-    import datetime as dt
+    """Forget expired Idempotency-Key records (lc.integrations.idempotency.purge_expired)."""
+    from lc.integrations.idempotency import purge_expired
 
-    from django.conf import settings
-    from django.utils import timezone
-
-    from lc.models import IdempotencyRecord
-
-    cutoff = timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS)
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
+    return purge_expired()

@@ -166,7 +166,17 @@ CELERY_RESULT_BACKEND = celery_url(REDIS_URL)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis hands a message its worker never acknowledged (the worker was killed, or its broker
+# connection dropped while it held a countdown retry) to a worker again this many seconds after
+# delivery. It must exceed the longest countdown (webhook retries wait up to 3600 s), or a retry
+# still waiting in one worker is delivered to a second one.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3900"))}
+# A worker whose broker went away keeps retrying, at start-up too, instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A late-acked task running when the connection drops cannot be acknowledged on the new one:
+# stop it, and the broker delivers it again (tasks are idempotent). Celery 6's default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 LEDGER_ANCHOR_INTERVAL = float(os.environ.get("LEDGER_ANCHOR_INTERVAL", "10"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -223,15 +233,15 @@ LEDGER_WITNESS_BACKOFF = float(os.environ.get("LEDGER_WITNESS_BACKOFF", "0.5")) 
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "lc.api_auth.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "lc.api.paging.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "lc.api_auth.ApiKeyAuthentication",
-        "lc.api_auth.VerifiedSessionAuthentication",
+        "lc.api.auth.ApiKeyAuthentication",
+        "lc.api.auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "EXCEPTION_HANDLER": "lc.api_support.problem_exception_handler",
+    "EXCEPTION_HANDLER": "lc.api.problems.problem_exception_handler",
     # API date-times are UTC (lc.api.serializers.UtcDateTimeField), fixed width; the credit
     # list's SQL writes the same format.
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
@@ -251,6 +261,7 @@ SPECTACULAR_SETTINGS = {
         "CreditStateEnum": "lc.models.CreditState",
         "AmendmentStateEnum": "lc.models.AmendmentState",
         "PresentationStateEnum": "lc.models.PresentationState",
+        "DocTypeEnum": "lc.models.DocumentType",
     },
 }
 

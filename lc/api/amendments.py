@@ -46,7 +46,7 @@ class AmendmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     @action(detail=True, methods=["post"])
     @idempotent
     def issue(self, request: Request, pk: str) -> Response:
-        return self.answer(services.issue_amendment(actor=self.actor(), amendment_id=self.amendment_id()),
+        return self.answer(services.prepare_amendment(actor=self.actor(), amendment_id=self.amendment_id()),
                            AmendmentSerializer)
 
     @action_schema(summary="Approve and issue the amendment, MT707 (issuing bank checker)",
@@ -54,7 +54,7 @@ class AmendmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     @action(detail=True, methods=["post"])
     @idempotent
     def approve(self, request: Request, pk: str) -> Response:
-        return self.answer(services.approve_amendment(actor=self.actor(), amendment_id=self.amendment_id()),
+        return self.answer(services.issue_amendment(actor=self.actor(), amendment_id=self.amendment_id()),
                            AmendmentSerializer)
 
     @action_schema(summary="Accept the whole amendment (beneficiary; art. 10(e))", request=inputs.AcceptAmendmentInput,

@@ -10,7 +10,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lc.api_support import problem_response
+from lc.api.problems import problem_response
 from lc.models import Organization, User
 
 

@@ -41,7 +41,7 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
 from lc.api.filters import CreditFilter
-from lc.api_auth import CursorPagination
+from lc.api.paging import CursorPagination
 from lc.models import PARTY_FIELDS, CreditState, LetterOfCredit, Organization
 
 DEFAULT_PAGE_SIZE = CursorPagination.page_size  # as every other list

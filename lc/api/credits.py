@@ -18,7 +18,7 @@ from lc.api.base import ScopedViewSet
 from lc.api.credit_list import credit_list_response
 from lc.api.filters import CreditFilter
 from lc.api.idempotency import idempotent
-from lc.api.paging import cursor
+from lc.api.paging import CursorPagination, cursor
 from lc.api.presentations import document_input
 from lc.api.schema import action_schema, detail_schema, list_schema
 from lc.api.serializers import (
@@ -30,7 +30,6 @@ from lc.api.serializers import (
     PresentationDetailSerializer,
     TermsVersionSerializer,
 )
-from lc.api_auth import CursorPagination
 from lc.models import LetterOfCredit, TermsVersion
 
 TAGS = ["credits"]
@@ -89,7 +88,7 @@ class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @action(detail=True, methods=["post"])
     @idempotent
     def issue(self, request: Request, pk: str) -> Response:
-        credit = services.issue_credit(actor=self.actor(), credit_id=self.credit_id(),
+        credit = services.prepare_credit(actor=self.actor(), credit_id=self.credit_id(),
                                        **self.facts(inputs.IssueInput))
         return self.answer(credit, CreditDetailSerializer)
 
@@ -99,7 +98,7 @@ class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @idempotent
     def approve(self, request: Request, pk: str) -> Response:
         amount = self.facts(inputs.ApproveInput)["amount"]
-        credit = services.approve_credit(actor=self.actor(), credit_id=self.credit_id(), rekeyed_amount=amount)
+        credit = services.issue_credit(actor=self.actor(), credit_id=self.credit_id(), rekeyed_amount=amount)
         return self.answer(credit, CreditDetailSerializer)
 
     @action_schema(summary="Advise the credit to the beneficiary (advising bank)", request=inputs.EmptyInput,

@@ -21,9 +21,9 @@ from lc.api.base import ScopedViewSet
 from lc.api.filters import DiscrepancyFilter, DocumentFilter, RefusalFilter, WaiverFilter
 from lc.api.idempotency import idempotent
 from lc.api.paging import cursor
+from lc.api.problems import problem_response
 from lc.api.schema import READ_DETAIL_ERRORS, action_schema, detail_schema, list_schema, problems
 from lc.api.serializers import DiscrepancySerializer, DocumentSerializer, RefusalNoticeSerializer, WaiverSerializer
-from lc.api_support import problem_response
 from lc.models import Discrepancy, Document, Presentation, RefusalNotice, WaiverRequest
 
 

@@ -1,13 +1,11 @@
 """Idempotency-Key for POSTs: a retry replays the first response and creates nothing twice.
 
-The race this prevents: N concurrent requests with one key must run the action once. The
-first request claims the key by inserting the IdempotencyRecord in its own committed
-statement (INSERT ... ON CONFLICT DO NOTHING: exactly one inserter wins). The winner then
-runs the action and stores its response in ONE transaction with the business change, so
-the object and the stored response commit together or not at all. Losers poll the record
-briefly for the stored response and replay it (status, body, headers), or answer 409
-"in progress" with Retry-After. A claim left behind by a crashed winner (never completed,
-nothing committed with it) may be taken over after STALE_AFTER.
+The winner of the key's claim (lc.integrations.idempotency) runs the action and stores its
+response in ONE transaction with the business change, so the object and the stored response
+commit together or not at all. Losers poll the record briefly for the stored response and
+replay it (status, body, headers), or answer 409 "in progress" with Retry-After. A claim left
+behind by a crashed winner (never completed, nothing committed with it) may be taken over
+after STALE_AFTER.
 """
 
 from __future__ import annotations
@@ -16,24 +14,22 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lc.api_support import problem_response
-from lc.models import IdempotencyRecord, Organization
+from lc.api.problems import problem_response
+from lc.integrations import idempotency as records
+from lc.models import Organization
 
 HEADER = "Idempotency-Key"
 WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.02
-STALE_AFTER = timedelta(minutes=2)
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Location", "Retry-After", "WWW-Authenticate")
 
@@ -88,16 +84,7 @@ def _file_digest(upload: Any) -> str:
 
 
 def _claim(org: Organization, key: str, request: Request, fingerprint: str) -> int | None:
-    """Insert the record (committed at once, outside any business transaction); the id if we won."""
-    table = IdempotencyRecord._meta.db_table
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {table} (organization_id, key, method, path, request_hash, response_headers, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, '{}', %s) ON CONFLICT (organization_id, key) DO NOTHING RETURNING id",
-            [org.pk, key, request.method, request.get_full_path()[:500], fingerprint, timezone.now()],
-        )
-        row = cur.fetchone()
-    return row[0] if row else None
+    return records.claim(org, key, str(request.method), request.get_full_path(), fingerprint)
 
 
 def _call(view: Any, request: Request, handler: Handler, args: Any, kwargs: Any) -> Any:
@@ -116,13 +103,12 @@ def _run_and_store(record_id: int, run: Callable[[], Any]) -> HttpResponse:
             if response.status_code >= 500:
                 raise _ServerError(response)
             body, headers = _render(response)
-            IdempotencyRecord.objects.filter(pk=record_id).update(
-                status_code=response.status_code, response_body=body, response_headers=headers)
+            records.store(record_id, response.status_code, body, headers)
     except _ServerError as err:
-        _release(record_id)
+        records.release(record_id)
         return err.response
     except BaseException:
-        _release(record_id)
+        records.release(record_id)
         raise
     return _http(response.status_code, body, headers)
 
@@ -130,12 +116,6 @@ def _run_and_store(record_id: int, run: Callable[[], Any]) -> HttpResponse:
 class _ServerError(Exception):
     def __init__(self, response: Any) -> None:
         self.response = response
-
-
-def _release(record_id: int) -> None:
-    """Nothing was done: free the key so a retry can run."""
-    if not connection.needs_rollback:
-        IdempotencyRecord.objects.filter(pk=record_id, status_code__isnull=True).delete()
 
 
 def _render(response: Any) -> tuple[bytes, dict[str, str]]:
@@ -163,7 +143,7 @@ def _replay_or_wait(
 ) -> Any:
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        record = IdempotencyRecord.objects.filter(organization=org, key=key).first()
+        record = records.find(org, key)
         if record is None and (record_id := claim()) is not None:
             return _run_and_store(record_id, run)  # the first claimant failed and freed the key
         if record is not None and record.request_hash != fingerprint:
@@ -172,7 +152,7 @@ def _replay_or_wait(
         if record is not None and record.status_code is not None:
             return _http(record.status_code, bytes(record.response_body or b""), record.response_headers,
                          replayed=True)
-        if record is not None and _take_over_stale(record):
+        if record is not None and records.take_over_stale(record):
             return _run_and_store(record.pk, run)
         if time.monotonic() > deadline:
             response = problem_response(409, "idempotency-in-progress", "Request in progress",
@@ -180,11 +160,3 @@ def _replay_or_wait(
             response["Retry-After"] = "1"
             return response
         time.sleep(POLL_SECONDS)
-
-
-def _take_over_stale(record: IdempotencyRecord) -> bool:
-    """A claim never completed within STALE_AFTER: its winner died and committed nothing."""
-    cutoff = timezone.now() - STALE_AFTER
-    return IdempotencyRecord.objects.filter(
-        pk=record.pk, status_code__isnull=True, created_at__lt=cutoff
-    ).update(created_at=timezone.now()) == 1

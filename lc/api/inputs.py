@@ -8,8 +8,8 @@ from typing import Any
 from rest_framework import serializers
 
 from lc.api.schema import JSONObjectField
+from lc.integrations.webhooks import EVENT_TYPES
 from lc.models import Disposal, Organization
-from lc.webhooks import EVENT_TYPES
 
 MAX_AMOUNT_DIGITS = 17
 

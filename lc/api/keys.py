@@ -16,7 +16,7 @@ from lc.api.idempotency import idempotent
 from lc.api.paging import cursor
 from lc.api.schema import action_schema, detail_schema, list_schema
 from lc.api.serializers import ApiKeyCreatedSerializer, ApiKeySerializer
-from lc.api_auth import create_api_key, require_integrator, revoke_api_key
+from lc.integrations.keys import create_api_key, require_integrator, revoke_api_key
 from lc.models import ApiKey
 
 TAGS = ["api keys"]

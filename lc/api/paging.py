@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from lc.api_auth import CursorPagination
+from rest_framework import pagination
+
+
+class CursorPagination(pagination.CursorPagination):
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+    ordering = "-created_at"
 
 
 @cache

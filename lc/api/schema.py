@@ -114,9 +114,9 @@ def detail_schema(*, summary: str, response: Any, tags: list[str] | None = None)
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
-    """Documents `Authorization: Bearer <key>` (lc.api_auth.ApiKeyAuthentication)."""
+    """Documents `Authorization: Bearer <key>` (lc.api.auth.ApiKeyAuthentication)."""
 
-    target_class = "lc.api_auth.ApiKeyAuthentication"
+    target_class = "lc.api.auth.ApiKeyAuthentication"
     name = "apiKey"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
@@ -125,9 +125,9 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 
 
 class VerifiedSessionScheme(OpenApiAuthenticationExtension):
-    """Documents the portal's session cookie (lc.api_auth.VerifiedSessionAuthentication)."""
+    """Documents the portal's session cookie (lc.api.auth.VerifiedSessionAuthentication)."""
 
-    target_class = "lc.api_auth.VerifiedSessionAuthentication"
+    target_class = "lc.api.auth.VerifiedSessionAuthentication"
     name = "cookieAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:

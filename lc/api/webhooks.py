@@ -1,5 +1,5 @@
 """Webhook subscriptions of the caller's organisation (the secret is shown once), their
-delivery log, and redelivery on request. Signing and delivery: lc.webhooks, lc.tasks."""
+delivery log, and redelivery on request. Signing and delivery: lc.integrations.webhooks, lc.tasks."""
 
 from __future__ import annotations
 
@@ -12,20 +12,20 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lc import webhooks
 from lc.api import inputs
 from lc.api.base import ScopedViewSet
 from lc.api.filters import DeliveryFilter
 from lc.api.idempotency import idempotent
 from lc.api.paging import cursor
+from lc.api.permissions import ManagesIntegration
 from lc.api.schema import ACTION_ERRORS, READ_DETAIL_ERRORS, action_schema, detail_schema, list_schema, problems
 from lc.api.serializers import (
     WebhookDeliverySerializer,
     WebhookSubscriptionCreatedSerializer,
     WebhookSubscriptionSerializer,
 )
-from lc.api_auth import ManagesIntegration
 from lc.errors import Forbidden
+from lc.integrations import webhooks
 from lc.models import Organization, WebhookDelivery, WebhookSubscription
 
 TAGS = ["webhooks"]

@@ -21,6 +21,7 @@ from lc.models.presentations import (
     DiscrepancyStatus,
     Disposal,
     Document,
+    DocumentType,
     EngineRun,
     HonourType,
     Presentation,
@@ -33,7 +34,7 @@ from lc.models.presentations import (
 __all__ = [
     "AMENDMENT_MOVES", "CREDIT_MOVES", "LIVE_STATES", "OPEN_FOR_EXAMINATION", "PARTY_FIELDS", "PRESENTATION_MOVES",
     "Amendment", "AmendmentState", "ApiKey", "BankClosure", "Cancellation", "Confirmation",
-    "CreditState", "Discrepancy", "DiscrepancyStatus", "Disposal", "Document", "EngineRun",
+    "CreditState", "Discrepancy", "DiscrepancyStatus", "Disposal", "Document", "DocumentType", "EngineRun",
     "HonourType", "IdempotencyRecord", "LetterOfCredit", "OrgKind", "Organization", "Presentation",
     "PresentationState", "RefusalNotice", "Role", "TermsVersion", "User", "WaiverDecision",
     "WaiverRequest", "WebhookDelivery", "WebhookSubscription", "closure_sets", "party_q",

@@ -8,19 +8,20 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from lc.models.parties import Organization
 
 
 class CreditState(models.TextChoices):
-    DRAFT = "draft", "Application draft"
-    SUBMITTED = "submitted", "Application submitted"
-    PENDING_APPROVAL = "pending_approval", "Awaiting checker"
-    ISSUED = "issued", "Issued"
-    ADVISED = "advised", "Advised"
-    SETTLED = "settled", "Settled"
-    CANCELLED = "cancelled", "Cancelled"
-    EXPIRED = "expired", "Expired"
+    DRAFT = "draft", _("Application draft")
+    SUBMITTED = "submitted", _("Application submitted")
+    PENDING_APPROVAL = "pending_approval", _("Awaiting checker")
+    ISSUED = "issued", _("Issued")
+    ADVISED = "advised", _("Advised")
+    SETTLED = "settled", _("Settled")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
 
 
 # The one table of allowed credit moves (read on one screen).
@@ -38,10 +39,10 @@ LIVE_STATES = (CreditState.ISSUED, CreditState.ADVISED)
 
 
 class Confirmation(models.TextChoices):
-    NOT_REQUESTED = "not_requested", "Not requested"
-    REQUESTED = "requested", "Requested"
-    CONFIRMED = "confirmed", "Confirmed"
-    DECLINED = "declined", "Declined"
+    NOT_REQUESTED = "not_requested", _("Not requested")
+    REQUESTED = "requested", _("Requested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
 
 
 # Every organisation a credit names; the one list the queries, the API and the services use.
@@ -187,11 +188,11 @@ class TermsVersion(models.Model):
 
 
 class AmendmentState(models.TextChoices):
-    PROPOSED = "proposed", "Proposed by applicant"
-    PENDING_APPROVAL = "pending_approval", "Awaiting checker"
-    ISSUED = "issued", "Issued, awaiting beneficiary"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
+    PROPOSED = "proposed", _("Proposed by applicant")
+    PENDING_APPROVAL = "pending_approval", _("Awaiting checker")
+    ISSUED = "issued", _("Issued, awaiting beneficiary")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
 
 
 AMENDMENT_MOVES: dict[str, set[str]] = {

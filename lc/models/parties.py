@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from schwifty import BIC
 from schwifty.exceptions import SchwiftyException
 
@@ -77,12 +78,12 @@ class Organization(models.Model):
 
 
 class Role(models.TextChoices):
-    MAKER = "maker", "Maker"
-    CHECKER = "checker", "Checker"
-    EXAMINER = "examiner", "Document examiner"
-    AUDITOR = "auditor", "Auditor"
-    ADMINISTRATOR = "administrator", "Administrator"
-    API_CLIENT = "api_client", "API client"
+    MAKER = "maker", _("Maker")
+    CHECKER = "checker", _("Checker")
+    EXAMINER = "examiner", _("Document examiner")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    API_CLIENT = "api_client", _("API client")
 
 
 class User(AbstractUser):

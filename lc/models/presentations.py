@@ -8,21 +8,22 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from lc.models.credits import LetterOfCredit
 from lc.models.parties import Organization
 
 
 class PresentationState(models.TextChoices):
-    RECEIVED = "received", "Received (incomplete)"
-    UNDER_EXAMINATION = "under_examination", "Under examination"
-    COMPLYING = "complying", "Complying"
-    DISCREPANT = "discrepant", "Discrepant"
-    WAIVER_REQUESTED = "waiver_requested", "Waiver requested from applicant"
-    REFUSED = "refused", "Refused"
-    HONOURED = "honoured", "Honoured"
-    REIMBURSED = "reimbursed", "Reimbursed"
-    SETTLED = "settled", "Settled"
+    RECEIVED = "received", _("Received (incomplete)")
+    UNDER_EXAMINATION = "under_examination", _("Under examination")
+    COMPLYING = "complying", _("Complying")
+    DISCREPANT = "discrepant", _("Discrepant")
+    WAIVER_REQUESTED = "waiver_requested", _("Waiver requested")
+    REFUSED = "refused", _("Refused")
+    HONOURED = "honoured", _("Honoured")
+    REIMBURSED = "reimbursed", _("Reimbursed")
+    SETTLED = "settled", _("Settled")
 
 
 PRESENTATION_MOVES: dict[str, set[str]] = {
@@ -54,10 +55,25 @@ class HonourType(models.TextChoices):
 class Disposal(models.TextChoices):
     """Art. 16(c)(iii): what the refusing bank does with the documents."""
 
-    HOLD_PENDING_INSTRUCTIONS = "hold_pending_instructions", "Holding documents pending further instructions"
-    HOLD_UNTIL_WAIVER = "hold_until_waiver", "Holding documents until a waiver is received from the applicant"
-    RETURNING = "returning", "Returning the documents"
-    PRIOR_INSTRUCTIONS = "prior_instructions", "Acting in accordance with instructions previously received"
+    HOLD_PENDING_INSTRUCTIONS = "hold_pending_instructions", _("Holding documents pending further instructions")
+    HOLD_UNTIL_WAIVER = "hold_until_waiver", _("Holding documents until a waiver is received from the applicant")
+    RETURNING = "returning", _("Returning the documents")
+    PRIOR_INSTRUCTIONS = "prior_instructions", _("Acting in accordance with instructions previously received")
+
+
+class DocumentType(models.TextChoices):
+    """The document types the examination engine knows (lc.examination.doctypes.DocType)."""
+
+    COMMERCIAL_INVOICE = "commercial_invoice", _("Commercial invoice")
+    DRAFT = "draft", _("Draft (bill of exchange)")
+    OCEAN_BILL_OF_LADING = "ocean_bill_of_lading", _("Ocean bill of lading")
+    AIR_WAYBILL = "air_waybill", _("Air waybill")
+    INSURANCE_CERTIFICATE = "insurance_certificate", _("Insurance certificate")
+    INSURANCE_POLICY = "insurance_policy", _("Insurance policy")
+    INSURANCE_COVER_NOTE = "insurance_cover_note", _("Insurance cover note")
+    CERTIFICATE_OF_ORIGIN = "certificate_of_origin", _("Certificate of origin")
+    PACKING_LIST = "packing_list", _("Packing list")
+    INSPECTION_CERTIFICATE = "inspection_certificate", _("Inspection certificate")
 
 
 class PresentationQuerySet(models.QuerySet["Presentation"]):
@@ -115,7 +131,7 @@ class Document(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     presentation = models.ForeignKey(Presentation, models.PROTECT, related_name="documents")
-    doc_type = models.CharField(max_length=40)
+    doc_type = models.CharField(max_length=40, choices=DocumentType.choices)
     data: Any = models.JSONField()
     sha256 = models.CharField(max_length=64, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
@@ -123,9 +139,10 @@ class Document(models.Model):
     original_name = models.CharField(max_length=255, blank=True)  # shown only, never a path
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
+    position = models.PositiveIntegerField(default=0)  # order within one upload (same uploaded_at)
 
     class Meta:
-        ordering = ["presentation", "uploaded_at"]
+        ordering = ["presentation", "uploaded_at", "position"]
 
     def __str__(self) -> str:
         return f"{self.doc_type} {self.sha256[:12]}"
@@ -146,9 +163,9 @@ class EngineRun(models.Model):
 
 
 class DiscrepancyStatus(models.TextChoices):
-    PROPOSED = "proposed", "Found by the engine, unconfirmed"
-    CONFIRMED = "confirmed", "Confirmed by examiner"
-    WITHDRAWN = "withdrawn", "Withdrawn by examiner"
+    PROPOSED = "proposed", _("Proposed by the engine")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Discrepancy(models.Model):
@@ -156,7 +173,7 @@ class Discrepancy(models.Model):
     presentation = models.ForeignKey(Presentation, models.CASCADE, related_name="discrepancies")
     code = models.CharField(max_length=4)
     rule = models.CharField(max_length=120)
-    document_type = models.CharField(max_length=40, blank=True)
+    document_type = models.CharField(max_length=40, blank=True, choices=DocumentType.choices)
     field = models.CharField(max_length=80, blank=True)
     required = models.TextField(blank=True)
     found = models.TextField(blank=True)

@@ -16,19 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from lc.access import is_bank_user, needs_second_factor
 from lc.models import LetterOfCredit, Organization, User
 
+__all__ = ["bank_view", "is_bank_user", "needs_second_factor", "org_of", "portal_view", "render_page", "visible_credit"]
+
 View = Callable[..., HttpResponse]
-
-
-def is_bank_user(user: Any) -> bool:
-    org = getattr(user, "organization", None)
-    return bool(org is not None and org.is_bank)
-
-
-def needs_second_factor(user: Any) -> bool:
-    """Bank staff must pass TOTP; corporate users sign in with a password (read-only view)."""
-    return is_bank_user(user) and not user.is_verified()
 
 
 def portal_view(view: View) -> View:

@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from lc.models import Discrepancy, Disposal, LetterOfCredit, Presentation, User
-from lc.portal import actions, rights
+from lc.models import Discrepancy, DiscrepancyStatus, Disposal, LetterOfCredit, Presentation, User
+from lc.portal import actions
 from lc.portal.access import bank_view, render_page, visible_credit
-from lc.portal.credits import decorate_all, facts_for, load_presentations
+from lc.portal.credits import facts_for, load_presentations
 from lc.portal.errors import perform
 from lc.services.examination import refusal_text
 
@@ -56,7 +56,7 @@ def refusal_preview(pres: Presentation, disposal: str) -> dict[str, Any]:
     """The text the single notice will carry (art. 16(c)), exactly as the service writes it."""
     if disposal not in Disposal.values:
         disposal = Disposal.HOLD_PENDING_INSTRUCTIONS
-    confirmed = list(pres.discrepancies.filter(status="confirmed").order_by("code", "created_at"))
+    confirmed = list(pres.discrepancies.filter(status=DiscrepancyStatus.CONFIRMED).order_by("code", "created_at"))
     return {"discrepancies": confirmed, "preview": refusal_text(pres, confirmed, disposal)}
 
 
@@ -71,14 +71,13 @@ def action_view(request: HttpRequest, credit_id: Any, action: str, target_id: An
         raise Http404("no such action")
     credit = visible_credit(request, credit_id)
     target = load_target(credit, act.target, target_id)
-    decorate_all(credit, [], [])
-    facts = facts_for(request, credit, load_presentations(credit) if act.target == "presentation" else [])
+    user: User = request.user  # type: ignore[assignment]
+    facts = facts_for(user, credit, load_presentations(credit))
     data = request.POST if request.method == "POST" else None  # an empty POST still binds (no-field forms)
     form = act.form(data, initial=act.initial(target) if act.initial else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            user: User = request.user  # type: ignore[assignment]
             outcome = perform(request, form, lambda: act.call(user, target, form.cleaned_data))
             if outcome.ok:
                 messages.success(request, str(act.done))
@@ -97,8 +96,3 @@ def action_view(request: HttpRequest, credit_id: Any, action: str, target_id: An
         # An inline (htmx) form that failed: show the full action page with its errors instead.
         response["HX-Retarget"], response["HX-Reselect"], response["HX-Reswap"] = "#main", "#main", "outerHTML"
     return response
-
-
-def offered_for(request: HttpRequest, credit: LetterOfCredit, target: Any, names: list[str]) -> list[Any]:
-    facts: rights.Facts = facts_for(request, credit, [])
-    return [actions.ACTIONS[n] for n in names if actions.ACTIONS[n].offer(facts, target)]

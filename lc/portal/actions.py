@@ -1,8 +1,9 @@
 """The portal's business actions: one entry per service call, with its form and its offer rule.
 
 An action names what it acts on (the credit, one of its amendments, presentations or
-discrepancies), the form to fill in, the predicate deciding whether to offer it (rights.py)
-and the one service call it makes. `views_actions.action_view` serves them all.
+discrepancies), the form to fill in, the rule of lc.access that decides whether to offer it
+(the same rule the service enforces) and the one service call it makes.
+`action_views.action_view` serves them all.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from lc import services
+from lc import access, services
+from lc.access import Facts
 from lc.models import Amendment, Discrepancy, LetterOfCredit, Presentation, User
 from lc.portal import forms as pf
-from lc.portal import rights
-from lc.portal.rights import Facts
 
 Target = LetterOfCredit | Amendment | Presentation | Discrepancy
 
@@ -30,7 +30,7 @@ class Action:
     label: Promise
     target: str  # "credit", "amendment", "presentation" or "discrepancy"
     form: type[forms.Form]
-    offer: Callable[[Facts, Any], bool]
+    rule: str  # the action of lc.access (and of lc.events) this portal action performs
     call: Callable[[User, Any, dict[str, Any]], Any]
     done: Promise
     tone: str = "primary"  # button style: primary, danger, quiet
@@ -38,6 +38,10 @@ class Action:
     explain: Promise | str = ""
     template: str = "portal/action.html"
     initial: Callable[[Any], dict[str, Any]] | None = None
+    options: tuple[tuple[str, Any], ...] = ()  # extra arguments of the rule, e.g. confirm=True
+
+    def offer(self, facts: Facts, target: Any) -> bool:
+        return access.can(self.rule, facts, target, **dict(self.options))
 
 
 def _prepare(user: User, credit: LetterOfCredit, d: dict[str, Any]) -> Any:
@@ -45,7 +49,7 @@ def _prepare(user: User, credit: LetterOfCredit, d: dict[str, Any]) -> Any:
              "expiry_place": d["expiry_place"]}
     if d.get("latest_shipment"):
         terms["latest_shipment"] = d["latest_shipment"].isoformat()
-    return services.issue_credit(actor=user, credit_id=credit.pk, terms=terms)
+    return services.prepare_credit(actor=user, credit_id=credit.pk, terms=terms)
 
 
 def _prepare_initial(credit: LetterOfCredit) -> dict[str, Any]:
@@ -59,73 +63,73 @@ def _honour_initial(p: Presentation) -> dict[str, Any]:
 
 
 ACTIONS: dict[str, Action] = {a.name: a for a in [
-    Action("prepare", _("Prepare for issuance"), "credit", pf.PrepareForm, rights.can_prepare, _prepare,
+    Action("prepare", _("Prepare for issuance"), "credit", pf.PrepareForm, "prepare_credit", _prepare,
            _("Prepared and sent to a checker."), initial=_prepare_initial,
            explain=_("Check the application, complete the key terms and send the credit to a checker.")),
-    Action("approve", _("Approve and issue"), "credit", pf.ApproveForm, rights.can_approve,
-           lambda u, c, d: services.approve_credit(actor=u, credit_id=c.pk, rekeyed_amount=d["amount"]),
+    Action("approve", _("Approve and issue"), "credit", pf.ApproveForm, "issue_credit",
+           lambda u, c, d: services.issue_credit(actor=u, credit_id=c.pk, rekeyed_amount=d["amount"]),
            _("The credit is issued."),
            explain=_("Four eyes: you cannot approve a credit you prepared. The amount must be re-keyed.")),
-    Action("advise", _("Advise to beneficiary"), "credit", pf.AdviseForm, rights.can_advise,
+    Action("advise", _("Advise to beneficiary"), "credit", pf.AdviseForm, "advise_credit",
            lambda u, c, d: services.advise_credit(actor=u, credit_id=c.pk), _("The credit is advised.")),
-    Action("confirm", _("Confirm or decline"), "credit", pf.ConfirmForm, rights.can_confirm,
+    Action("confirm", _("Confirm or decline"), "credit", pf.ConfirmForm, "confirm_credit",
            lambda u, c, d: services.confirm_credit(actor=u, credit_id=c.pk, confirm=d["decision"] == "confirm",
                                                    reason=d["reason"]),
            _("Your decision on confirmation is recorded.")),
     Action("request-cancellation", _("Request cancellation"), "credit", pf.ReasonForm,
-           rights.can_request_cancellation,
+           "request_cancellation",
            lambda u, c, d: services.request_cancellation(actor=u, credit_id=c.pk, reason=d["reason"]),
            _("Cancellation requested; the beneficiary (and confirming bank) must agree."), tone="danger"),
     Action("consent-cancellation", _("Agree to cancellation"), "credit", pf.NoFieldsForm,
-           rights.can_consent_cancellation,
+           "consent_to_cancellation",
            lambda u, c, d: services.consent_to_cancellation(actor=u, credit_id=c.pk), _("Consent recorded.")),
-    Action("cancel", _("Cancel the credit"), "credit", pf.NoFieldsForm, rights.can_cancel,
+    Action("cancel", _("Cancel the credit"), "credit", pf.NoFieldsForm, "cancel_credit",
            lambda u, c, d: services.cancel_credit(actor=u, credit_id=c.pk), _("The credit is cancelled."),
            tone="danger"),
-    Action("issue-amendment", _("Prepare amendment"), "amendment", pf.NoFieldsForm, rights.can_issue_amendment,
-           lambda u, a, d: services.issue_amendment(actor=u, amendment_id=a.pk),
+    Action("issue-amendment", _("Prepare amendment"), "amendment", pf.NoFieldsForm, "prepare_amendment",
+           lambda u, a, d: services.prepare_amendment(actor=u, amendment_id=a.pk),
            _("Amendment prepared and sent to a checker.")),
     Action("approve-amendment", _("Approve and issue amendment"), "amendment", pf.NoFieldsForm,
-           rights.can_approve_amendment, lambda u, a, d: services.approve_amendment(actor=u, amendment_id=a.pk),
+           "issue_amendment", lambda u, a, d: services.issue_amendment(actor=u, amendment_id=a.pk),
            _("Amendment issued; it waits for the beneficiary (art. 10)."),
            explain=_("Four eyes: you cannot approve an amendment you prepared.")),
     Action("reject-proposal", _("Turn down proposal"), "amendment", pf.OptionalReasonForm,
-           rights.can_reject_proposal,
+           "reject_amendment",
            lambda u, a, d: services.reject_amendment(actor=u, amendment_id=a.pk, reason=d["reason"]),
            _("The proposal is turned down."), tone="danger"),
     Action("extend-confirmation", _("Decide on confirming the amendment"), "amendment",
-           pf.ExtendConfirmationForm, rights.can_extend_confirmation,
+           pf.ExtendConfirmationForm, "decide_amendment_confirmation",
            lambda u, a, d: services.decide_amendment_confirmation(actor=u, amendment_id=a.pk, extend=d["extend"]),
            _("Your decision on the amendment is recorded.")),
     Action("request-waiver", _("Ask the applicant for a waiver"), "presentation", pf.WaiverForm,
-           rights.can_request_waiver,
+           "request_waiver",
            lambda u, p, d: services.request_waiver(actor=u, presentation_id=p.pk, note=d["note"]),
            _("Waiver requested. The examination deadline does not move (art. 16(b))."), back_to="examine"),
-    Action("refuse", _("Refuse (single notice)"), "presentation", pf.RefuseForm, rights.can_refuse,
+    Action("refuse", _("Refuse (single notice)"), "presentation", pf.RefuseForm, "refuse_presentation",
            lambda u, p, d: services.refuse_presentation(actor=u, presentation_id=p.pk, disposal=d["disposal"]),
            _("Refusal notice sent."), tone="danger", back_to="refusal", template="portal/refusal_compose.html"),
-    Action("honour", _("Honour"), "presentation", pf.HonourForm, rights.can_honour,
+    Action("honour", _("Honour"), "presentation", pf.HonourForm, "honour_presentation",
            lambda u, p, d: services.honour_presentation(actor=u, presentation_id=p.pk, amount=d["amount"],
                                                         maturity_date=d["maturity_date"]),
            _("The presentation is honoured."), initial=_honour_initial),
-    Action("reimburse", _("Reimburse nominated bank"), "presentation", pf.NoFieldsForm, rights.can_reimburse,
+    Action("reimburse", _("Reimburse nominated bank"), "presentation", pf.NoFieldsForm, "reimburse_presentation",
            lambda u, p, d: services.reimburse_presentation(actor=u, presentation_id=p.pk), _("Reimbursed.")),
-    Action("settle", _("Settle with applicant"), "presentation", pf.NoFieldsForm, rights.can_settle,
+    Action("settle", _("Settle with applicant"), "presentation", pf.NoFieldsForm, "settle_presentation",
            lambda u, p, d: services.settle_presentation(actor=u, presentation_id=p.pk), _("Settled.")),
-    Action("conclude", _("Conclude examination"), "presentation", pf.NoFieldsForm, rights.can_examine,
+    Action("conclude", _("Conclude examination"), "presentation", pf.NoFieldsForm, "conclude_examination",
            lambda u, p, d: services.conclude_examination(actor=u, presentation_id=p.pk),
            _("Examination concluded."), back_to="examine",
            explain=_("With no confirmed discrepancy the presentation is complying; otherwise discrepant.")),
-    Action("add-discrepancy", _("Add a discrepancy"), "presentation", pf.AddDiscrepancyForm, rights.can_examine,
+    Action("add-discrepancy", _("Add a discrepancy"), "presentation", pf.AddDiscrepancyForm, "add_discrepancy",
            lambda u, p, d: services.add_discrepancy(actor=u, presentation_id=p.pk, **d),
            _("Discrepancy added."), back_to="examine"),
-    Action("confirm-discrepancy", _("Confirm"), "discrepancy", pf.NoFieldsForm, rights.can_decide_discrepancy,
+    Action("confirm-discrepancy", _("Confirm"), "discrepancy", pf.NoFieldsForm, "decide_discrepancy",
            lambda u, x, d: services.decide_discrepancy(actor=u, discrepancy_id=x.pk, confirm=True),
-           _("Discrepancy confirmed."), back_to="examine"),
-    Action("withdraw-discrepancy", _("Withdraw"), "discrepancy", pf.WithdrawForm, rights.can_withdraw_discrepancy,
+           _("Discrepancy confirmed."), back_to="examine", options=(("confirm", True),)),
+    Action("withdraw-discrepancy", _("Withdraw"), "discrepancy", pf.WithdrawForm, "decide_discrepancy",
            lambda u, x, d: services.decide_discrepancy(actor=u, discrepancy_id=x.pk, confirm=False,
                                                        reason=d["reason"]),
-           _("Discrepancy withdrawn."), tone="quiet", back_to="examine"),
+           _("Discrepancy withdrawn."), tone="quiet", back_to="examine", options=(("confirm", False),)),
 ]}
 
 CREDIT_ACTIONS = [a for a in ACTIONS.values() if a.target == "credit"]

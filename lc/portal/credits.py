@@ -11,23 +11,24 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lc import access
 from lc.models import (
     Amendment,
     Cancellation,
     CreditState,
     Discrepancy,
+    DiscrepancyStatus,
     LetterOfCredit,
     Presentation,
-    PresentationState,
+    RefusalNotice,
     TermsVersion,
     User,
+    WaiverDecision,
 )
-from lc.portal import actions, mt700, rights, timeline
+from lc.portal import actions, mt700, timeline
 from lc.portal.access import is_bank_user, org_of, portal_view, render_page, visible_credit
-from lc.portal.labels import CONFIRMATION, CREDIT_STATES, DOCUMENT_TYPES, decorate, label
 
 PAGE_SIZE = 25
-CLOSED_PRESENTATIONS = (PresentationState.SETTLED, PresentationState.REFUSED)
 
 
 @portal_view
@@ -42,9 +43,7 @@ def credit_list_view(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(reference__icontains=query) | Q(applicant__name__icontains=query)
                        | Q(beneficiary__name__icontains=query))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    states = [(s, CREDIT_STATES[s]) for s in CreditState.values]
-    for credit in page:
-        decorate(credit, "credit")
+    states = CreditState.choices
     context = {"page": page, "state": state, "q": query, "states": states}
     return render_page(request, "portal/credit_list.html", context, nav="credits")
 
@@ -70,48 +69,53 @@ def _versions(credit: LetterOfCredit) -> list[dict[str, Any]]:
 
 def load_presentations(credit: LetterOfCredit) -> list[Presentation]:
     discrepancies = Discrepancy.objects.order_by("code", "created_at").select_related("decided_by")
-    pres = list(
+    return list(
         credit.presentations.select_related("presented_to", "presenter", "examined_by", "refusal")
-        .prefetch_related("documents", Prefetch("discrepancies", queryset=discrepancies), "waivers")
+        .prefetch_related("documents", Prefetch("discrepancies", queryset=discrepancies), "waivers", "engine_runs")
         .order_by("-number")
     )
-    for p in pres:
-        p.notice = getattr(p, "refusal", None)  # type: ignore[attr-defined]
-    return pres
 
 
-def facts_for(request: HttpRequest, credit: LetterOfCredit, pres: list[Presentation]) -> rights.Facts:
-    user: User = request.user  # type: ignore[assignment]
-    return rights.Facts(
-        user=user, today=timezone.localdate(), cancellation=Cancellation.objects.filter(credit=credit).first(),
-        open_presentations=any(p.state not in CLOSED_PRESENTATIONS for p in pres), waived=rights.waived_ids(pres),
+def _has_refusal(p: Presentation) -> bool:
+    try:
+        return p.refusal is not None
+    except RefusalNotice.DoesNotExist:
+        return False
+
+
+def facts_for(user: User, credit: LetterOfCredit, pres: list[Presentation], every: bool = True) -> access.Facts:
+    """The access rule's facts for a page that has loaded presentations of the credit (as
+    load_presentations does), read from what is loaded instead of queried again. With
+    `every=False` the list is not all of them, so credit-wide facts are left to the rule to load."""
+    known: dict[str, Any] = {}
+    if every:
+        known["open_presentations"] = any(p.state not in access.CLOSED_PRESENTATIONS for p in pres)
+    return access.Facts(
+        user, credit, today=timezone.localdate(), cancellation=Cancellation.objects.filter(credit=credit).first(),
+        **known,
+        waived={p.pk for p in pres if any(w.decision == WaiverDecision.WAIVED for w in p.waivers.all())},
+        pending_waivers={p.pk for p in pres if any(w.decision == WaiverDecision.PENDING for w in p.waivers.all())},
+        refused={p.pk for p in pres if _has_refusal(p)},
+        with_documents={p.pk for p in pres if p.documents.all()},
+        engine_done={p.pk for p in pres if p.engine_runs.all()},
+        findings_open={p.pk for p in pres if any(d.status == DiscrepancyStatus.PROPOSED
+                                                 for d in p.discrepancies.all())},
     )
 
 
-def _offers(request: HttpRequest, facts: rights.Facts, credit: LetterOfCredit, amendments: list[Amendment],
-            pres: list[Presentation]) -> list[actions.Action]:
-    """Attach the actions offered on each amendment and presentation; return the credit's own."""
+def _rows(request: HttpRequest, facts: access.Facts, amendments: list[Amendment],
+          pres: list[Presentation]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each amendment and presentation with the actions offered on it (bank staff only)."""
     bank = is_bank_user(request.user)
-    for a in amendments:
-        a.offered = actions.offered(actions.AMENDMENT_ACTIONS, facts, a) if bank else []  # type: ignore[attr-defined]
-    for p in pres:
-        p.offered = actions.offered(actions.PRESENTATION_ACTIONS, facts, p) if bank else []  # type: ignore[attr-defined]
-        p.examinable = bank and rights.can_examine(facts, p)  # type: ignore[attr-defined]
-    return actions.offered(actions.CREDIT_ACTIONS, facts, credit) if bank else []
-
-
-def decorate_all(credit: LetterOfCredit, amendments: list[Amendment], pres: list[Presentation]) -> None:
-    decorate(credit, "credit")
-    credit.confirmation_label = label(CONFIRMATION, credit.confirmation)  # type: ignore[attr-defined]
-    for a in amendments:
-        decorate(a, "amendment")
-    for p in pres:
-        decorate(p, "presentation")
-        for d in p.discrepancies.all():
-            decorate(d, "discrepancy", "status")
-            d.doc_label = label(DOCUMENT_TYPES, d.document_type) if d.document_type else ""  # type: ignore[attr-defined]
-        for doc in p.documents.all():
-            doc.type_label = label(DOCUMENT_TYPES, doc.doc_type)  # type: ignore[attr-defined]
+    amendment_rows = [{
+        "amendment": a, "offered": actions.offered(actions.AMENDMENT_ACTIONS, facts, a) if bank else [],
+        "changes": [mt700.Change(k, "", mt700.show(v)) for k, v in a.changes.items()],
+    } for a in amendments]
+    presentation_rows = [{
+        "presentation": p, "offered": actions.offered(actions.PRESENTATION_ACTIONS, facts, p) if bank else [],
+        "examinable": bank and access.can("add_discrepancy", facts, p),
+    } for p in pres]
+    return amendment_rows, presentation_rows
 
 
 @portal_view
@@ -119,10 +123,10 @@ def credit_view(request: HttpRequest, credit_id: Any) -> HttpResponse:
     credit = visible_credit(request, credit_id)
     pres = load_presentations(credit)
     amendments = list(credit.amendments.select_related("maker", "checker", "proposed_by").order_by("-number"))
-    for a in amendments:
-        a.change_rows = [mt700.Change(k, "", mt700._show(v)) for k, v in a.changes.items()]  # type: ignore[attr-defined]
-    decorate_all(credit, amendments, pres)
-    facts = facts_for(request, credit, pres)
+    user: User = request.user  # type: ignore[assignment]
+    facts = facts_for(user, credit, pres)
+    amendment_rows, presentation_rows = _rows(request, facts, amendments, pres)
+    bank = is_bank_user(user)
     terms = credit.current_terms.terms if credit.current_terms else credit.draft_terms
     events = timeline.credit_timeline(credit.subject)
     context = {
@@ -130,6 +134,7 @@ def credit_view(request: HttpRequest, credit_id: Any) -> HttpResponse:
         "versions": _versions(credit) if credit.current_terms else [], "amendments": amendments,
         "parties": _parties(credit), "presentations": pres, "cancellation": facts.cancellation,
         "events": events, "event_counts": timeline.counts(events), "today": facts.today,
-        "credit_actions": _offers(request, facts, credit, amendments, pres),
+        "amendment_rows": amendment_rows, "presentation_rows": presentation_rows,
+        "credit_actions": actions.offered(actions.CREDIT_ACTIONS, facts, credit) if bank else [],
     }
     return render_page(request, "portal/credit_detail.html", context, nav="credits")

@@ -38,7 +38,6 @@ from lc.models import (
 )
 from lc.portal import charts
 from lc.portal.access import is_bank_user, org_of, portal_view, render_page
-from lc.portal.labels import CREDIT_STATES, ROLES, decorate, label
 from lc.services.common import calendar_for, years_around
 
 QUEUE_SIZE = 8
@@ -146,7 +145,7 @@ def _money(value: Decimal) -> str:
 def book_charts(org: Organization) -> dict[str, Any]:
     visible = LetterOfCredit.objects.visible_to(org)
     by_state = dict(visible.order_by().values_list("state").annotate(n=Count("pk")))
-    bars = [charts.Bar(label(CREDIT_STATES, s), by_state[s], str(by_state[s]), STATE_TONES[s])
+    bars = [charts.Bar(str(CreditState(s).label), by_state[s], str(by_state[s]), STATE_TONES[s])
             for s in CreditState.values if by_state.get(s)]
     exposure = list(visible.filter(state__in=LIVE_STATES).order_by().values("currency")
                     .annotate(total=Sum(F("amount") - F("drawn_amount")), n=Count("pk")).order_by("-total"))
@@ -186,13 +185,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         queues, calendar = corporate_queues(org, today), BankingCalendar()
     queues.sort(key=lambda q: not q.rows)  # work first; empty queues after (stable order within each)
     for q in queues:
-        for row in q.rows:
-            decorate(row, q.kind)
         if q.kind == "presentation":
             for p in q.rows:
                 p.tone = deadline_tone(p.examination_deadline, today, calendar) if p.state in OPEN_FOR_EXAMINATION \
                     else ""
                 p.days_left = (p.examination_deadline - today).days if p.examination_deadline else None
-    context = {"queues": queues, "today": today, "role_labels": [label(ROLES, r) for r in user.roles],
+    context = {"queues": queues, "today": today, "role_labels": [Role(r).label for r in user.roles],
                "waiting": sum(q.total for q in queues if q.key not in ("mine", "expiring")), **book_charts(org)}
     return render_page(request, "portal/dashboard.html", context, nav="dashboard")

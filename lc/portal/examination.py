@@ -10,16 +10,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from lc import access
 from lc.examination.context import required_types
 from lc.examination.serde import ExaminationDataError
 from lc.examination.types import CreditTerms
-from lc.models import Discrepancy, LetterOfCredit, Presentation, RefusalNotice
-from lc.portal import actions, mt700, rights
+from lc.models import (
+    OPEN_FOR_EXAMINATION,
+    Discrepancy,
+    DiscrepancyStatus,
+    LetterOfCredit,
+    Presentation,
+    RefusalNotice,
+    User,
+)
+from lc.portal import actions, mt700
 from lc.portal.access import bank_view, portal_view, render_page, visible_credit
 from lc.portal.action_views import refusal_preview
-from lc.portal.credits import decorate_all, facts_for
+from lc.portal.credits import facts_for
 from lc.portal.dashboard import deadline_tone
-from lc.portal.labels import DISPOSALS, DOCUMENT_TYPES, label
 from lc.services.common import calendar_for, years_around
 
 PRESENTATION_STEPS = ["request-waiver", "refuse", "honour"]
@@ -48,13 +56,13 @@ def _documents(pres: Presentation, terms: dict[str, Any]) -> list[dict[str, Any]
     required = _required(terms)
     out = []
     for doc in pres.documents.all():
-        out.append({"doc": doc, "name": label(DOCUMENT_TYPES, doc.doc_type), "rows": mt700.flatten(doc.data),
+        out.append({"doc": doc, "name": doc.get_doc_type_display(), "rows": mt700.flatten(doc.data),
                     "clause": clauses.get(doc.doc_type, ""), "required": doc.doc_type in required,
                     "findings": [d for d in pres.discrepancies.all() if d.document_type == doc.doc_type]})
     return out
 
 
-def _discrepancy_actions(facts: rights.Facts, pres: Presentation) -> dict[Any, list[actions.Action]]:
+def _discrepancy_actions(facts: access.Facts, pres: Presentation) -> dict[Any, list[actions.Action]]:
     names = ("confirm-discrepancy", "withdraw-discrepancy")
     out = {}
     for d in pres.discrepancies.all():
@@ -68,8 +76,8 @@ def examine_view(request: HttpRequest, credit_id: Any, presentation_id: Any) -> 
     credit = visible_credit(request, credit_id)
     pres = _presentation(credit, presentation_id)
     pres.credit = credit
-    decorate_all(credit, [], [pres])
-    facts = facts_for(request, credit, [pres])
+    user: User = request.user  # type: ignore[assignment]
+    facts = facts_for(user, credit, [pres], every=False)
     terms = pres.terms_version.terms
     findings = list(pres.discrepancies.all())
     calendar = calendar_for(pres.presented_to, years_around(facts.today))
@@ -77,12 +85,12 @@ def examine_view(request: HttpRequest, credit_id: Any, presentation_id: Any) -> 
     context = {
         "credit": credit, "presentation": pres, "fields": mt700.mt700_fields(terms),
         "documents": _documents(pres, terms), "findings": findings,
-        "proposed": sum(d.status == "proposed" for d in findings),
-        "findings_confirmed": any(d.status == "confirmed" for d in findings), "engine_run": runs[0] if runs else None,
-        "can_examine": rights.can_examine(facts, pres), "disc_actions": _discrepancy_actions(facts, pres),
+        "proposed": sum(d.status == DiscrepancyStatus.PROPOSED for d in findings),
+        "findings_confirmed": any(d.status == DiscrepancyStatus.CONFIRMED for d in findings), "engine_run": runs[0] if runs else None,
+        "can_examine": access.can("add_discrepancy", facts, pres), "disc_actions": _discrepancy_actions(facts, pres),
         "steps": [actions.ACTIONS[n] for n in PRESENTATION_STEPS if actions.ACTIONS[n].offer(facts, pres)],
-        "tone": deadline_tone(pres.examination_deadline, facts.today, calendar) if pres.state in (
-            "under_examination", "discrepant", "waiver_requested") else "",
+        "tone": deadline_tone(pres.examination_deadline, facts.today, calendar) if pres.state in OPEN_FOR_EXAMINATION
+        else "",
         "days_left": (pres.examination_deadline - facts.today).days if pres.examination_deadline else None,
         "add_form": actions.ACTIONS["add-discrepancy"].form(), "withdraw_form": actions.ACTIONS[
             "withdraw-discrepancy"].form(),
@@ -98,9 +106,8 @@ def refusal_view(request: HttpRequest, credit_id: Any, presentation_id: Any) -> 
               .filter(presentation__credit=credit, presentation_id=presentation_id).first())
     if notice is None:
         raise Http404("no refusal notice for this presentation")
-    decorate_all(credit, [], [])
     context = {"credit": credit, "notice": notice, "presentation": notice.presentation,
-               "disposal_label": label(DISPOSALS, notice.disposal)}
+               "disposal_label": notice.get_disposal_display()}
     return render_page(request, "portal/refusal.html", context, nav="credits")
 
 

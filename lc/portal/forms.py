@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lc.portal.labels import DISPOSALS, DOCUMENT_TYPES
+from lc.models import Disposal, DocumentType
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -68,7 +68,7 @@ class WaiverForm(forms.Form):
 
 class RefuseForm(forms.Form):
     disposal = forms.ChoiceField(label=_("What we do with the documents (art. 16(c)(iii))"),
-                                 choices=list(DISPOSALS.items()), widget=forms.RadioSelect)
+                                 choices=Disposal.choices, widget=forms.RadioSelect)
 
 
 class HonourForm(forms.Form):
@@ -93,7 +93,7 @@ class AddDiscrepancyForm(forms.Form):
     code = forms.ChoiceField(label=_("Check"), choices=DISCREPANCY_CODES)
     rule = forms.CharField(label=_("UCP 600 article"), max_length=120, initial="UCP 600 art. 14(d)")
     document_type = forms.ChoiceField(label=_("Document"), required=False,
-                                      choices=[("", _("The presentation as a whole")), *DOCUMENT_TYPES.items()])
+                                      choices=[("", _("The presentation as a whole")), *DocumentType.choices])
     text = forms.CharField(label=_("Discrepancy, as it will read in the refusal notice"),
                            widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Examiner's note"), required=False)

@@ -154,7 +154,7 @@ def lookup(data: Any, path: str) -> Any:
     return data
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     if isinstance(value, (list, dict)):
         return f"{len(value)} item(s)" if isinstance(value, list) else ", ".join(f"{k}: {v}" for k, v in value.items())
     return "" if value is None else str(value)
@@ -166,7 +166,7 @@ def terms_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         paths = diff_terms(CreditTerms.from_dict(old), CreditTerms.from_dict(new))
     except ExaminationDataError:
         paths = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-    return [Change(p, _show(lookup(old, p)), _show(lookup(new, p))) for p in paths]
+    return [Change(p, show(lookup(old, p)), show(lookup(new, p))) for p in paths]
 
 
 def flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:

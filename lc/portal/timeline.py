@@ -15,7 +15,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from lc.portal.labels import LEDGER_KINDS, label
+from lc.events import label_of
 from ledger.models import Entry, PendingEntry
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def _details(payload: Any) -> list[tuple[str, str]]:
 
 
 def _event(row: Entry | PendingEntry, seq: int | None) -> Event:
-    return Event(kind=row.kind, title=label(LEDGER_KINDS, row.kind), at=row.at, actor=row.actor,
+    return Event(kind=row.kind, title=label_of(row.kind), at=row.at, actor=row.actor,
                  actor_org=row.actor_org, details=_details(row.payload), seq=seq,
                  hash_hex=row.hash_hex if isinstance(row, Entry) else "")
 

@@ -8,26 +8,22 @@ from typing import Any
 
 from django.db import transaction
 
-from lc.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from lc import events
+from lc.errors import InvalidInput, NotAllowed, NotFound
 from lc.examination.issuance import diff_terms
+from lc.integrations.webhooks import emit
 from lc.models import (
-    AMENDMENT_MOVES,
-    LIVE_STATES,
     Amendment,
     AmendmentState,
-    Confirmation,
     LetterOfCredit,
-    Role,
     TermsVersion,
     User,
 )
-from lc.services.common import lock_credit, now_or, org_of, record, require_move, require_party, require_role
+from lc.services.common import check, lock_credit, now_or, org_of, record
 from lc.services.credits import _denormalise, check_terms, complete_terms, parse_terms
-from lc.webhooks import emit
 
 # Fields an amendment may not touch: the parties and the credit number come from the credit.
 FROZEN_FIELDS = {"credit_number", "applicant", "beneficiary", "banks", "issue_date"}
-OPEN_STATES = (AmendmentState.PROPOSED, AmendmentState.PENDING_APPROVAL, AmendmentState.ISSUED)
 
 
 def _lock_amendment(actor: User, amendment_id: Any) -> tuple[LetterOfCredit, Amendment]:
@@ -57,11 +53,7 @@ def propose_amendment(
 ) -> Amendment:
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    require_party(actor, credit.applicant, "applicant")
-    if credit.state not in LIVE_STATES:
-        raise NotAllowed("only an issued credit can be amended")
-    if credit.amendments.filter(state__in=OPEN_STATES).exists():
-        raise NotAllowed("another amendment of this credit is still open")
+    check("propose_amendment", actor, credit, now, credit)
     frozen = sorted(FROZEN_FIELDS & changes.keys())
     if frozen or not changes:
         raise InvalidInput("an amendment changes terms, not parties",
@@ -73,41 +65,35 @@ def propose_amendment(
         credit=credit, number=credit.amendments.count() + 1, base_version=credit.current_terms,
         changes=changes, narrative=narrative, proposed_by=actor, created_at=now,
     )
-    record(kind="amendment.proposed", subject=credit.subject, actor=actor, at=now,
+    record(events.AMENDMENT_PROPOSED, subject=credit.subject, actor=actor, at=now,
            payload={**_payload(amendment), "changes": changes, "narrative": narrative})
     return amendment
 
 
 @transaction.atomic
-def issue_amendment(*, actor: User, amendment_id: Any, now: dt.datetime | None = None) -> Amendment:
+def prepare_amendment(*, actor: User, amendment_id: Any, now: dt.datetime | None = None) -> Amendment:
     """Maker at the issuing bank prepares the amendment; the terms must still pass C01-C11."""
     now = now_or(now)
     credit, amendment = _lock_amendment(actor, amendment_id)
-    require_party(actor, credit.issuing_bank, "issuing bank")
-    require_role(actor, Role.MAKER)
-    require_move(amendment.state, AmendmentState.PENDING_APPROVAL, AMENDMENT_MOVES, "amendment")
+    check("prepare_amendment", actor, credit, now, amendment)
     check_terms(amended_terms(credit, amendment.changes))
     amendment.state, amendment.maker = AmendmentState.PENDING_APPROVAL, actor
     amendment.save()
-    record(kind="amendment.prepared", subject=credit.subject, actor=actor, at=now, payload=_payload(amendment))
+    record(events.AMENDMENT_PREPARED, subject=credit.subject, actor=actor, at=now, payload=_payload(amendment))
     return amendment
 
 
 @transaction.atomic
-def approve_amendment(*, actor: User, amendment_id: Any, now: dt.datetime | None = None) -> Amendment:
+def issue_amendment(*, actor: User, amendment_id: Any, now: dt.datetime | None = None) -> Amendment:
     """Checker issues the amendment (MT707): from now the issuing bank is bound by it (art. 10(b))."""
     now = now_or(now)
     credit, amendment = _lock_amendment(actor, amendment_id)
-    require_party(actor, credit.issuing_bank, "issuing bank")
-    require_role(actor, Role.CHECKER)
-    require_move(amendment.state, AmendmentState.ISSUED, AMENDMENT_MOVES, "amendment")
-    if amendment.maker_id == actor.pk:
-        raise Forbidden("the checker must be a different person from the maker (four eyes)")
+    check("issue_amendment", actor, credit, now, amendment)
     amendment.state, amendment.checker, amendment.issued_at = AmendmentState.ISSUED, actor, now
     amendment.save()
-    record(kind="amendment.issued", subject=credit.subject, actor=actor, at=now,
+    record(events.AMENDMENT_ISSUED, subject=credit.subject, actor=actor, at=now,
            payload={**_payload(amendment), "changes": amendment.changes})
-    emit(credit, "amendment.issued", _payload(amendment))
+    emit(credit, events.AMENDMENT_ISSUED, _payload(amendment))
     return amendment
 
 
@@ -123,8 +109,7 @@ def accept_amendment(
     """
     now = now_or(now)
     credit, amendment = _lock_amendment(actor, amendment_id)
-    require_party(actor, credit.second_beneficiary or credit.beneficiary, "beneficiary")
-    require_move(amendment.state, AmendmentState.ACCEPTED, AMENDMENT_MOVES, "amendment")
+    check("accept_amendment", actor, credit, now, amendment)
     if accepted_fields is not None and set(accepted_fields) != set(amendment.changes):
         raise NotAllowed("partial acceptance of an amendment is not allowed (UCP 600 art. 10(e)); "
                          "accept the whole amendment or reject it")
@@ -140,9 +125,9 @@ def accept_amendment(
     credit.save()
     amendment.state, amendment.decided_at = AmendmentState.ACCEPTED, now
     amendment.save()
-    record(kind="amendment.accepted", subject=credit.subject, actor=actor, at=now,
+    record(events.AMENDMENT_ACCEPTED, subject=credit.subject, actor=actor, at=now,
            payload={**_payload(amendment), "version": version.number, "changed_fields": changed})
-    emit(credit, "amendment.accepted", _payload(amendment))
+    emit(credit, events.AMENDMENT_ACCEPTED, _payload(amendment))
     return amendment
 
 
@@ -151,18 +136,12 @@ def reject_amendment(*, actor: User, amendment_id: Any, reason: str = "", now: d
     """The beneficiary rejects; or the issuing bank turns down an applicant's proposal."""
     now = now_or(now)
     credit, amendment = _lock_amendment(actor, amendment_id)
-    beneficiary = credit.second_beneficiary or credit.beneficiary
-    if amendment.state == AmendmentState.ISSUED:
-        require_party(actor, beneficiary, "beneficiary")
-    else:
-        require_party(actor, credit.issuing_bank, "issuing bank")
-        require_role(actor, Role.MAKER, Role.CHECKER)
-    require_move(amendment.state, AmendmentState.REJECTED, AMENDMENT_MOVES, "amendment")
+    check("reject_amendment", actor, credit, now, amendment)
     amendment.state, amendment.decided_at = AmendmentState.REJECTED, now
     amendment.save()
-    record(kind="amendment.rejected", subject=credit.subject, actor=actor, at=now,
+    record(events.AMENDMENT_REJECTED, subject=credit.subject, actor=actor, at=now,
            payload={**_payload(amendment), "reason": reason, "by": org_of(actor).ledger_id})
-    emit(credit, "amendment.rejected", _payload(amendment))
+    emit(credit, events.AMENDMENT_REJECTED, _payload(amendment))
     return amendment
 
 
@@ -173,14 +152,9 @@ def decide_amendment_confirmation(
     """Art. 10(b): a confirming bank may extend its confirmation to an amendment or decline."""
     now = now_or(now)
     credit, amendment = _lock_amendment(actor, amendment_id)
-    require_party(actor, credit.confirming_bank, "confirming bank")
-    require_role(actor, Role.MAKER, Role.CHECKER)
-    if credit.confirmation != Confirmation.CONFIRMED:
-        raise NotAllowed("the credit is not confirmed")
-    if amendment.state not in (AmendmentState.ISSUED, AmendmentState.ACCEPTED) or amendment.confirmation_extended is not None:
-        raise NotAllowed("this amendment is not waiting for the confirming bank")
+    check("decide_amendment_confirmation", actor, credit, now, amendment)
     amendment.confirmation_extended = extend
     amendment.save()
-    record(kind="amendment.confirmation_extended" if extend else "amendment.confirmation_declined",
+    record(events.AMENDMENT_CONFIRMATION_EXTENDED if extend else events.AMENDMENT_CONFIRMATION_DECLINED,
            subject=credit.subject, actor=actor, at=now, payload=_payload(amendment))
     return amendment

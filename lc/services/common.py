@@ -9,7 +9,7 @@ commit. A refused move raises one DomainError and leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -18,8 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 import ledger
+from lc import access
 from lc.banking import BankingCalendar
-from lc.errors import Forbidden, InvalidInput, NotAllowed, NotFound
+from lc.errors import Forbidden, InvalidInput, NotFound
+from lc.events import EVENTS, Event
 from lc.models import (
     LetterOfCredit,
     Organization,
@@ -47,20 +49,12 @@ def org_of(actor: User) -> Organization:
     return actor.organization
 
 
-def require_role(actor: User, *roles: str) -> None:
-    if not any(actor.has_role(r) for r in roles):
-        wanted = " or ".join(roles)
-        raise Forbidden(f"{actor.username} needs the {wanted} role for this action")
-
-
-def require_party(actor: User, org: Organization | None, as_what: str) -> None:
-    if org is None or org_of(actor).pk != org.pk:
-        raise Forbidden(f"only the {as_what} may do this")
-
-
-def require_move(current: str, target: str, moves: Mapping[str, set[str]], what: str) -> None:
-    if target not in moves.get(current, set()):
-        raise NotAllowed(f"a {what} that is {current.replace('_', ' ')} cannot become {target.replace('_', ' ')}")
+def check(action: str, actor: User, credit: LetterOfCredit, now: dt.datetime, *target: Any,
+          **options: Any) -> access.Facts:
+    """The one access rule (lc.access) for this action, enforced under the row locks."""
+    facts = access.Facts(actor, credit, today=local_date(now))
+    access.check(action, facts, *target, **options)
+    return facts
 
 
 def lock_credit(actor: User | None, credit_id: Any) -> LetterOfCredit:
@@ -100,23 +94,29 @@ def lock_presentation(actor: User | None, presentation_id: Any) -> tuple[LetterO
 
 
 def record(
+    event: Event,
     *,
-    kind: str,
     subject: str,
     actor: User | None,
     at: dt.datetime,
     payload: Mapping[str, Any],
 ) -> Any:
-    """The one ledger entry of a business action (inside its transaction)."""
+    """The one ledger entry of a business action (inside its transaction), of a kind from the
+    events catalogue and no other."""
+    if EVENTS.get(event.kind) is not event:
+        raise ValueError(f"{event.kind!r} is not an event of lc.events")
     if actor is None:
         who, org = SYSTEM_ACTOR, SYSTEM_ORG
     else:
         who, org = actor.ledger_id, org_of(actor).ledger_id
-    return ledger.append(kind=kind, subject=subject, actor=who, actor_org=org, at=at, payload=payload)
+    return ledger.append(kind=event.kind, subject=subject, actor=who, actor_org=org, at=at, payload=payload)
 
 
-def after_commit(func: Callable[[], Any]) -> None:
-    transaction.on_commit(func)
+def enqueue_after_commit(task_name: str, *args: str) -> None:
+    """Send a Celery task, by name, once the transaction commits (services never import tasks)."""
+    from celery import current_app
+
+    transaction.on_commit(lambda: current_app.send_task(task_name, args=list(args)))
 
 
 def calendar_for(bank: Organization, years: Iterable[int]) -> BankingCalendar:

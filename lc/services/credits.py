@@ -10,37 +10,36 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from lc import access, events
+from lc.access import CLOSED_PRESENTATIONS, consenting_party
 from lc.banking import extended_expiry
-from lc.errors import Forbidden, InvalidInput, NotAllowed
+from lc.errors import InvalidInput, NotAllowed
 from lc.examination.issuance import validate_terms, validate_transfer
 from lc.examination.serde import ExaminationDataError
 from lc.examination.types import CreditTerms
+from lc.integrations.webhooks import emit
 from lc.models import (
     CREDIT_MOVES,
-    LIVE_STATES,
     Cancellation,
     Confirmation,
     CreditState,
     LetterOfCredit,
     Organization,
     OrgKind,
-    Role,
     TermsVersion,
     User,
 )
 from lc.services.common import (
     calendar_for,
+    check,
     invalid,
+    local_date,
     lock_credit,
     now_or,
     org_of,
     record,
-    require_move,
-    require_party,
-    require_role,
     years_around,
 )
-from lc.webhooks import emit
 
 CONFIRMATION_REQUESTED = {"CONFIRM", "MAY ADD"}
 
@@ -125,8 +124,7 @@ def create_application(
     """The applicant drafts a credit application for its issuing bank (not yet validated)."""
     now = now_or(now)
     applicant = org_of(actor)
-    if applicant.kind != OrgKind.CORPORATE:
-        raise Forbidden("only an importer (the applicant) may apply for a credit")
+    access.check_create_application(access.Facts(actor, LetterOfCredit(), today=local_date(now)))
     for bank, what in ((issuing_bank, "issuing"), (advising_bank, "advising"),
                        (confirming_bank, "confirming"), (nominated_bank, "nominated")):
         if bank is not None and not bank.is_bank:
@@ -146,7 +144,7 @@ def create_application(
         raise InvalidInput("expiry date is required (31D)", [{"field": "expiry_date", "message": "required"}])
     credit.draft_terms = complete_terms(terms, credit)
     credit.save()
-    record(kind="lc.application_created", subject=credit.subject, actor=actor, at=now,
+    record(events.APPLICATION_CREATED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "terms": credit.draft_terms})
     return credit
 
@@ -155,15 +153,13 @@ def create_application(
 def update_application(*, actor: User, credit_id: Any, terms: dict[str, Any], now: dt.datetime | None = None) -> LetterOfCredit:
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    require_party(actor, credit.applicant, "applicant")
-    if credit.state != CreditState.DRAFT:
-        raise NotAllowed("only a draft application can be edited")
+    check("update_application", actor, credit, now, credit)
     parsed = parse_terms(complete_terms(terms, credit))
     credit.draft_terms = complete_terms(terms, credit)
     _denormalise(credit, parsed)
     credit.updated_at = now
     credit.save()
-    record(kind="lc.application_updated", subject=credit.subject, actor=actor, at=now,
+    record(events.APPLICATION_UPDATED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "terms": credit.draft_terms})
     return credit
 
@@ -172,32 +168,29 @@ def update_application(*, actor: User, credit_id: Any, terms: dict[str, Any], no
 def submit_application(*, actor: User, credit_id: Any, now: dt.datetime | None = None) -> LetterOfCredit:
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    require_party(actor, credit.applicant, "applicant")
-    require_move(credit.state, CreditState.SUBMITTED, CREDIT_MOVES, "credit")
+    check("submit_application", actor, credit, now, credit)
     check_terms(credit.draft_terms)
     credit.state, credit.updated_at = CreditState.SUBMITTED, now
     credit.save()
-    record(kind="lc.application_submitted", subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
+    record(events.APPLICATION_SUBMITTED, subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
     return credit
 
 
 @transaction.atomic
-def issue_credit(
+def prepare_credit(
     *, actor: User, credit_id: Any, terms: dict[str, Any] | None = None, now: dt.datetime | None = None
 ) -> LetterOfCredit:
     """The issuing bank's maker prepares the credit (optionally adjusting the terms) for a checker."""
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    require_party(actor, credit.issuing_bank, "issuing bank")
-    require_role(actor, Role.MAKER)
-    require_move(credit.state, CreditState.PENDING_APPROVAL, CREDIT_MOVES, "credit")
+    check("prepare_credit", actor, credit, now, credit)
     if terms is not None:
         credit.draft_terms = complete_terms(terms, credit)
     parsed = check_terms(credit.draft_terms)
     _denormalise(credit, parsed)
     credit.state, credit.issue_maker, credit.updated_at = CreditState.PENDING_APPROVAL, actor, now
     credit.save()
-    record(kind="lc.issue_prepared", subject=credit.subject, actor=actor, at=now,
+    record(events.CREDIT_PREPARED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "terms": credit.draft_terms,
                     "warnings": terms_warnings(credit.draft_terms)})
     return credit
@@ -211,15 +204,11 @@ def _rekeyed(value: Any) -> Decimal:
 
 
 @transaction.atomic
-def approve_credit(*, actor: User, credit_id: Any, rekeyed_amount: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+def issue_credit(*, actor: User, credit_id: Any, rekeyed_amount: Any, now: dt.datetime | None = None) -> LetterOfCredit:
     """The checker, a different person from the maker, re-keys the amount and issues (MT700)."""
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    require_party(actor, credit.issuing_bank, "issuing bank")
-    require_role(actor, Role.CHECKER)
-    require_move(credit.state, CreditState.ISSUED, CREDIT_MOVES, "credit")
-    if credit.issue_maker_id == actor.pk:
-        raise Forbidden("the checker must be a different person from the maker (four eyes)")
+    check("issue_credit", actor, credit, now, credit)
     if _rekeyed(rekeyed_amount) != credit.amount:
         raise InvalidInput("the re-keyed amount does not match the credit amount",
                            [{"field": "amount", "message": "does not match"}])
@@ -230,11 +219,11 @@ def approve_credit(*, actor: User, credit_id: Any, rekeyed_amount: Any, now: dt.
     if parsed.confirmation in CONFIRMATION_REQUESTED and credit.confirming_bank_id:
         credit.confirmation = Confirmation.REQUESTED
     credit.save()
-    record(kind="lc.issued", subject=credit.subject, actor=actor, at=now,
+    record(events.CREDIT_ISSUED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "version": 1, "terms": version.terms,
                     "maker": credit.issue_maker.ledger_id if credit.issue_maker else None,
                     "warnings": terms_warnings(version.terms)})
-    emit(credit, "credit.issued", _summary(credit))
+    emit(credit, events.CREDIT_ISSUED, _summary(credit))
     return credit
 
 
@@ -243,13 +232,11 @@ def advise_credit(*, actor: User, credit_id: Any, now: dt.datetime | None = None
     """Art. 9: the advising bank passes the credit on, vouching for its apparent authenticity."""
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    require_party(actor, credit.advising_bank, "advising bank")
-    require_role(actor, Role.MAKER, Role.CHECKER)
-    require_move(credit.state, CreditState.ADVISED, CREDIT_MOVES, "credit")
+    check("advise_credit", actor, credit, now, credit)
     credit.state, credit.updated_at = CreditState.ADVISED, now
     credit.save()
-    record(kind="lc.advised", subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
-    emit(credit, "credit.advised", _summary(credit))
+    record(events.CREDIT_ADVISED, subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
+    emit(credit, events.CREDIT_ADVISED, _summary(credit))
     return credit
 
 
@@ -259,18 +246,14 @@ def confirm_credit(*, actor: User, credit_id: Any, confirm: bool, reason: str = 
     """Art. 8: add confirmation, or (art. 8(d)) say without delay that it will not."""
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    require_party(actor, credit.confirming_bank, "confirming bank")
-    require_role(actor, Role.MAKER, Role.CHECKER)
-    if credit.state not in LIVE_STATES or credit.confirmation != Confirmation.REQUESTED:
-        raise NotAllowed("there is no confirmation request waiting on this credit")
+    check("confirm_credit", actor, credit, now, credit)
     credit.confirmation = Confirmation.CONFIRMED if confirm else Confirmation.DECLINED
     credit.updated_at = now
     credit.save()
-    kind = "lc.confirmed" if confirm else "lc.confirmation_declined"
-    record(kind=kind, subject=credit.subject, actor=actor, at=now,
+    record(events.CREDIT_CONFIRMED if confirm else events.CONFIRMATION_DECLINED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "confirmation": credit.confirmation, "reason": reason})
     if confirm:
-        emit(credit, "credit.confirmed", _summary(credit))
+        emit(credit, events.CREDIT_CONFIRMED, _summary(credit))
     return credit
 
 
@@ -282,14 +265,7 @@ def transfer_credit(
     """Art. 38: a transferable credit is transferred once, only curtailing the allowed terms."""
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    transferring = credit.nominated_bank or credit.issuing_bank
-    if org_of(actor).pk not in {transferring.pk, credit.issuing_bank_id}:
-        raise Forbidden("only the transferring bank may transfer a credit")
-    require_role(actor, Role.MAKER, Role.CHECKER)
-    if credit.state not in LIVE_STATES:
-        raise NotAllowed("only an issued credit can be transferred")
-    if LetterOfCredit.objects.filter(transferred_from=credit).exists() or credit.transferred_from_id:
-        raise NotAllowed("a credit can be transferred only once (art. 38(d))")
+    check("transfer_credit", actor, credit, now, credit)
     assert credit.current_terms is not None
     original = parse_terms(credit.current_terms.terms)
     new_terms = {**credit.current_terms.terms, **changes}
@@ -299,7 +275,7 @@ def transfer_credit(
         raise invalid([i for i in issues if i.blocking])
     child = _create_transferred(credit, second_beneficiary, new_terms, actor, now)
     assert child.current_terms is not None
-    record(kind="lc.transferred", subject=credit.subject, actor=actor, at=now,
+    record(events.CREDIT_TRANSFERRED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "transferred_credit": str(child.id), "reference_2": child.reference,
                     "second_beneficiary": second_beneficiary.ledger_id, "terms": child.current_terms.terms})
     return child
@@ -328,16 +304,11 @@ def _create_transferred(credit: LetterOfCredit, second: Organization, terms: dic
 def request_cancellation(*, actor: User, credit_id: Any, reason: str, now: dt.datetime | None = None) -> Cancellation:
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    require_party(actor, credit.issuing_bank, "issuing bank")
-    require_role(actor, Role.MAKER, Role.CHECKER)
-    if credit.state not in LIVE_STATES:
-        raise NotAllowed("only an issued credit needs a cancellation agreement")
-    if Cancellation.objects.filter(credit=credit).exists():
-        raise NotAllowed("cancellation has already been requested")
+    check("request_cancellation", actor, credit, now, credit)
     if not reason.strip():
         raise InvalidInput("a reason is required", [{"field": "reason", "message": "required"}])
     cancellation = Cancellation.objects.create(credit=credit, reason=reason, requested_by=actor, requested_at=now)
-    record(kind="lc.cancellation_requested", subject=credit.subject, actor=actor, at=now,
+    record(events.CANCELLATION_REQUESTED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "reason": reason})
     return cancellation
 
@@ -348,20 +319,12 @@ def consent_to_cancellation(*, actor: User, credit_id: Any, now: dt.datetime | N
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
     cancellation = Cancellation.objects.select_for_update().filter(credit=credit).first()
-    if cancellation is None or credit.state not in LIVE_STATES:
-        raise NotAllowed("no cancellation is waiting for consent")
-    org = org_of(actor)
-    if credit.confirming_bank_id == org.pk and credit.confirmation == Confirmation.CONFIRMED:
-        require_role(actor, Role.MAKER, Role.CHECKER)
-        cancellation.confirming_bank_consent_at = now
-        who = "confirming_bank"
-    elif (credit.second_beneficiary_id or credit.beneficiary_id) == org.pk:
-        cancellation.beneficiary_consent_at = now
-        who = "beneficiary"
-    else:
-        raise Forbidden("only the confirming bank or the beneficiary consents to cancellation")
+    facts = access.Facts(actor, credit, today=local_date(now), cancellation=cancellation)
+    who = consenting_party(facts, credit)
+    assert cancellation is not None
+    setattr(cancellation, f"{who}_consent_at", now)
     cancellation.save()
-    record(kind="lc.cancellation_consented", subject=credit.subject, actor=actor, at=now,
+    record(events.CANCELLATION_CONSENTED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "party": who})
     return cancellation
 
@@ -372,30 +335,12 @@ def cancel_credit(*, actor: User, credit_id: Any, now: dt.datetime | None = None
     withdraw its own draft or submitted application."""
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    require_move(credit.state, CreditState.CANCELLED, CREDIT_MOVES, "credit")
-    if credit.state in LIVE_STATES:
-        require_party(actor, credit.issuing_bank, "issuing bank")
-        require_role(actor, Role.MAKER, Role.CHECKER)
-        _require_consents(credit)
-    else:
-        require_party(actor, credit.applicant, "applicant")
+    check("cancel_credit", actor, credit, now, credit)
     credit.state, credit.closed_at, credit.updated_at = CreditState.CANCELLED, now, now
     credit.save()
-    record(kind="lc.cancelled", subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
-    emit(credit, "credit.cancelled", _summary(credit))
+    record(events.CREDIT_CANCELLED, subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
+    emit(credit, events.CREDIT_CANCELLED, _summary(credit))
     return credit
-
-
-def _require_consents(credit: LetterOfCredit) -> None:
-    cancellation = Cancellation.objects.filter(credit=credit).first()
-    if cancellation is None:
-        raise NotAllowed("request cancellation first (art. 10(a))")
-    if cancellation.beneficiary_consent_at is None:
-        raise NotAllowed("the beneficiary has not agreed to the cancellation (art. 10(a))")
-    if credit.confirmation == Confirmation.CONFIRMED and cancellation.confirming_bank_consent_at is None:
-        raise NotAllowed("the confirming bank has not agreed to the cancellation (art. 10(a))")
-    if credit.presentations.exclude(state__in=("settled", "refused")).exists():
-        raise NotAllowed("a presentation under this credit is still open")
 
 
 def expiry_place_bank(credit: LetterOfCredit) -> Organization:
@@ -411,19 +356,18 @@ def last_day_for_presentation(credit: LetterOfCredit) -> dt.date:
 @transaction.atomic
 def expire_credit(*, credit_id: Any, now: dt.datetime | None = None) -> LetterOfCredit:
     """Timer: a credit past its (art. 29(a)-extended) expiry with nothing open expires."""
-    from lc.services.common import local_date
-
     now = now_or(now)
     credit = lock_credit(None, credit_id)
-    require_move(credit.state, CreditState.EXPIRED, CREDIT_MOVES, "credit")
+    if CreditState.EXPIRED not in CREDIT_MOVES[credit.state]:
+        raise NotAllowed(f"a credit that is {credit.get_state_display()} cannot expire")
     last_day = last_day_for_presentation(credit)
     if local_date(now) <= last_day:
         raise NotAllowed(f"the credit is available until {last_day}")
-    if credit.presentations.exclude(state__in=("settled", "refused")).exists():
+    if credit.presentations.exclude(state__in=CLOSED_PRESENTATIONS).exists():
         raise NotAllowed("a presentation under this credit is still open")
     credit.state, credit.closed_at, credit.updated_at = CreditState.EXPIRED, now, now
     credit.save()
-    record(kind="lc.expired", subject=credit.subject, actor=None, at=now,
+    record(events.CREDIT_EXPIRED, subject=credit.subject, actor=None, at=now,
            payload={**_summary(credit), "last_day_for_presentation": last_day})
-    emit(credit, "credit.expired", _summary(credit))
+    emit(credit, events.CREDIT_EXPIRED, _summary(credit))
     return credit

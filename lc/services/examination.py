@@ -10,14 +10,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
-from lc.errors import InvalidInput, NotAllowed, NotFound
+from lc import events
+from lc.errors import InvalidInput, NotFound
 from lc.examination.engine import examine
 from lc.examination.serde import decode
 from lc.examination.types import CreditTerms
 from lc.examination.types import Document as DocumentData
 from lc.examination.types import Presentation as PresentationData
+from lc.integrations.webhooks import emit
 from lc.models import (
-    PRESENTATION_MOVES,
     Discrepancy,
     DiscrepancyStatus,
     Disposal,
@@ -25,29 +26,20 @@ from lc.models import (
     Presentation,
     PresentationState,
     RefusalNotice,
-    Role,
     User,
     WaiverDecision,
     WaiverRequest,
 )
 from lc.services.common import (
     calendar_for,
-    local_date,
+    check,
     lock_presentation,
     now_or,
     record,
-    require_move,
-    require_party,
-    require_role,
     years_around,
 )
 
 DRAWN_STATES = (PresentationState.HONOURED, PresentationState.REIMBURSED, PresentationState.SETTLED)
-
-
-def _examiner(actor: User, pres: Presentation) -> None:
-    require_party(actor, pres.presented_to, "bank the documents were presented to")
-    require_role(actor, Role.EXAMINER)
 
 
 def _pres_payload(pres: Presentation) -> dict[str, Any]:
@@ -59,7 +51,7 @@ def engine_input(pres: Presentation) -> tuple[CreditTerms, PresentationData]:
     terms = CreditTerms.from_dict(pres.terms_version.terms)
     docs: tuple[Any, ...] = tuple(
         decode(DocumentData, d.data)  # type: ignore[arg-type]
-        for d in pres.documents.order_by("uploaded_at", "id")
+        for d in pres.documents.all()
     )
     drawn = (
         Presentation.objects.filter(credit_id=pres.credit_id, state__in=DRAWN_STATES)
@@ -93,21 +85,14 @@ def record_engine_result(*, presentation_id: Any, now: dt.datetime | None = None
                     status=DiscrepancyStatus.PROPOSED, created_at=now)
         for d in result.discrepancies
     ])
-    record(kind="presentation.engine_examined", subject=pres.credit.subject, actor=None, at=now, payload={
+    record(events.ENGINE_EXAMINED, subject=pres.credit.subject, actor=None, at=now, payload={
         **_pres_payload(pres), "complying": result.complying, "codes": [d.code for d in result.discrepancies],
         "discrepancies": run.result["discrepancies"],
     })
     if not result.complying:
-        from lc.webhooks import emit
-
-        emit(pres.credit, "presentation.discrepancies_found", {**_pres_payload(pres),
+        emit(pres.credit, events.ENGINE_EXAMINED, {**_pres_payload(pres),
              "codes": [d.code for d in result.discrepancies]})
     return run
-
-
-def _open_for_decisions(pres: Presentation) -> None:
-    if pres.state != PresentationState.UNDER_EXAMINATION:
-        raise NotAllowed("discrepancies can be decided only while the presentation is under examination")
 
 
 def _lock_discrepancy(actor: User, discrepancy_id: Any) -> tuple[Presentation, Discrepancy]:
@@ -126,18 +111,14 @@ def decide_discrepancy(
     """The examiner confirms a finding, or withdraws it with a reason (both recorded)."""
     now = now_or(now)
     pres, disc = _lock_discrepancy(actor, discrepancy_id)
-    _examiner(actor, pres)
-    _open_for_decisions(pres)
+    disc.presentation = pres
+    check("decide_discrepancy", actor, pres.credit, now, disc, confirm=confirm)
     if not confirm and not reason.strip():
         raise InvalidInput("withdrawing a discrepancy needs a reason", [{"field": "reason", "message": "required"}])
-    # Confirm a proposed finding; withdraw a proposed or confirmed one; never twice.
-    allowed = (DiscrepancyStatus.PROPOSED,) if confirm else (DiscrepancyStatus.PROPOSED, DiscrepancyStatus.CONFIRMED)
-    if disc.status not in allowed:
-        raise NotAllowed(f"this discrepancy is already {disc.status}")
     disc.status = DiscrepancyStatus.CONFIRMED if confirm else DiscrepancyStatus.WITHDRAWN
     disc.reason, disc.decided_by = reason, actor
     disc.save()
-    record(kind="discrepancy.confirmed" if confirm else "discrepancy.withdrawn", subject=pres.credit.subject,
+    record(events.DISCREPANCY_CONFIRMED if confirm else events.DISCREPANCY_WITHDRAWN, subject=pres.credit.subject,
            actor=actor, at=now, payload={**_pres_payload(pres), "discrepancy": str(disc.id),
                                          "code": disc.code, "reason": reason})
     return disc
@@ -150,9 +131,8 @@ def add_discrepancy(
 ) -> Discrepancy:
     """The examiner adds a discrepancy the engine did not find."""
     now = now_or(now)
-    _, pres = lock_presentation(actor, presentation_id)
-    _examiner(actor, pres)
-    _open_for_decisions(pres)
+    credit, pres = lock_presentation(actor, presentation_id)
+    check("add_discrepancy", actor, credit, now, pres)
     if not text.strip() or not code.strip():
         raise InvalidInput("a discrepancy needs a code and a sentence",
                            [{"field": "text", "message": "required"}, {"field": "code", "message": "required"}])
@@ -161,7 +141,7 @@ def add_discrepancy(
         required=required, found=found, source="examiner", status=DiscrepancyStatus.CONFIRMED,
         reason=reason, decided_by=actor, created_at=now,
     )
-    record(kind="discrepancy.added", subject=pres.credit.subject, actor=actor, at=now,
+    record(events.DISCREPANCY_ADDED, subject=pres.credit.subject, actor=actor, at=now,
            payload={**_pres_payload(pres), "discrepancy": str(disc.id), "code": disc.code, "rule": rule,
                     "text": text, "reason": reason})
     return disc
@@ -172,16 +152,12 @@ def conclude_examination(*, actor: User, presentation_id: Any, now: dt.datetime 
     """Record the examination result: complying, or discrepant with the confirmed list."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
-    _examiner(actor, pres)
-    _open_for_decisions(pres)
-    if pres.discrepancies.filter(status=DiscrepancyStatus.PROPOSED).exists():
-        raise NotAllowed("confirm or withdraw every finding of the engine first")
+    check("conclude_examination", actor, credit, now, pres)
     confirmed = list(pres.discrepancies.filter(status=DiscrepancyStatus.CONFIRMED).values_list("code", flat=True))
     target = PresentationState.DISCREPANT if confirmed else PresentationState.COMPLYING
-    require_move(pres.state, target, PRESENTATION_MOVES, "presentation")
     pres.state, pres.examined_by, pres.examined_at = target, actor, now
     pres.save()
-    record(kind=f"presentation.{target}", subject=credit.subject, actor=actor, at=now,
+    record(events.FOUND_DISCREPANT if confirmed else events.FOUND_COMPLYING, subject=credit.subject, actor=actor, at=now,
            payload={**_pres_payload(pres), "codes": confirmed})
     return pres
 
@@ -191,13 +167,11 @@ def request_waiver(*, actor: User, presentation_id: Any, note: str = "", now: dt
     """Art. 16(b): the bank may approach the applicant for a waiver; the deadline does not move."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
-    require_party(actor, pres.presented_to, "bank the documents were presented to")
-    require_role(actor, Role.EXAMINER, Role.MAKER)
-    require_move(pres.state, PresentationState.WAIVER_REQUESTED, PRESENTATION_MOVES, "presentation")
+    check("request_waiver", actor, credit, now, pres)
     waiver = WaiverRequest.objects.create(presentation=pres, requested_by=actor, requested_at=now, note=note)
     pres.state = PresentationState.WAIVER_REQUESTED
     pres.save()
-    record(kind="presentation.waiver_requested", subject=credit.subject, actor=actor, at=now,
+    record(events.WAIVER_REQUESTED, subject=credit.subject, actor=actor, at=now,
            payload={**_pres_payload(pres), "waiver": str(waiver.id),
                     "examination_deadline": pres.examination_deadline})
     return waiver
@@ -209,14 +183,12 @@ def decide_waiver(*, actor: User, presentation_id: Any, waive: bool, note: str =
     """The applicant waives the discrepancies, or declines."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
-    require_party(actor, credit.applicant, "applicant")
-    waiver = pres.waivers.select_for_update().filter(decision=WaiverDecision.PENDING).first()
-    if waiver is None:
-        raise NotAllowed("no waiver request is waiting for the applicant")
+    check("decide_waiver", actor, credit, now, pres)
+    waiver = pres.waivers.select_for_update().get(decision=WaiverDecision.PENDING)
     waiver.decision = WaiverDecision.WAIVED if waive else WaiverDecision.DECLINED
     waiver.decided_by, waiver.decided_at, waiver.note = actor, now, note or waiver.note
     waiver.save()
-    record(kind="presentation.waived" if waive else "presentation.waiver_declined", subject=credit.subject,
+    record(events.WAIVED if waive else events.WAIVER_DECLINED, subject=credit.subject,
            actor=actor, at=now, payload={**_pres_payload(pres), "waiver": str(waiver.id), "note": note})
     return waiver
 
@@ -239,18 +211,10 @@ def refuse_presentation(*, actor: User, presentation_id: Any, disposal: str,
     """One single refusal notice per presentation, listing every confirmed discrepancy."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
-    require_party(actor, pres.presented_to, "bank the documents were presented to")
-    require_role(actor, Role.EXAMINER, Role.MAKER)
-    if pres.state == PresentationState.REFUSED or RefusalNotice.objects.filter(presentation=pres).exists():
-        raise NotAllowed("this presentation has already been refused: art. 16 allows one single notice")
-    require_move(pres.state, PresentationState.REFUSED, PRESENTATION_MOVES, "presentation")
+    check("refuse_presentation", actor, credit, now, pres)
     if disposal not in Disposal.values:
         raise InvalidInput("choose what happens to the documents (art. 16(c)(iii))",
                            [{"field": "disposal", "message": f"one of {', '.join(Disposal.values)}"}])
-    today = local_date(now)
-    if pres.examination_deadline and today > pres.examination_deadline:
-        raise NotAllowed(f"the examination deadline {pres.examination_deadline} has passed: "
-                         "the bank is precluded from refusing (art. 16(f))")
     discrepancies = list(pres.discrepancies.filter(status=DiscrepancyStatus.CONFIRMED).order_by("code", "created_at"))
     notice = RefusalNotice.objects.create(
         presentation=pres, refusing_bank=pres.presented_to, disposal=disposal, sent_by=actor, sent_at=now,
@@ -259,12 +223,10 @@ def refuse_presentation(*, actor: User, presentation_id: Any, disposal: str,
     )
     pres.state = PresentationState.REFUSED
     pres.save()
-    record(kind="presentation.refused", subject=credit.subject, actor=actor, at=now, payload={
+    record(events.REFUSED, subject=credit.subject, actor=actor, at=now, payload={
         **_pres_payload(pres), "notice": str(notice.id), "disposal": disposal,
         "discrepancies": notice.discrepancies, "text": notice.text,
     })
-    from lc.webhooks import emit
-
-    emit(credit, "presentation.refused", {**_pres_payload(pres), "disposal": disposal,
+    emit(credit, events.REFUSED, {**_pres_payload(pres), "disposal": disposal,
                                           "codes": [d.code for d in discrepancies]})
     return notice

@@ -5,20 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 
-from lc import storage
+from lc import events, storage
 from lc.banking import examination_deadline
-from lc.errors import Forbidden, InvalidInput, NotAllowed
+from lc.errors import InvalidInput
 from lc.examination.serde import ExaminationDataError, decode
 from lc.examination.types import Document as DocumentData
+from lc.integrations.webhooks import emit
 from lc.models import (
-    LIVE_STATES,
-    PRESENTATION_MOVES,
+    Confirmation,
     Document,
     LetterOfCredit,
     Organization,
@@ -27,18 +26,17 @@ from lc.models import (
     User,
 )
 from lc.services.common import (
-    after_commit,
     calendar_for,
+    check,
+    enqueue_after_commit,
     local_date,
     lock_credit,
     lock_presentation,
     now_or,
     org_of,
     record,
-    require_move,
     years_around,
 )
-from lc.webhooks import emit
 
 
 @dataclass(frozen=True)
@@ -60,25 +58,17 @@ def check_document_data(data: dict[str, Any], index: int = 0) -> str:
     return str(parsed.doc_type)
 
 
-def _may_present(actor: User, credit: LetterOfCredit) -> None:
-    """The beneficiary presents, or a bank on its behalf (nominated, advising, confirming)."""
-    org = org_of(actor)
-    beneficiary = credit.second_beneficiary_id or credit.beneficiary_id
-    banks = {credit.nominated_bank_id, credit.advising_bank_id, credit.confirming_bank_id}
-    if org.pk != beneficiary and org.pk not in banks - {None}:
-        raise Forbidden("only the beneficiary or its bank may present documents")
-
-
 def _presented_to_ok(credit: LetterOfCredit, bank: Organization) -> None:
     allowed = {credit.issuing_bank_id, credit.nominated_bank_id, credit.confirming_bank_id}
-    if credit.confirmation != "confirmed":
+    if credit.confirmation != Confirmation.CONFIRMED:
         allowed.discard(credit.confirming_bank_id)
     if bank.pk not in allowed - {None}:
         raise InvalidInput("documents must be presented to the issuing, nominated or confirming bank",
                            [{"field": "presented_to", "message": "not an examining bank of this credit"}])
 
 
-def _store_documents(pres: Presentation, docs: list[DocumentInput], actor: User, now: dt.datetime) -> list[Document]:
+def _store_documents(pres: Presentation, docs: list[DocumentInput], actor: User, now: dt.datetime,
+                     first: int = 0) -> list[Document]:
     out = []
     for i, doc in enumerate(docs):
         doc_type = check_document_data(doc.data, i)
@@ -87,6 +77,7 @@ def _store_documents(pres: Presentation, docs: list[DocumentInput], actor: User,
             presentation=pres, doc_type=doc_type, data=doc.data, uploaded_by=actor, uploaded_at=now,
             sha256=stored.sha256 if stored else "", size=stored.size if stored else 0,
             content_type=stored.content_type if stored else "", original_name=doc.filename[:255],
+            position=first + i,
         ))
     return out
 
@@ -101,13 +92,7 @@ def _start_examination(pres: Presentation, now: dt.datetime) -> None:
     cal = calendar_for(pres.presented_to, years_around(pres.presented_on))
     pres.examination_deadline = examination_deadline(pres.presented_on, cal)
     pres.state = PresentationState.UNDER_EXAMINATION
-    after_commit(partial(_enqueue_engine, pres.pk))
-
-
-def _enqueue_engine(presentation_id: Any) -> None:
-    from lc.tasks import examine_presentation
-
-    examine_presentation.delay(str(presentation_id))
+    enqueue_after_commit("lc.tasks.examine_presentation", str(pres.pk))
 
 
 @transaction.atomic
@@ -123,9 +108,7 @@ def present_documents(
 ) -> Presentation:
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
-    _may_present(actor, credit)
-    if credit.state not in LIVE_STATES:
-        raise NotAllowed("documents can be presented only under an issued credit")
+    check("present_documents", actor, credit, now, credit)
     _presented_to_ok(credit, presented_to)
     if amount_claimed is None or Decimal(amount_claimed) <= 0:
         raise InvalidInput("amount claimed must be positive", [{"field": "amount_claimed", "message": "must be > 0"}])
@@ -142,13 +125,13 @@ def present_documents(
         _start_examination(pres, now)
     pres.save()
     docs = _store_documents(pres, documents, actor, now)
-    record(kind="presentation.made", subject=credit.subject, actor=actor, at=now, payload={
+    record(events.PRESENTATION_MADE, subject=credit.subject, actor=actor, at=now, payload={
         "credit": str(credit.id), "presentation": str(pres.id), "number": number, "state": pres.state,
         "presented_to": presented_to.ledger_id, "amount_claimed": pres.amount_claimed, "currency": pres.currency,
         "terms_version": credit.current_terms.number, "electronic": electronic,
         "examination_deadline": pres.examination_deadline, "documents": [_doc_payload(d) for d in docs],
     })
-    emit(credit, "presentation.made", {"presentation": str(pres.id), "number": number, "state": pres.state})
+    emit(credit, events.PRESENTATION_MADE, {"presentation": str(pres.id), "number": number, "state": pres.state})
     return pres
 
 
@@ -158,12 +141,9 @@ def add_document(*, actor: User, presentation_id: Any, document: DocumentInput,
     """eUCP: documents may be added until the notice of completeness."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
-    if org_of(actor).pk != pres.presenter_id:
-        raise Forbidden("only the presenter may add documents")
-    if pres.state != PresentationState.RECEIVED:
-        raise NotAllowed("documents can be added only before the notice of completeness")
-    (doc,) = _store_documents(pres, [document], actor, now)
-    record(kind="presentation.document_added", subject=credit.subject, actor=actor, at=now,
+    check("add_document", actor, credit, now, pres)
+    (doc,) = _store_documents(pres, [document], actor, now, first=pres.documents.count())
+    record(events.DOCUMENT_ADDED, subject=credit.subject, actor=actor, at=now,
            payload={"presentation": str(pres.id), **_doc_payload(doc)})
     return doc
 
@@ -173,14 +153,10 @@ def notify_completeness(*, actor: User, presentation_id: Any, now: dt.datetime |
     """eUCP art. e5/e7: examination time starts on the day after the notice of completeness."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
-    if org_of(actor).pk != pres.presenter_id:
-        raise Forbidden("only the presenter sends the notice of completeness")
-    require_move(pres.state, PresentationState.UNDER_EXAMINATION, PRESENTATION_MOVES, "presentation")
-    if not pres.documents.exists():
-        raise NotAllowed("a presentation with no documents cannot be complete")
+    check("notify_completeness", actor, credit, now, pres)
     _start_examination(pres, now)
     pres.save()
-    record(kind="presentation.completed", subject=credit.subject, actor=actor, at=now, payload={
+    record(events.PRESENTATION_COMPLETED, subject=credit.subject, actor=actor, at=now, payload={
         "presentation": str(pres.id), "presented_on": pres.presented_on,
         "examination_deadline": pres.examination_deadline,
     })

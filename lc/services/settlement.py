@@ -8,29 +8,26 @@ from typing import Any
 
 from django.db import transaction
 
-from lc.errors import InvalidInput, NotAllowed
+from lc import events
+from lc.access import CLOSED_PRESENTATIONS
+from lc.errors import InvalidInput
+from lc.integrations.webhooks import emit
 from lc.models import (
-    PRESENTATION_MOVES,
     CreditState,
     HonourType,
     LetterOfCredit,
     Presentation,
     PresentationState,
-    Role,
     User,
-    WaiverDecision,
 )
 from lc.services.common import (
+    check,
     local_date,
     lock_presentation,
     now_or,
     record,
-    require_move,
-    require_party,
-    require_role,
 )
 from lc.services.examination import DRAWN_STATES
-from lc.webhooks import emit
 
 # 41a "available by" -> the honour it calls for.
 HONOUR_BY_AVAILABILITY = {
@@ -56,14 +53,6 @@ def _amount(value: Any) -> Decimal:
     return amount
 
 
-def _may_honour(pres: Presentation) -> None:
-    if pres.state == PresentationState.COMPLYING:
-        return
-    if pres.waivers.filter(decision=WaiverDecision.WAIVED).exists():
-        return  # art. 16(b): the applicant waived the discrepancies
-    raise NotAllowed("only a complying presentation, or one whose discrepancies the applicant waived, is honoured")
-
-
 @transaction.atomic
 def honour_presentation(
     *,
@@ -75,10 +64,7 @@ def honour_presentation(
 ) -> Presentation:
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
-    require_party(actor, pres.presented_to, "bank the documents were presented to")
-    require_role(actor, Role.MAKER, Role.CHECKER)
-    require_move(pres.state, PresentationState.HONOURED, PRESENTATION_MOVES, "presentation")
-    _may_honour(pres)
+    check("honour_presentation", actor, credit, now, pres)
     terms = pres.terms_version.terms
     honour_type = HONOUR_BY_AVAILABILITY.get(terms.get("available_by", ""), HonourType.SIGHT)
     if honour_type in NEEDS_MATURITY and maturity_date is None:
@@ -96,11 +82,11 @@ def honour_presentation(
     credit.drawn_amount += paid
     credit.updated_at = now
     credit.save(update_fields=["drawn_amount", "updated_at"])
-    record(kind="presentation.honoured", subject=credit.subject, actor=actor, at=now, payload={
+    record(events.HONOURED, subject=credit.subject, actor=actor, at=now, payload={
         **_payload(pres), "honour_type": honour_type, "amount": paid, "currency": pres.currency,
         "maturity_date": pres.maturity_date, "drawn_amount": credit.drawn_amount,
     })
-    emit(credit, "presentation.honoured", {**_payload(pres), "amount": str(paid), "honour_type": honour_type})
+    emit(credit, events.HONOURED, {**_payload(pres), "amount": str(paid), "honour_type": honour_type})
     return pres
 
 
@@ -110,16 +96,10 @@ def reimburse_presentation(*, actor: User, presentation_id: Any, now: dt.datetim
     payment or acceptance, at maturity (C31)."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
-    require_party(actor, credit.issuing_bank, "issuing bank")
-    require_role(actor, Role.MAKER, Role.CHECKER)
-    require_move(pres.state, PresentationState.REIMBURSED, PRESENTATION_MOVES, "presentation")
-    if pres.presented_to_id == credit.issuing_bank_id:
-        raise NotAllowed("the issuing bank honoured itself: there is no one to reimburse")
-    if pres.maturity_date and local_date(now) < pres.maturity_date:
-        raise NotAllowed(f"reimbursement is due at maturity, {pres.maturity_date} (art. 7(c))")
+    check("reimburse_presentation", actor, credit, now, pres)
     pres.state, pres.reimbursed_at = PresentationState.REIMBURSED, now
     pres.save()
-    record(kind="presentation.reimbursed", subject=credit.subject, actor=actor, at=now,
+    record(events.REIMBURSED, subject=credit.subject, actor=actor, at=now,
            payload={**_payload(pres), "amount": pres.honoured_amount, "to": pres.presented_to.ledger_id})
     return pres
 
@@ -140,26 +120,20 @@ def settle_presentation(*, actor: User, presentation_id: Any, now: dt.datetime |
     """The issuing bank settles with the applicant; a fully drawn credit is then settled."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
-    require_party(actor, credit.issuing_bank, "issuing bank")
-    require_role(actor, Role.MAKER, Role.CHECKER)
-    require_move(pres.state, PresentationState.SETTLED, PRESENTATION_MOVES, "presentation")
-    if pres.state == PresentationState.HONOURED and pres.presented_to_id != credit.issuing_bank_id:
-        raise NotAllowed("reimburse the nominated bank before settling")
-    if pres.maturity_date and local_date(now) < pres.maturity_date:
-        raise NotAllowed(f"settlement is due at maturity, {pres.maturity_date}")
+    check("settle_presentation", actor, credit, now, pres)
     pres.state, pres.settled_at = PresentationState.SETTLED, now
     pres.save()
     open_drawings = credit.presentations.exclude(pk=pres.pk).exclude(
-        state__in=(PresentationState.SETTLED, PresentationState.REFUSED)).exists()
+        state__in=CLOSED_PRESENTATIONS).exists()
     if _fully_drawn(credit) and not open_drawings:
         credit.state, credit.closed_at = CreditState.SETTLED, now
     credit.updated_at = now
     credit.save()
-    record(kind="presentation.settled", subject=credit.subject, actor=actor, at=now, payload={
+    record(events.SETTLED, subject=credit.subject, actor=actor, at=now, payload={
         **_payload(pres), "amount": pres.honoured_amount, "credit_state": credit.state,
         "drawn_amount": credit.drawn_amount,
     })
-    emit(credit, "presentation.settled", {**_payload(pres), "credit_state": credit.state})
+    emit(credit, events.SETTLED, {**_payload(pres), "credit_state": credit.state})
     return pres
 
 

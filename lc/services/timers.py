@@ -10,8 +10,9 @@ from typing import Any
 
 from django.db import transaction
 
+from lc import events
 from lc.errors import DomainError
-from lc.models import LIVE_STATES, LetterOfCredit, Presentation, PresentationState
+from lc.models import LIVE_STATES, OPEN_FOR_EXAMINATION, LetterOfCredit, Presentation
 from lc.services.common import calendar_for, local_date, now_or, record, years_around
 from lc.services.credits import expire_credit, expiry_place_bank, last_day_for_presentation
 
@@ -43,7 +44,7 @@ def warn_deadline(*, presentation_id: Any, now: dt.datetime) -> bool:
         return False
     pres.deadline_warned_at = now
     pres.save(update_fields=["deadline_warned_at"])
-    record(kind="presentation.deadline_warning", subject=pres.credit.subject, actor=None, at=now,
+    record(events.DEADLINE_WARNING, subject=pres.credit.subject, actor=None, at=now,
            payload={"presentation": str(pres.id), "examination_deadline": pres.examination_deadline})
     return True
 
@@ -59,7 +60,7 @@ def warn_expiry(*, credit_id: Any, now: dt.datetime) -> bool:
         return False
     credit.expiry_warned_at = now
     credit.save(update_fields=["expiry_warned_at"])
-    record(kind="lc.expiry_warning", subject=credit.subject, actor=None, at=now,
+    record(events.EXPIRY_WARNING, subject=credit.subject, actor=None, at=now,
            payload={"credit": str(credit.id), "last_day_for_presentation": last_day})
     return True
 
@@ -70,8 +71,7 @@ def run_timers(now: dt.datetime | None = None) -> TimerReport:
     report = TimerReport()
     horizon = today + dt.timedelta(days=10)  # weekends and holidays push warnings back
     open_pres = Presentation.objects.filter(
-        state__in=(PresentationState.UNDER_EXAMINATION, PresentationState.DISCREPANT,
-                   PresentationState.WAIVER_REQUESTED),
+        state__in=OPEN_FOR_EXAMINATION,
         deadline_warned_at__isnull=True, examination_deadline__lte=horizon,
     ).values_list("pk", flat=True)
     for pid in open_pres:

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from lc.api_auth import create_api_key
+from lc.integrations.keys import create_api_key
 from lc.scenarios import Story, example_terms
 
 START = dt.datetime(2025, 3, 10, 10, 0, tzinfo=timezone.get_default_timezone())

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from lc.api_auth import hash_key
+from lc.integrations.keys import hash_key
 from lc.models import ApiKey
 from tests.api.conftest import client_with_key
 

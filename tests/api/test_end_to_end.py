@@ -17,7 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from lc import webhooks
+from lc.integrations import webhooks
 from lc.scenarios import DATE, PDF_BYTES, example_documents, example_terms, weeks_between
 from tests.api.conftest import client_with_key
 
@@ -93,7 +93,7 @@ def ok(resp: Any, status: int = 200) -> dict[str, Any]:
 def test_credit_from_application_to_settlement_through_the_api(
     cast: Any, celery_worker_thread: Any, receiver: Receiver
 ) -> None:
-    from lc.api_auth import create_api_key
+    from lc.integrations.keys import create_api_key
 
     api = {u: client_with_key(create_api_key(user=cast.users[u], name="e2e")[1])
            for u in ("hhl.treasury", "nef.exports", "vhb.maker", "vhb.checker", "ncb.maker", "ncb.examiner")}

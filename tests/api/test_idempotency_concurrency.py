@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from lc.api_auth import create_api_key
+from lc.integrations.keys import create_api_key
 from lc.models import IdempotencyRecord, LetterOfCredit
 from ledger.models import PendingEntry
 from tests.api.conftest import application_body

@@ -1,4 +1,4 @@
-"""API keys are cached per process (lc.keycache), and a change made anywhere is seen at once."""
+"""API keys are cached per process (lc.integrations.keycache), and a change made anywhere is seen at once."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lc import api_auth, keycache
-from lc.api_auth import create_api_key, revoke_api_key
+from lc.api import auth as api_auth
+from lc.integrations import keycache
+from lc.integrations.keys import create_api_key, revoke_api_key
 from lc.models import ApiKey
 from tests.api.conftest import client_with_key
 from tests.conftest import database_url
@@ -61,7 +62,7 @@ def test_a_revocation_committed_by_another_process_is_seen_by_the_next_request()
     client = client_with_key(secret)
     assert key_queries(client) == 1
     assert key_queries(client) == 0  # cached here
-    code = ("import django; django.setup(); from lc.models import ApiKey; from lc.api_auth import revoke_api_key; "
+    code = ("import django; django.setup(); from lc.models import ApiKey; from lc.integrations.keys import revoke_api_key; "
             f"revoke_api_key(key=ApiKey.objects.get(pk='{key.pk}'))")
     env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "tradechain.settings"}
     subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, timeout=120)

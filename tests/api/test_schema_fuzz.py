@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from lc import services
-from lc.api_auth import create_api_key
+from lc.integrations.keys import create_api_key
 from lc.models import WebhookDelivery, WebhookSubscription
 from lc.scenarios import Story, example_documents
 from tradechain.wsgi import application

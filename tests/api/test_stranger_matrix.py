@@ -10,7 +10,7 @@ from django.urls import URLPattern, reverse
 
 from lc import services
 from lc.api.urls import router
-from lc.api_auth import create_api_key
+from lc.integrations.keys import create_api_key
 from lc.models import WebhookDelivery, WebhookSubscription
 from lc.scenarios import Story, example_documents
 from ledger.models import Entry, PendingEntry

@@ -55,7 +55,7 @@ def test_http_request_commit_redis_worker_process_database(live_server: Any, wor
     from django.utils import timezone
 
     from lc import services
-    from lc.api_auth import create_api_key
+    from lc.integrations.keys import create_api_key
     from lc.models import EngineRun
     from lc.scenarios import Story, example_documents
 

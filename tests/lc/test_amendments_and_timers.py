@@ -30,8 +30,8 @@ def amend(story: Story, changes: dict[str, Any]) -> Any:
     c = story.cast.users
     amendment = services.propose_amendment(actor=c["hhl.treasury"], credit_id=story.credit_id, changes=changes,
                                            narrative="deemed accepted unless rejected within 5 days")
-    services.issue_amendment(actor=c["vhb.maker"], amendment_id=amendment.pk)
-    return services.approve_amendment(actor=c["vhb.checker"], amendment_id=amendment.pk)
+    services.prepare_amendment(actor=c["vhb.maker"], amendment_id=amendment.pk)
+    return services.issue_amendment(actor=c["vhb.checker"], amendment_id=amendment.pk)
 
 
 def test_accepted_amendment_creates_a_new_version_and_keeps_the_old(story: Story) -> None:
@@ -158,6 +158,6 @@ def test_beneficiary_does_not_see_an_amendment_until_the_bank_issues_it(story: S
     assert not Amendment.objects.visible_to(c.orgs["exporter"]).exists()
     with pytest.raises(NotFound):
         services.accept_amendment(actor=c.users["nef.exports"], amendment_id=amendment.pk)
-    services.issue_amendment(actor=c.users["vhb.maker"], amendment_id=amendment.pk)
-    services.approve_amendment(actor=c.users["vhb.checker"], amendment_id=amendment.pk)
+    services.prepare_amendment(actor=c.users["vhb.maker"], amendment_id=amendment.pk)
+    services.issue_amendment(actor=c.users["vhb.checker"], amendment_id=amendment.pk)
     assert Amendment.objects.visible_to(c.orgs["exporter"]).get() == amendment

@@ -44,7 +44,7 @@ def story(cast: Any) -> Story:
 def test_beneficiary_cannot_issue_credit(story: Story) -> None:
     story.apply()
     story.submit()
-    refused(Forbidden, lambda: services.issue_credit(actor=story.cast.users["nef.exports"],
+    refused(Forbidden, lambda: services.prepare_credit(actor=story.cast.users["nef.exports"],
                                                      credit_id=story.credit_id), "issuing bank")
 
 
@@ -52,7 +52,7 @@ def test_advising_bank_cannot_approve_issuance(story: Story) -> None:
     story.apply()
     story.submit()
     story.prepare()
-    refused(Forbidden, lambda: services.approve_credit(actor=story.cast.users["ncb.maker"], credit_id=story.credit_id,
+    refused(Forbidden, lambda: services.issue_credit(actor=story.cast.users["ncb.maker"], credit_id=story.credit_id,
                                                        rekeyed_amount="125000.00"))
 
 
@@ -65,7 +65,7 @@ def test_stranger_bank_does_not_see_the_credit(story: Story) -> None:
 def test_examiner_role_cannot_prepare_issuance(story: Story) -> None:
     story.apply()
     story.submit()
-    refused(Forbidden, lambda: services.issue_credit(actor=story.cast.users["vhb.examiner"],
+    refused(Forbidden, lambda: services.prepare_credit(actor=story.cast.users["vhb.examiner"],
                                                      credit_id=story.credit_id), "maker role")
 
 
@@ -74,8 +74,8 @@ def test_maker_cannot_approve_own_issuance(story: Story) -> None:
                                roles=[Role.MAKER, Role.CHECKER])
     story.apply()
     story.submit()
-    services.issue_credit(actor=both, credit_id=story.credit_id)
-    refused(Forbidden, lambda: services.approve_credit(actor=both, credit_id=story.credit_id,
+    services.prepare_credit(actor=both, credit_id=story.credit_id)
+    refused(Forbidden, lambda: services.issue_credit(actor=both, credit_id=story.credit_id,
                                                        rekeyed_amount="125000.00"), "different person")
 
 
@@ -83,7 +83,7 @@ def test_checker_must_rekey_the_same_amount(story: Story) -> None:
     story.apply()
     story.submit()
     story.prepare()
-    error = refused(InvalidInput, lambda: services.approve_credit(
+    error = refused(InvalidInput, lambda: services.issue_credit(
         actor=story.cast.users["vhb.checker"], credit_id=story.credit_id, rekeyed_amount="152000.00"))
     assert error.errors[0]["field"] == "amount"
 
@@ -101,8 +101,8 @@ def test_amendment_cannot_be_partially_accepted(story: Story) -> None:
     c = story.cast.users
     amendment = services.propose_amendment(actor=c["hhl.treasury"], credit_id=story.credit_id,
                                            changes={"amount": "130000.00", "latest_shipment": "2025-06-07"})
-    services.issue_amendment(actor=c["vhb.maker"], amendment_id=amendment.pk)
-    services.approve_amendment(actor=c["vhb.checker"], amendment_id=amendment.pk)
+    services.prepare_amendment(actor=c["vhb.maker"], amendment_id=amendment.pk)
+    services.issue_amendment(actor=c["vhb.checker"], amendment_id=amendment.pk)
     refused(NotAllowed, lambda: services.accept_amendment(actor=c["nef.exports"], amendment_id=amendment.pk,
                                                           accepted_fields=["amount"]), "partial acceptance")
     amendment.refresh_from_db()
@@ -213,7 +213,7 @@ def test_two_checkers_approving_at_the_same_moment_only_one_succeeds(cast: Any) 
     def approve(username: str) -> None:
         try:
             barrier.wait()
-            services.approve_credit(actor=User.objects.get(username=username), credit_id=story.credit_id,
+            services.issue_credit(actor=User.objects.get(username=username), credit_id=story.credit_id,
                                     rekeyed_amount="125000.00")
             outcomes.append("issued")
         except NotAllowed:

@@ -42,7 +42,7 @@ def test_checker_never_sees_own_work_in_the_approval_queue(
     checker = cast.users["vhb.checker2"]
     checker.roles = ["maker", "checker"]
     checker.save()
-    services.issue_credit(actor=checker, credit_id=mine.credit_id)
+    services.prepare_credit(actor=checker, credit_id=mine.credit_id)
     approvals = queue(as_user("vhb.checker2").get(reverse("portal:dashboard")), "approve")
     assert [c.reference for c in approvals.rows] == [theirs.credit.reference] and approvals.total == 1
 

@@ -33,8 +33,8 @@ def book(story: Callable[..., Story], cast: Any, size: int) -> Story:
     for n in range(max(1, size // 10)):
         amendment = services.propose_amendment(actor=cast.users["hhl.treasury"], credit_id=busy.credit_id,
                                                changes={"amount": f"{125000 + 1000 * (n + 1)}.00"})
-        services.issue_amendment(actor=cast.users["vhb.maker"], amendment_id=amendment.pk)
-        services.approve_amendment(actor=cast.users["vhb.checker"], amendment_id=amendment.pk)
+        services.prepare_amendment(actor=cast.users["vhb.maker"], amendment_id=amendment.pk)
+        services.issue_amendment(actor=cast.users["vhb.checker"], amendment_id=amendment.pk)
         services.accept_amendment(actor=cast.users["nef.exports"], amendment_id=amendment.pk)
     for _ in range(max(1, size // 10)):
         pres = busy.present()

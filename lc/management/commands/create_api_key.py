@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lc.api_auth import create_api_key, require_integrator
 from lc.errors import Forbidden
+from lc.integrations.keys import create_api_key, require_integrator
 from lc.models import User
 
 

@@ -52,8 +52,8 @@ def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
     amendment = services.propose_amendment(actor=cast.users["hhl.treasury"], credit_id=s.credit_id,
                                            changes={"amount": "130000.00"}, narrative="Increase by USD 5,000",
                                            now=s.at(3))
-    services.issue_amendment(actor=cast.users["vhb.maker"], amendment_id=amendment.pk, now=s.at(4))
-    services.approve_amendment(actor=cast.users["vhb.checker"], amendment_id=amendment.pk, now=s.at(4, 15))
+    services.prepare_amendment(actor=cast.users["vhb.maker"], amendment_id=amendment.pk, now=s.at(4))
+    services.issue_amendment(actor=cast.users["vhb.checker"], amendment_id=amendment.pk, now=s.at(4, 15))
     made.append(f"{s.reference} advised, amendment awaiting beneficiary")
 
     s = story(ending_by(today, 98))  # presented in the last week: the deadline is still ahead

@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -21,14 +20,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from lc.events import WEBHOOK_TYPES, Event
 from lc.models import LetterOfCredit, WebhookDelivery, WebhookSubscription
 
-EVENT_TYPES = (
-    "credit.issued", "credit.advised", "credit.confirmed", "credit.cancelled", "credit.expired",
-    "amendment.issued", "amendment.accepted", "amendment.rejected",
-    "presentation.made", "presentation.discrepancies_found", "presentation.refused",
-    "presentation.honoured", "presentation.settled",
-)
+EVENT_TYPES = WEBHOOK_TYPES
 MAX_ATTEMPTS = 8
 TIMEOUT_SECONDS = 10
 
@@ -55,8 +50,11 @@ def verify(secret: str, headers: dict[str, str], body: bytes, tolerance: int = 3
     return any(hmac.compare_digest(expected, s) for s in headers.get("webhook-signature", "").split())
 
 
-def emit(credit: LetterOfCredit, event_type: str, data: dict[str, Any]) -> list[WebhookDelivery]:
-    """Queue an event for every subscription of every party; sent after the commit."""
+def emit(credit: LetterOfCredit, event: Event, data: dict[str, Any]) -> list[WebhookDelivery]:
+    """Queue the event's webhook for every subscription of every party; sent after the commit."""
+    event_type = event.webhook
+    if not event_type:
+        raise ValueError(f"{event.kind} has no webhook event type in lc.events")
     orgs = [o.pk for o in credit.parties()]
     subs = WebhookSubscription.objects.filter(organization_id__in=orgs, active=True)
     now = timezone.now().astimezone(dt.UTC)  # in the API's date-time format
@@ -69,14 +67,15 @@ def emit(credit: LetterOfCredit, event_type: str, data: dict[str, Any]) -> list[
         for s in subs if not s.events or event_type in s.events
     ]
     for d in deliveries:
-        transaction.on_commit(partial(_enqueue, d.pk))
+        _enqueue(d.pk)
     return deliveries
 
 
 def _enqueue(delivery_id: Any) -> None:
-    from lc.tasks import deliver_webhook
+    """After commit, by task name: this module never imports lc.tasks (no import cycle)."""
+    from celery import current_app
 
-    deliver_webhook.delay(str(delivery_id))
+    transaction.on_commit(lambda: current_app.send_task("lc.tasks.deliver_webhook", args=[str(delivery_id)]))
 
 
 def attempt(delivery: WebhookDelivery) -> bool:
@@ -109,5 +108,5 @@ def attempt(delivery: WebhookDelivery) -> bool:
 def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.status, delivery.attempts = "pending", 0  # a fresh series of attempts
     delivery.save(update_fields=["status", "attempts"])
-    transaction.on_commit(partial(_enqueue, delivery.pk))
+    _enqueue(delivery.pk)
     return delivery

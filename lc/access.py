@@ -1,0 +1,458 @@
+"""The one access rule: who may take which action on which credit, amendment, presentation or
+discrepancy, in which state.
+
+Each action of the events catalogue (`lc.events.ACTIONS`) has one `check_<action>` here. It
+raises the domain error a service would (Forbidden for the wrong party or role, NotAllowed
+for the wrong state) and changes nothing. The services call it under their row locks and are
+the authority; the portal calls `can()` to decide what to offer, so the two cannot drift
+(tests/lc/test_access_parity.py walks every action x role x state of the demo to hold it).
+
+What a check needs beyond the row itself comes from `Facts`, loaded lazily from the database
+(so a service pays only for the facts its own check reads) or handed in by a page that has
+already loaded them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from lc.errors import DomainError, Forbidden, NotAllowed
+from lc.models import (
+    AMENDMENT_MOVES,
+    CREDIT_MOVES,
+    LIVE_STATES,
+    PARTY_FIELDS,
+    PRESENTATION_MOVES,
+    Amendment,
+    AmendmentState,
+    Cancellation,
+    Confirmation,
+    CreditState,
+    Discrepancy,
+    DiscrepancyStatus,
+    LetterOfCredit,
+    OrgKind,
+    Presentation,
+    PresentationState,
+    Role,
+    User,
+    WaiverDecision,
+)
+
+MAKER_OR_CHECKER = (Role.MAKER, Role.CHECKER)
+EXAMINER_OR_MAKER = (Role.EXAMINER, Role.MAKER)
+# A presentation is finished once settled or refused (nothing more can be drawn under it).
+CLOSED_PRESENTATIONS = (PresentationState.SETTLED, PresentationState.REFUSED)
+OPEN_AMENDMENTS = (AmendmentState.PROPOSED, AmendmentState.PENDING_APPROVAL, AmendmentState.ISSUED)
+DECIDING_CONFIRMATION = (AmendmentState.ISSUED, AmendmentState.ACCEPTED)
+WAIVABLE = (PresentationState.DISCREPANT, PresentationState.WAIVER_REQUESTED, PresentationState.REFUSED)
+
+
+# -- Visibility: the one rule, with its two database forms generated from the same field list.
+
+def credit_visible(org_id: Any, party_ids: set[Any], state: str, applicant_id: Any) -> bool:
+    """Only the parties to a credit see it; an applicant's draft is its own until submitted."""
+    if org_id is None or org_id not in party_ids:
+        return False
+    return state != CreditState.DRAFT or applicant_id == org_id
+
+
+def visible_q(org_id: Any) -> Q:
+    """`credit_visible` as a queryset filter."""
+    party = Q()
+    for name in PARTY_FIELDS:
+        party |= Q(**{f"{name}_id": org_id})
+    return party & ~(Q(state=CreditState.DRAFT) & ~Q(applicant_id=org_id))
+
+
+def visible_sql(org_param: str = "%(org)s", table: str = "c") -> str:
+    """`credit_visible` in SQL, for hand-written statements (the credit list)."""
+    parties = " OR ".join(f"{table}.{name}_id = {org_param}" for name in PARTY_FIELDS)
+    return f"(({parties}) AND ({table}.state <> '{CreditState.DRAFT.value}' OR {table}.applicant_id = {org_param}))"
+
+
+# -- Facts beyond the row.
+
+class Facts:
+    """What the checks read besides the target row, for one user and one credit.
+
+    Each fact is loaded on first use; a page that has the data already passes it in."""
+
+    def __init__(self, user: User, credit: LetterOfCredit, today: dt.date | None = None, **known: Any) -> None:
+        self.user, self.credit = user, credit
+        self.today = today if today is not None else timezone.localdate()
+        self.__dict__.update(known)  # pre-loaded values of the cached properties below
+
+    @cached_property
+    def cancellation(self) -> Cancellation | None:
+        return Cancellation.objects.filter(credit_id=self.credit.pk).first()
+
+    @cached_property
+    def open_presentations(self) -> bool:
+        return self.credit.presentations.exclude(state__in=CLOSED_PRESENTATIONS).exists()
+
+    @cached_property
+    def open_amendment(self) -> bool:
+        return self.credit.amendments.filter(state__in=OPEN_AMENDMENTS).exists()
+
+    @cached_property
+    def transferred(self) -> bool:
+        return bool(self.credit.transferred_from_id) or LetterOfCredit.objects.filter(
+            transferred_from_id=self.credit.pk).exists()
+
+    @cached_property
+    def waived(self) -> set[Any]:
+        """Presentations of this credit whose discrepancies the applicant waived."""
+        return set(self.credit.presentations.filter(waivers__decision=WaiverDecision.WAIVED).values_list("pk", flat=True))
+
+    @cached_property
+    def pending_waivers(self) -> set[Any]:
+        return set(self.credit.presentations.filter(waivers__decision=WaiverDecision.PENDING)
+                   .values_list("pk", flat=True))
+
+    @cached_property
+    def refused(self) -> set[Any]:
+        """Presentations that already have their single refusal notice (art. 16)."""
+        return set(self.credit.presentations.filter(refusal__isnull=False).values_list("pk", flat=True))
+
+    @cached_property
+    def with_documents(self) -> set[Any]:
+        return set(self.credit.presentations.filter(documents__isnull=False).values_list("pk", flat=True))
+
+    @cached_property
+    def engine_done(self) -> set[Any]:
+        return set(self.credit.presentations.filter(engine_runs__isnull=False).values_list("pk", flat=True))
+
+    @cached_property
+    def findings_open(self) -> set[Any]:
+        """Presentations with an engine finding the examiner has not yet confirmed or withdrawn."""
+        return set(self.credit.presentations.filter(discrepancies__status=DiscrepancyStatus.PROPOSED)
+                   .values_list("pk", flat=True))
+
+
+# -- Who the person is.
+
+def is_bank_user(user: Any) -> bool:
+    org = getattr(user, "organization", None)
+    return bool(org is not None and org.is_bank)
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Bank staff must pass TOTP before they act or read through the portal or the API."""
+    return is_bank_user(user) and not user.is_verified()
+
+
+def require_role(user: User, *roles: str) -> None:
+    if not any(user.has_role(r) for r in roles):
+        raise Forbidden(f"{user.username} needs the {' or '.join(roles)} role for this action")
+
+
+# -- Building blocks.
+
+def party(f: Facts, org_id: Any, as_what: str) -> None:
+    if org_id is None or f.user.organization_id != org_id:
+        raise Forbidden(f"only the {as_what} may do this")
+
+
+def role(f: Facts, *roles: str) -> None:
+    require_role(f.user, *roles)
+
+
+def move(current: str, target: str, moves: dict[str, set[str]], what: str) -> None:
+    if target not in moves.get(current, set()):
+        raise NotAllowed(f"a {what} that is {current.replace('_', ' ')} cannot become {target.replace('_', ' ')}")
+
+
+def live(c: LetterOfCredit, what: str) -> None:
+    if c.state not in LIVE_STATES:
+        raise NotAllowed(what)
+
+
+def four_eyes(maker_id: Any, f: Facts) -> None:
+    if maker_id == f.user.pk:
+        raise Forbidden("the checker must be a different person from the maker (four eyes)")
+
+
+def beneficiary_id(c: LetterOfCredit) -> Any:
+    return c.second_beneficiary_id or c.beneficiary_id
+
+
+def matured(f: Facts, p: Presentation, what: str) -> None:
+    if p.maturity_date and f.today < p.maturity_date:
+        raise NotAllowed(f"{what} is due at maturity, {p.maturity_date} (art. 7(c))")
+
+
+# -- Credit actions.
+
+def check_create_application(f: Facts) -> None:
+    if f.user.organization is None or f.user.organization.kind != OrgKind.CORPORATE:
+        raise Forbidden("only an importer (the applicant) may apply for a credit")
+
+
+def check_update_application(f: Facts, c: LetterOfCredit) -> None:
+    party(f, c.applicant_id, "applicant")
+    if c.state != CreditState.DRAFT:
+        raise NotAllowed("only a draft application can be edited")
+
+
+def check_submit_application(f: Facts, c: LetterOfCredit) -> None:
+    party(f, c.applicant_id, "applicant")
+    move(c.state, CreditState.SUBMITTED, CREDIT_MOVES, "credit")
+
+
+def check_prepare_credit(f: Facts, c: LetterOfCredit) -> None:
+    party(f, c.issuing_bank_id, "issuing bank")
+    role(f, Role.MAKER)
+    move(c.state, CreditState.PENDING_APPROVAL, CREDIT_MOVES, "credit")
+
+
+def check_issue_credit(f: Facts, c: LetterOfCredit) -> None:
+    party(f, c.issuing_bank_id, "issuing bank")
+    role(f, Role.CHECKER)
+    move(c.state, CreditState.ISSUED, CREDIT_MOVES, "credit")
+    four_eyes(c.issue_maker_id, f)
+
+
+def check_advise_credit(f: Facts, c: LetterOfCredit) -> None:
+    party(f, c.advising_bank_id, "advising bank")
+    role(f, *MAKER_OR_CHECKER)
+    move(c.state, CreditState.ADVISED, CREDIT_MOVES, "credit")
+
+
+def check_confirm_credit(f: Facts, c: LetterOfCredit) -> None:
+    party(f, c.confirming_bank_id, "confirming bank")
+    role(f, *MAKER_OR_CHECKER)
+    if c.state not in LIVE_STATES or c.confirmation != Confirmation.REQUESTED:
+        raise NotAllowed("there is no confirmation request waiting on this credit")
+
+
+def check_transfer_credit(f: Facts, c: LetterOfCredit) -> None:
+    transferring = c.nominated_bank_id or c.issuing_bank_id
+    if f.user.organization_id not in {transferring, c.issuing_bank_id}:
+        raise Forbidden("only the transferring bank may transfer a credit")
+    role(f, *MAKER_OR_CHECKER)
+    live(c, "only an issued credit can be transferred")
+    if f.transferred:
+        raise NotAllowed("a credit can be transferred only once (art. 38(d))")
+
+
+def check_request_cancellation(f: Facts, c: LetterOfCredit) -> None:
+    party(f, c.issuing_bank_id, "issuing bank")
+    role(f, *MAKER_OR_CHECKER)
+    live(c, "only an issued credit needs a cancellation agreement")
+    if f.cancellation is not None:
+        raise NotAllowed("cancellation has already been requested")
+
+
+def consenting_party(f: Facts, c: LetterOfCredit) -> str:
+    """Art. 10(a): who the actor consents as ("confirming_bank" or "beneficiary")."""
+    if f.cancellation is None or c.state not in LIVE_STATES:
+        raise NotAllowed("no cancellation is waiting for consent")
+    org_id = f.user.organization_id
+    if c.confirming_bank_id == org_id and c.confirmation == Confirmation.CONFIRMED:
+        role(f, *MAKER_OR_CHECKER)
+        given, who = f.cancellation.confirming_bank_consent_at, "confirming_bank"
+    elif beneficiary_id(c) == org_id:
+        given, who = f.cancellation.beneficiary_consent_at, "beneficiary"
+    else:
+        raise Forbidden("only the confirming bank or the beneficiary consents to cancellation")
+    if given is not None:
+        raise NotAllowed("this party has already consented to the cancellation")
+    return who
+
+
+def check_consent_to_cancellation(f: Facts, c: LetterOfCredit) -> None:
+    consenting_party(f, c)
+
+
+def check_cancel_credit(f: Facts, c: LetterOfCredit) -> None:
+    """An issued credit is cancelled with every bound party's consent (art. 10(a)); an
+    applicant may withdraw its own draft or submitted application."""
+    move(c.state, CreditState.CANCELLED, CREDIT_MOVES, "credit")
+    if c.state not in LIVE_STATES:
+        party(f, c.applicant_id, "applicant")
+        return
+    party(f, c.issuing_bank_id, "issuing bank")
+    role(f, *MAKER_OR_CHECKER)
+    k = f.cancellation
+    if k is None:
+        raise NotAllowed("request cancellation first (art. 10(a))")
+    if k.beneficiary_consent_at is None:
+        raise NotAllowed("the beneficiary has not agreed to the cancellation (art. 10(a))")
+    if c.confirmation == Confirmation.CONFIRMED and k.confirming_bank_consent_at is None:
+        raise NotAllowed("the confirming bank has not agreed to the cancellation (art. 10(a))")
+    if f.open_presentations:
+        raise NotAllowed("a presentation under this credit is still open")
+
+
+def check_present_documents(f: Facts, c: LetterOfCredit) -> None:
+    """The beneficiary presents, or a bank on its behalf (nominated, advising, confirming)."""
+    banks = {c.nominated_bank_id, c.advising_bank_id, c.confirming_bank_id} - {None}
+    if f.user.organization_id != beneficiary_id(c) and f.user.organization_id not in banks:
+        raise Forbidden("only the beneficiary or its bank may present documents")
+    live(c, "documents can be presented only under an issued credit")
+
+
+def check_propose_amendment(f: Facts, c: LetterOfCredit) -> None:
+    party(f, c.applicant_id, "applicant")
+    live(c, "only an issued credit can be amended")
+    if f.open_amendment:
+        raise NotAllowed("another amendment of this credit is still open")
+
+
+# -- Amendment actions.
+
+def check_prepare_amendment(f: Facts, a: Amendment) -> None:
+    party(f, f.credit.issuing_bank_id, "issuing bank")
+    role(f, Role.MAKER)
+    move(a.state, AmendmentState.PENDING_APPROVAL, AMENDMENT_MOVES, "amendment")
+
+
+def check_issue_amendment(f: Facts, a: Amendment) -> None:
+    party(f, f.credit.issuing_bank_id, "issuing bank")
+    role(f, Role.CHECKER)
+    move(a.state, AmendmentState.ISSUED, AMENDMENT_MOVES, "amendment")
+    four_eyes(a.maker_id, f)
+
+
+def check_accept_amendment(f: Facts, a: Amendment) -> None:
+    party(f, beneficiary_id(f.credit), "beneficiary")
+    move(a.state, AmendmentState.ACCEPTED, AMENDMENT_MOVES, "amendment")
+
+
+def check_reject_amendment(f: Facts, a: Amendment) -> None:
+    """The beneficiary rejects an issued amendment; the issuing bank turns down a proposal."""
+    if a.state == AmendmentState.ISSUED:
+        party(f, beneficiary_id(f.credit), "beneficiary")
+    else:
+        party(f, f.credit.issuing_bank_id, "issuing bank")
+        role(f, *MAKER_OR_CHECKER)
+    move(a.state, AmendmentState.REJECTED, AMENDMENT_MOVES, "amendment")
+
+
+def check_decide_amendment_confirmation(f: Facts, a: Amendment) -> None:
+    party(f, f.credit.confirming_bank_id, "confirming bank")
+    role(f, *MAKER_OR_CHECKER)
+    if f.credit.confirmation != Confirmation.CONFIRMED:
+        raise NotAllowed("the credit is not confirmed")
+    if a.state not in DECIDING_CONFIRMATION or a.confirmation_extended is not None:
+        raise NotAllowed("this amendment is not waiting for the confirming bank")
+
+
+# -- Presentation actions.
+
+def check_add_document(f: Facts, p: Presentation) -> None:
+    if f.user.organization_id != p.presenter_id:
+        raise Forbidden("only the presenter may add documents")
+    if p.state != PresentationState.RECEIVED:
+        raise NotAllowed("documents can be added only before the notice of completeness")
+
+
+def check_notify_completeness(f: Facts, p: Presentation) -> None:
+    if f.user.organization_id != p.presenter_id:
+        raise Forbidden("only the presenter sends the notice of completeness")
+    move(p.state, PresentationState.UNDER_EXAMINATION, PRESENTATION_MOVES, "presentation")
+    if p.pk not in f.with_documents:
+        raise NotAllowed("a presentation with no documents cannot be complete")
+
+
+def examiner(f: Facts, p: Presentation) -> None:
+    party(f, p.presented_to_id, "bank the documents were presented to")
+    role(f, Role.EXAMINER)
+    if p.state != PresentationState.UNDER_EXAMINATION:
+        raise NotAllowed("discrepancies can be decided only while the presentation is under examination")
+
+
+def check_add_discrepancy(f: Facts, p: Presentation) -> None:
+    examiner(f, p)
+
+
+def check_conclude_examination(f: Facts, p: Presentation) -> None:
+    examiner(f, p)
+    if p.pk not in f.engine_done:
+        raise NotAllowed("the rules engine has not examined these documents yet")
+    if p.pk in f.findings_open:
+        raise NotAllowed("confirm or withdraw every finding of the engine first")
+
+
+def check_decide_discrepancy(f: Facts, d: Discrepancy, confirm: bool = True) -> None:
+    """Confirm a proposed finding; withdraw a proposed or confirmed one; never twice."""
+    examiner(f, d.presentation)
+    allowed = (DiscrepancyStatus.PROPOSED,) if confirm else (DiscrepancyStatus.PROPOSED, DiscrepancyStatus.CONFIRMED)
+    if d.status not in allowed:
+        raise NotAllowed(f"this discrepancy is already {d.status}")
+
+
+def check_request_waiver(f: Facts, p: Presentation) -> None:
+    party(f, p.presented_to_id, "bank the documents were presented to")
+    role(f, *EXAMINER_OR_MAKER)
+    move(p.state, PresentationState.WAIVER_REQUESTED, PRESENTATION_MOVES, "presentation")
+
+
+def check_decide_waiver(f: Facts, p: Presentation) -> None:
+    party(f, f.credit.applicant_id, "applicant")
+    if p.pk not in f.pending_waivers:
+        raise NotAllowed("no waiver request is waiting for the applicant")
+
+
+def check_refuse_presentation(f: Facts, p: Presentation) -> None:
+    party(f, p.presented_to_id, "bank the documents were presented to")
+    role(f, *EXAMINER_OR_MAKER)
+    if p.state == PresentationState.REFUSED or p.pk in f.refused:
+        raise NotAllowed("this presentation has already been refused: art. 16 allows one single notice")
+    move(p.state, PresentationState.REFUSED, PRESENTATION_MOVES, "presentation")
+    if p.examination_deadline and f.today > p.examination_deadline:
+        raise NotAllowed(f"the examination deadline {p.examination_deadline} has passed: "
+                         "the bank is precluded from refusing (art. 16(f))")
+
+
+def check_honour_presentation(f: Facts, p: Presentation) -> None:
+    party(f, p.presented_to_id, "bank the documents were presented to")
+    role(f, *MAKER_OR_CHECKER)
+    move(p.state, PresentationState.HONOURED, PRESENTATION_MOVES, "presentation")
+    if p.state != PresentationState.COMPLYING and p.pk not in f.waived:  # art. 16(b): the applicant waived
+        raise NotAllowed("only a complying presentation, or one whose discrepancies the applicant waived, "
+                         "is honoured")
+
+
+def check_reimburse_presentation(f: Facts, p: Presentation) -> None:
+    party(f, f.credit.issuing_bank_id, "issuing bank")
+    role(f, *MAKER_OR_CHECKER)
+    move(p.state, PresentationState.REIMBURSED, PRESENTATION_MOVES, "presentation")
+    if p.presented_to_id == f.credit.issuing_bank_id:
+        raise NotAllowed("the issuing bank honoured itself: there is no one to reimburse")
+    matured(f, p, "reimbursement")
+
+
+def check_settle_presentation(f: Facts, p: Presentation) -> None:
+    party(f, f.credit.issuing_bank_id, "issuing bank")
+    role(f, *MAKER_OR_CHECKER)
+    move(p.state, PresentationState.SETTLED, PRESENTATION_MOVES, "presentation")
+    if p.state == PresentationState.HONOURED and p.presented_to_id != f.credit.issuing_bank_id:
+        raise NotAllowed("reimburse the nominated bank before settling")
+    matured(f, p, "settlement")
+
+
+CHECKS: dict[str, Callable[..., None]] = {
+    name.removeprefix("check_"): fn for name, fn in list(globals().items())
+    if name.startswith("check_") and callable(fn)
+}
+
+
+def check(action: str, f: Facts, *target: Any, **options: Any) -> None:
+    CHECKS[action](f, *target, **options)
+
+
+def can(action: str, f: Facts, *target: Any, **options: Any) -> bool:
+    """Would the service accept this action from this user now (as far as rights and state go)?"""
+    try:
+        check(action, f, *target, **options)
+    except DomainError:
+        return False
+    return True

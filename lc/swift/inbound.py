@@ -41,9 +41,9 @@ def read_inbound(text: str) -> Inbound:
             message = parse(chunk)
         except SwiftParseError as exc:
             raise SwiftParseError(exc.line + offset, exc.reason) from exc
+        findings += [dataclasses.replace(f, line=f.line + offset if f.line else 0) for f in validate(message)]
         if offset:
             moved = tuple(dataclasses.replace(f, line=f.line + offset) for f in message.fields)
             message = dataclasses.replace(message, fields=moved, text_length=message.text_length)
         messages.append(message)
-        findings += [dataclasses.replace(f, line=f.line + offset if f.line else 0) for f in validate(message)]
     return Inbound(tuple(messages), tuple(findings))

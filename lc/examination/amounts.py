@@ -180,9 +180,13 @@ def _quantity(ctx: Context, doc: Doc, credit_line: GoodsLine, line: LineItem, be
 def _unit_price(doc: Doc, credit_line: GoodsLine, line: LineItem) -> list[Discrepancy]:
     if line.unit_price is None or credit_line.unit_price is None:
         return []  # many credits state no unit price: nothing to compare
+    per_credit_unit = convert(Decimal(1), credit_line.unit, line.unit)  # "USD 1.25/KG" against "USD 1,250/MT"
+    if per_credit_unit is None:
+        return []  # units that do not convert: the quantity finding puts it to the examiner
+    price = line.unit_price * per_credit_unit
     tol = ABOUT if credit_line.unit_price_about else Decimal(0)
     low, high = credit_line.unit_price * (1 - tol), credit_line.unit_price * (1 + tol)
-    if low <= line.unit_price <= high:
+    if low <= price <= high:
         return []
     text = f"Invoice unit price {line.unit_price} differs from the credit unit price {credit_line.unit_price}."
     return [

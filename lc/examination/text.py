@@ -134,7 +134,9 @@ def word_match(required: str, found: str) -> Match:
         return Match.DIFFERENT  # numbers and models must be exact
     if _variant(_singular(required)) == _variant(_singular(found)):
         return Match.SAME
-    if min(len(required), len(found)) < _TYPO_MIN_LENGTH or not _within_one_edit(_variant(required), _variant(found)):
+    if min(len(required), len(found)) < _TYPO_MIN_LENGTH or not (
+        _within_one_edit(required, found) or _within_one_edit(_variant(required), _variant(found))
+    ):
         return Match.DIFFERENT
     return Match.DIFFERENT if is_known_word(found) else Match.CLOSE
 

@@ -102,7 +102,7 @@ def _counts(requirement: DocumentRequirement, text: str) -> tuple[int, int, bool
     if multiple and "ORIGINAL" not in text:
         count = _number(multiple[1])
         return 1, 0, False, count
-    originals = re.search(rf"\b{_N}\s+(?:\(\d+\)\s+)?ORIGINALS?\b", text)
+    originals = re.search(rf"(?<!/)\b{_N}\s+(?:\(\d+\)\s+)?ORIGINALS?\b", text)
     copies = re.search(rf"\b{_N}\s+(?:\(\d+\)\s+)?(?:PHOTO)?COP(?:Y|IES)\b", text)
     if originals:
         return _number(originals[1]), _number(copies[1]) if copies else 0, False, 0

@@ -33,6 +33,28 @@ def without_requirement(doc_type: DocType, **changes: Any) -> CreditTerms:
     return replace(base, documents=tuple(r for r in base.documents if r.doc_type != doc_type), **changes)
 
 
+def worded(doc_type: DocType, text: str, **changes: Any) -> CreditTerms:
+    """The worked example with one 46A item as written, and nothing keyed beside the wording."""
+    return with_requirement(doc_type, DocumentRequirement(doc_type=doc_type, text=text), **changes)
+
+
+def amounts(total: Decimal) -> dict[str, dict[str, Any]]:
+    """Invoice total, draft and insurance (110%, rounded up) for a drawing of ``total``."""
+    return {
+        "invoice": {"total_amount": total},
+        "draft": {"amount": total},
+        "ins": {"insured_amount": (total * Decimal("1.1")).quantize(Decimal(1), rounding="ROUND_UP")},
+    }
+
+
+def merged(*parts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        for key, fields_ in part.items():
+            out.setdefault(key, {}).update(fields_)
+    return out
+
+
 def with_requirement(old: DocType, new: DocumentRequirement, **changes: Any) -> CreditTerms:
     base = samples.worked_example_credit()
     return replace(base, documents=tuple(new if r.doc_type == old else r for r in base.documents), **changes)
@@ -78,7 +100,7 @@ def quantity_everywhere(
 ) -> dict[str, dict[str, Any]]:
     """Same quantity on invoice, packing list and inspection certificate."""
     return {
-        "invoice": {"lines": line(quantity=q, unit=unit, unit_price=price), **invoice},
+        "invoice": {"lines": line(quantity=q, unit=unit, unit_price=price, amount=q * price), **invoice},
         "pl": {"lines": (replace(samples.packing_list().lines[0], quantity=q, unit=unit),)},
         "insp": {"lines": (replace(samples.inspection_certificate().lines[0], quantity=q, unit=unit),)},
     }

@@ -113,9 +113,11 @@ def _redis_ping() -> bool:
 def redis_args(directory: Path, socket: Path) -> list[str]:
     """redis-server's arguments: Unix socket only, and persistence that survives a restart.
 
-    The append-only file is written before Redis answers a command and fsynced every second, so
-    a killed Redis loses nothing it acknowledged (a machine crash, at most a second): queued
-    Celery tasks, and the unacknowledged ones a worker was holding, come back after a restart.
+    Every write goes to the append-only file, fsynced once a second: queued Celery tasks, and the
+    unacknowledged ones a worker was holding, come back after a restart. A clean stop loses
+    nothing; a killed Redis or a machine crash loses at most the last couple of seconds.
+    (`appendfsync always` would close that window at ~3 ms per write on our disk: 374 instead of
+    14,450 single-client LPUSH/s, slower than the requests that enqueue the work.)
     Each argument is its own word: redis-server reads `--save "60 1000"` as one value, ignores
     it, and ends up with no snapshots at all (`save ""`, issue 15)."""
     return [

@@ -1,37 +1,66 @@
 # TradeChain: `make run` and `make test` do all set-up on a fresh machine.
+# `make run` installs the runtime only (requirements.txt); test, lint and bench install the tools
+# too (requirements-dev.txt). Each set has its own stamp, named by the hash of its files, so a
+# changed requirement reinstalls exactly the set that depends on it.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-REQ_HASH := $(shell sha256sum requirements.txt | cut -c1-16)
-STAMP := $(VENV)/.installed-$(REQ_HASH)
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+RUN_HASH := $(shell cat requirements.txt | sha256sum | cut -c1-16)
+DEV_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
+RUN_STAMP := $(VENV)/.req-run-$(RUN_HASH)
+DEV_STAMP := $(VENV)/.req-dev-$(DEV_HASH)
 EMBED := $(PY) -m tradechain.embedded exec --
 
-.PHONY: venv run test test-real lint bench stop clean-var
+.PHONY: venv venv-dev run test test-real lint bench backup restore stop clean-var
 
-$(STAMP): requirements.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(PY):
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@rm -f $(VENV)/.installed-*
-	@touch $(STAMP)
 
-venv: $(STAMP)
+$(RUN_STAMP): requirements.txt | $(PY)
+	$(PIP) -r requirements.txt
+	@rm -f $(VENV)/.req-run-* $(VENV)/.installed-*
+	@touch $@
+
+# requirements-dev.txt starts with `-r requirements.txt`: this also brings the runtime up to date.
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) -r requirements-dev.txt
+	@rm -f $(VENV)/.req-dev-* $(VENV)/.req-run-* $(VENV)/.installed-*
+	@touch $@ $(RUN_STAMP)
+
+venv: $(RUN_STAMP)
+
+venv-dev: $(DEV_STAMP)
 
 run: venv
 	@$(EMBED) $(PY) -m tradechain.supervise
 
-test: venv
+test: venv-dev
 	@bash scripts/ensure-chromium.sh
 	@$(EMBED) $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: venv
+# import-linter runs once its contracts are configured ([tool.importlinter] or .importlinter).
+lint: venv-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	@if grep -qs '^\[tool\.importlinter\]' pyproject.toml || [ -f .importlinter ]; then \
+		$(VENV)/bin/lint-imports; \
+	else echo "lint-imports: no contracts configured yet"; fi
 
-bench: venv
+bench: venv-dev
 	@bash scripts/ensure-wrk.sh
 	@$(EMBED) $(PY) -m bench $(BENCH_ARGS)
+
+# One archive under var/backups/: a PostgreSQL custom-format dump and the document store.
+backup: venv
+	@$(EMBED) $(PY) -m tradechain.backup create $(BACKUP_ARGS)
+
+# The newest archive, or BACKUP=path; then verify_ledger and the check against the published
+# checkpoint. Stop `make run` first: the database is replaced.
+restore: venv
+	@$(EMBED) $(PY) -m tradechain.backup restore $(BACKUP) $(RESTORE_ARGS)
 
 stop:
 	@$(PY) -m tradechain.embedded down

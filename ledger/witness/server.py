@@ -2,7 +2,15 @@
 
 `Witness.add_checkpoint` is the whole protocol as a function from request body to reply, so
 tests and the benchmark can call it without sockets; `serve` puts it behind HTTP/1.1
-keep-alive. Order of checks, as the spec lists them: malformed body (400), unknown origin
+keep-alive.
+
+Group commit. The reply may only leave once the new checkpoint is on disk, so every cosigned
+checkpoint costs an fsync, which on our shared disk takes 0.5 to 4 ms: one transaction per
+request caps a witness at 250-1,000 requests/s whatever the CPU. Parsing and the log-signature
+check run in the request threads; the decisions (old size, root, proof, cosign, store) run in
+one writer thread, which takes every request waiting, decides them one after another in one
+transaction, commits once, and only then releases their replies. Each decision sees the ones
+before it, so the check-and-store stays atomic as the spec requires. Order of checks, as the spec lists them: malformed body (400), unknown origin
 (404), no valid signature from a trusted log key (403), old size above the checkpoint's (400),
 then, holding the state's write lock: old size not the size last cosigned (409 + that size),
 same size with another root (409), consistency proof failing (422). Only then is the new
@@ -16,8 +24,11 @@ with a fresh cosignature appended, so that anyone can compare what different wit
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import urllib.parse
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -28,12 +39,13 @@ from ledger.witness.protocol import (
     COSIGNATURE_TYPE,
     MAX_BODY,
     SIZE_TYPE,
+    AddCheckpoint,
     ProtocolError,
     Reply,
     format_size,
     parse_request,
 )
-from ledger.witness.store import Refusal, Store, now
+from ledger.witness.store import Refusal, Store, Transaction, now
 
 log = logging.getLogger("ledger.witness")
 
@@ -56,13 +68,28 @@ def parse_logs(text: str) -> dict[str, list[Verifier]]:
     return logs
 
 
+@dataclass
+class _Job:
+    request: AddCheckpoint
+    origin: str
+    size: int
+    root: bytes
+    body: str
+    reply: Reply | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
 class Witness:
+    MAX_BATCH = 256
+
     def __init__(self, cosigner: Cosigner, store: Store, logs: dict[str, list[Verifier]],
                  clock: Callable[[], int] = now) -> None:
         self.cosigner = cosigner
         self.store = store
         self.logs = logs
         self.clock = clock
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        threading.Thread(target=self._writer, name="witness-writer", daemon=True).start()
 
     def add_checkpoint(self, body: bytes) -> Reply:
         try:
@@ -72,18 +99,46 @@ class Witness:
                 raise ProtocolError(400, f"old size {request.old_size} is above the checkpoint's size {size}")
         except ProtocolError as exc:
             return _text(exc.status, str(exc))
-        with self.store.transaction() as tx:
-            seen = tx.seen(origin)
-            refusal = _refusal(seen.size, seen.root, request.old_size, size, root, request.proof)
-            if refusal is not None:
-                status, reason = refusal
-                if reason:  # evidence of a fork or a bad proof, not merely a stale client
-                    tx.refused(Refusal(origin, request.old_size, size, root, request.note, status, reason, self.clock()))
-                log.info("refused %s size %s: %s", origin, size, reason or f"old size is not {seen.size}")
-                return Reply(status, SIZE_TYPE, format_size(seen.size)) if status == 409 else _text(status, reason)
-            at = self.clock()
-            cosignature = self.cosigner.cosign(note_body, at)
-            tx.cosigned(origin, size, root, request.note, at)
+        job = _Job(request, origin, size, root, note_body)
+        self._jobs.put(job)
+        job.done.wait()
+        assert job.reply is not None
+        return job.reply
+
+    def _writer(self) -> None:
+        while True:
+            batch = [self._jobs.get()]
+            while len(batch) < self.MAX_BATCH:
+                try:
+                    batch.append(self._jobs.get_nowait())
+                except queue.Empty:
+                    break
+            self._commit(batch)
+
+    def _commit(self, batch: list[_Job]) -> None:
+        try:
+            with self.store.transaction() as tx:
+                replies = [self._decide(tx, job) for job in batch]
+        except Exception:  # nothing was stored, so nothing may be cosigned
+            log.exception("witness state could not be written")
+            replies = [_text(500, "the witness could not store its state")] * len(batch)
+        for job, reply in zip(batch, replies, strict=True):
+            job.reply = reply
+            job.done.set()  # only now, after the commit: the reply never outruns the disk
+
+    def _decide(self, tx: Transaction, job: _Job) -> Reply:
+        request, origin, size, root = job.request, job.origin, job.size, job.root
+        seen = tx.seen(origin)
+        refusal = _refusal(seen.size, seen.root, request.old_size, size, root, request.proof)
+        if refusal is not None:
+            status, reason = refusal
+            if reason:  # evidence of a fork or a bad proof, not merely a stale client
+                tx.refused(Refusal(origin, request.old_size, size, root, request.note, status, reason, self.clock()))
+            log.info("refused %s size %s: %s", origin, size, reason or f"old size is not {seen.size}")
+            return Reply(status, SIZE_TYPE, format_size(seen.size)) if status == 409 else _text(status, reason)
+        at = self.clock()
+        cosignature = self.cosigner.cosign(job.body, at)
+        tx.cosigned(origin, size, root, request.note, at)
         return Reply(200, COSIGNATURE_TYPE, cosignature.line.encode())
 
     def _authentic(self, note: str) -> tuple[str, int, bytes, str]:

@@ -207,3 +207,15 @@ def test_a_restarted_witness_remembers_what_it_cosigned(witnesses: Any, syntheti
     assert again.vkey == w.vkey
     assert _post(again.url, synthetic_log.request(0, 20))[2] == b"12\n"
     assert _post(again.url, synthetic_log.request(12, 20))[0] == 200
+
+
+def test_the_witness_and_the_bundle_verifier_never_import_django() -> None:
+    """A counterparty bank runs the witness as its own program, without our stack."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ledger.witness.__main__, ledger.witness.gossip, ledger.witness.bundle, ledger.verify_bundle; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'lc', 'tradechain')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2], env={"PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip() == "[]"

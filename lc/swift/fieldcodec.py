@@ -102,6 +102,9 @@ class Writer:
     def party(self, path: str, tag: str, party: Party | Bank, address: str) -> list[str] | None:
         """Name on the first line, the address wrapped, the ISO country code on the last line."""
         name = self.line(f"{path}.name", tag, party.name, 35)
+        if name is not None and name.startswith("/"):
+            self.problem(f"{path}.name", tag, "must not start with '/': a first line '/...' is an account or party identifier")
+            return None
         body = self.text(f"{path}.address", tag, address, 35, 3) if address else []
         if name is None or body is None:
             return None

@@ -152,6 +152,7 @@ def test_values_a_field_cannot_hold_are_refused_not_truncated() -> None:
         "expiry_date": replace(terms, expiry_date=None),
         "applicant.name": replace(terms, applicant=replace(terms.applicant, name="N" * 36)),
         "goods[0]": replace(terms, goods=(replace(terms.goods[0], unit_price=None),)),
+        "beneficiary.name": replace(terms, beneficiary=replace(terms.beneficiary, name="/12345 Trading")),
     }
     for path, bad in cases.items():
         with pytest.raises(TermsMappingError) as caught:

@@ -143,7 +143,7 @@ def test_sequence_27_in_credit_and_continuation() -> None:
 def test_the_text_block_limit_is_m50() -> None:
     long = [":45A:" + "+" + "X" * 64] + ["Y" * 65] * 99
     lines = edit(BASE_700, ":45A:", "\n".join(long)) + [":46A:" + "+" + "D" * 64] + ["E" * 65] * 60
-    lines = edit(lines, ":49:", None) + [":49:WITHOUT"]
+    lines = [*edit(lines, ":49:", None), ":49:WITHOUT"]
     assert ("M50", "", 1) in codes(message("700", lines))
     assert "M50" not in [f.code for f in message("700", BASE_700)]
 

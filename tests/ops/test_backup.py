@@ -140,3 +140,41 @@ def test_restore_refuses_a_database_that_others_still_use(
         assert done.returncode == 2
         assert "other session(s) use database tc_ops_restore" in done.stderr
         assert running_stack.execute("SELECT to_regclass('still_here')").fetchone()[0] == "still_here"
+
+
+def rewrite_from(seq: int) -> None:
+    """A superuser rewrites entry `seq` and re-chains every entry after it: verify_ledger passes."""
+    from ledger.chain import entry_hash
+    from ledger.sequencer import TIME_SQL
+
+    with connection.cursor() as cur:
+        cur.execute("ALTER TABLE ledger_entry DISABLE TRIGGER USER")
+        cur.execute("UPDATE ledger_entry SET payload = %s WHERE seq = %s", [b'{"n":99}', seq])
+        cur.execute("SELECT hash FROM ledger_entry WHERE seq = %s", [seq - 1])
+        prev = bytes(cur.fetchone()[0])
+        cur.execute(f"SELECT seq, kind, subject, actor, actor_org, {TIME_SQL}, payload FROM ledger_entry "
+                    "WHERE seq >= %s ORDER BY seq", [seq])
+        for s, kind, subject, actor, org, at, payload in cur.fetchall():
+            prev_hash, prev = prev, entry_hash(seq=s, kind=kind, subject=subject, actor=actor, actor_org=org, at=at,
+                                               payload=bytes(payload), prev_hash=prev)
+            cur.execute("UPDATE ledger_entry SET prev_hash = %s, hash = %s WHERE seq = %s", [prev_hash, prev, s])
+        cur.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'ledger_entry'::regclass AND NOT tgisinternal")
+        for (name,) in cur.fetchall():
+            cur.execute(f'ALTER TABLE ledger_entry ENABLE ALWAYS TRIGGER "{name}"')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rewritten_history_is_located_between_two_published_checkpoints(stack: dict[str, str]) -> None:
+    from ledger.verification import verify_chain
+    from tradechain.backup import check_published_checkpoint
+
+    for _ in range(3):
+        record(2)
+        anchor_and_publish()  # checkpoints 2, 4 and 6
+
+    rewrite_from(5)
+
+    assert verify_chain().ok, "the chain alone cannot tell"
+    report = check_published_checkpoint(Path(stack["LEDGER_TLOG_DIR"]))
+    assert not report.ok and report.published_size == 6 and report.diverged_after == 4
+    assert "agrees with what was published up to seq 4 and differs somewhere in seq 5..6" in report.problems[0]

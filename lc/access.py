@@ -7,6 +7,10 @@ for the wrong state) and changes nothing. The services call it under their row l
 the authority; the portal calls `can()` to decide what to offer, so the two cannot drift
 (tests/lc/test_access_parity.py walks every action x role x state of the demo to hold it).
 
+Which credits a person sees at all is the model's rule (`LetterOfCredit.objects.visible_to`,
+with its one-row and SQL forms held equal by tests/lc/test_access_parity.py); a credit out of
+sight is a 404 before any check here runs.
+
 What a check needs beyond the row itself comes from `Facts`, loaded lazily from the database
 (so a service pays only for the facts its own check reads) or handed in by a page that has
 already loaded them.
@@ -19,7 +23,6 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from lc.errors import DomainError, Forbidden, NotAllowed
@@ -27,7 +30,6 @@ from lc.models import (
     AMENDMENT_MOVES,
     CREDIT_MOVES,
     LIVE_STATES,
-    PARTY_FIELDS,
     PRESENTATION_MOVES,
     Amendment,
     AmendmentState,
@@ -52,29 +54,6 @@ CLOSED_PRESENTATIONS = (PresentationState.SETTLED, PresentationState.REFUSED)
 OPEN_AMENDMENTS = (AmendmentState.PROPOSED, AmendmentState.PENDING_APPROVAL, AmendmentState.ISSUED)
 DECIDING_CONFIRMATION = (AmendmentState.ISSUED, AmendmentState.ACCEPTED)
 WAIVABLE = (PresentationState.DISCREPANT, PresentationState.WAIVER_REQUESTED, PresentationState.REFUSED)
-
-
-# -- Visibility: the one rule, with its two database forms generated from the same field list.
-
-def credit_visible(org_id: Any, party_ids: set[Any], state: str, applicant_id: Any) -> bool:
-    """Only the parties to a credit see it; an applicant's draft is its own until submitted."""
-    if org_id is None or org_id not in party_ids:
-        return False
-    return state != CreditState.DRAFT or applicant_id == org_id
-
-
-def visible_q(org_id: Any) -> Q:
-    """`credit_visible` as a queryset filter."""
-    party = Q()
-    for name in PARTY_FIELDS:
-        party |= Q(**{f"{name}_id": org_id})
-    return party & ~(Q(state=CreditState.DRAFT) & ~Q(applicant_id=org_id))
-
-
-def visible_sql(org_param: str = "%(org)s", table: str = "c") -> str:
-    """`credit_visible` in SQL, for hand-written statements (the credit list)."""
-    parties = " OR ".join(f"{table}.{name}_id = {org_param}" for name in PARTY_FIELDS)
-    return f"(({parties}) AND ({table}.state <> '{CreditState.DRAFT.value}' OR {table}.applicant_id = {org_param}))"
 
 
 # -- Facts beyond the row.

@@ -185,8 +185,7 @@ def targets(kind: str, credit: LetterOfCredit) -> Iterator[Any]:
     elif kind == "presentation":
         yield from Presentation.objects.filter(credit=credit).select_related("presented_to", "refusal")
     else:
-        for d in Discrepancy.objects.filter(presentation__credit=credit).select_related("presentation"):
-            yield d
+        yield from Discrepancy.objects.filter(presentation__credit=credit).select_related("presentation")
 
 
 def test_every_catalogued_action_has_one_rule_and_one_walk() -> None:
@@ -209,7 +208,7 @@ def test_what_the_rule_offers_is_exactly_what_the_service_accepts(book: Cast) ->
                     if kind == "discrepancy":
                         target.presentation.credit = credit
                     ruled = access.can(action, facts, target)
-                    served = service_accepts(lambda: call(user, target, book))  # noqa: B023
+                    served = service_accepts(lambda: call(user, target, book))
                     accepted |= {action} if served else set()
                     if ruled != served:
                         mismatches.append(f"{action} by {user.username} on {kind} {getattr(target, 'state', '')}"
@@ -258,7 +257,7 @@ def test_the_portal_offers_exactly_what_the_rule_allows(book: Cast) -> None:
                     assert act.offer(facts, target) == rule_says
                     if act.rule in CALLS and not options:
                         assert rule_says == service_accepts(
-                            lambda: CALLS[act.rule][1](user, target, book)), (act.name, username)  # noqa: B023
+                            lambda: CALLS[act.rule][1](user, target, book)), (act.name, username)
                     offered_somewhere |= {act.name} if rule_says else set()
     assert {"prepare", "approve", "advise", "refuse", "honour"} <= offered_somewhere
 
@@ -289,7 +288,7 @@ def test_a_kind_outside_the_catalogue_cannot_be_recorded(cast: Cast) -> None:
     from lc.services.common import record
 
     stray = events.Event("lc.improvised", events.CREDIT_ISSUED.label, "issue_credit")
-    with pytest.raises(ValueError, match="lc.improvised"):
+    with pytest.raises(ValueError, match=r"lc\.improvised"):
         record(stray, subject="lc:x", actor=None, at=timezone.now(), payload={})
     assert not PendingEntry.objects.filter(kind="lc.improvised").exists()
 

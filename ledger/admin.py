@@ -23,7 +23,7 @@ from ledger.proofs import proof_status
 from ledger.publishers import requeue_failed
 
 
-class EstimatedCountPaginator(Paginator):
+class EstimatedCountPaginator(Paginator):  # type: ignore[type-arg]
     """count(*) over millions of entries takes seconds; the planner's estimate is instant.
 
     Only the unfiltered list is estimated: a filtered or searched list is counted exactly.
@@ -54,7 +54,7 @@ class ReadOnlyMixin:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     pass
 
 
@@ -112,7 +112,7 @@ class PendingEntryAdmin(ReadOnlyAdmin):
         return pretty_json(obj.payload)
 
 
-class ReceiptInline(admin.TabularInline):
+class ReceiptInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Receipt
     fields = ("publisher", "status", "attempts", "updated_at", "data_size", "detail")
     readonly_fields = fields

@@ -209,10 +209,11 @@ def _record(prev: Checkpoint | None, size: int, root: bytes, now: dt.datetime) -
 
 
 def schedule_publication(receipt_ids: list[int]) -> None:
-    from ledger.tasks import publish_receipt
+    """Queue each receipt's publication, by task name (this module never imports ledger.tasks)."""
+    from celery import current_app
 
     for receipt_id in receipt_ids:
-        publish_receipt.delay(receipt_id)
+        current_app.send_task("ledger.tasks.publish_receipt", args=[receipt_id])
 
 
 def requeue_stale_receipts(now: dt.datetime | None = None) -> int:

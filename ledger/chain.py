@@ -71,7 +71,7 @@ def _simple(value: Any) -> bool:
     if kind is str or kind is bool or value is None:
         return True
     if kind is int:
-        return -MAX_SAFE_INT <= value <= MAX_SAFE_INT
+        return bool(-MAX_SAFE_INT <= value <= MAX_SAFE_INT)
     if kind is dict:
         return all((k.isascii() or max(map(ord, k)) <= 0xFFFF) and _simple(v) for k, v in value.items())
     if kind is list:

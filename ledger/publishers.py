@@ -106,7 +106,7 @@ def requeue_failed(receipt_ids: list[int]) -> int:
 def backoff(retries: int) -> float:
     """Seconds before retry number `retries` + 1: exponential, capped, with jitter so that
     many receipts failing together (a TSA outage) do not retry in lockstep."""
-    delay = min(settings.LEDGER_PUBLISH_BACKOFF * 2**retries, settings.LEDGER_PUBLISH_BACKOFF_MAX)
+    delay = float(min(settings.LEDGER_PUBLISH_BACKOFF * 2**retries, settings.LEDGER_PUBLISH_BACKOFF_MAX))
     return delay * random.uniform(0.5, 1.0)
 
 
@@ -208,7 +208,7 @@ def _post(url: str, body: bytes) -> bytes:
     try:
         with urllib.request.urlopen(request, timeout=settings.LEDGER_TSA_TIMEOUT) as response:  # noqa: S310
             ctype = response.headers.get("Content-Type", "")
-            data = response.read(MAX_TSA_RESPONSE + 1)
+            data: bytes = response.read(MAX_TSA_RESPONSE + 1)
     except (urllib.error.URLError, OSError) as exc:
         raise PublishError(f"TSA unreachable: {exc}") from exc
     if not ctype.startswith("application/timestamp-reply") or len(data) > MAX_TSA_RESPONSE:

@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 from django.db import connection
+from django.db.models import QuerySet
 
 from ledger.chain import canonical
 from ledger.models import Entry, EntryQuerySet, PendingEntry
@@ -74,7 +75,7 @@ def history(subject: str) -> EntryQuerySet:
     return Entry.objects.for_subject(subject)
 
 
-def pending(subject: str) -> Any:
+def pending(subject: str) -> QuerySet[PendingEntry]:
     return PendingEntry.objects.filter(subject=subject).order_by("id")
 
 

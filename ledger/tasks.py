@@ -12,13 +12,13 @@ from ledger.sequencer import drain
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="ledger.tasks.sequence_pending", ignore_result=True)
+@shared_task(name="ledger.tasks.sequence_pending", ignore_result=True)  # type: ignore[untyped-decorator]
 def sequence_pending() -> int:
     """Safety net beside the dedicated sequencer: safe to run concurrently (advisory lock)."""
     return drain()
 
 
-@shared_task(name="ledger.tasks.anchor", ignore_result=True)
+@shared_task(name="ledger.tasks.anchor", ignore_result=True)  # type: ignore[untyped-decorator]
 def anchor() -> int | None:
     """Beat entry point (LEDGER_ANCHOR_INTERVAL): sign the next checkpoint if the log grew.
 
@@ -49,7 +49,7 @@ def _request_witnessing() -> None:
         log.warning("could not enqueue ledger.tasks.witness", exc_info=True)
 
 
-@shared_task(name="ledger.tasks.witness", ignore_result=True)
+@shared_task(name="ledger.tasks.witness", ignore_result=True)  # type: ignore[untyped-decorator]
 def witness() -> dict[str, str]:
     """Ask the policy's witnesses to cosign the latest checkpoint (ledger.witnessing)."""
     from ledger.witnessing import cosign_latest
@@ -57,7 +57,7 @@ def witness() -> dict[str, str]:
     return cosign_latest()
 
 
-@shared_task(bind=True, name="ledger.tasks.publish_receipt", ignore_result=True)
+@shared_task(bind=True, name="ledger.tasks.publish_receipt", ignore_result=True)  # type: ignore[untyped-decorator]
 def publish_receipt(self: Task, receipt_id: int) -> str:
     """Publish one checkpoint through one publisher, retrying with exponential backoff."""
     from ledger.publishers import attempt_publication, backoff

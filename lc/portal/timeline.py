@@ -1,24 +1,19 @@
-"""A credit's timeline from the ledger: sequenced entries and those still pending.
-
-Anchoring and inclusion proofs come from `ledger.proofs` when that module exists (it is
-being added); the page degrades to "sequenced / pending" without it.
-"""
+"""A credit's timeline from the ledger: sequenced entries (with their proof status and a
+link to their inclusion proof) and those still pending."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
+import ledger
 from lc.events import label_of
 from ledger.models import Entry, PendingEntry
-
-log = logging.getLogger(__name__)
 
 # Payload keys worth a line on the timeline, in this order.
 SUMMARY_KEYS = ("state", "version", "number", "amount", "currency", "codes", "code", "disposal", "reason",
@@ -35,7 +30,7 @@ class Event:
     details: list[tuple[str, str]]
     seq: int | None = None
     hash_hex: str = ""
-    anchored: bool | None = None  # None: unknown (no proofs module) or not yet sequenced
+    anchored: bool | None = None  # None while not yet sequenced
     proof_url: str = ""
 
     @property
@@ -67,59 +62,20 @@ def _event(row: Entry | PendingEntry, seq: int | None) -> Event:
                  hash_hex=row.hash_hex if isinstance(row, Entry) else "")
 
 
-def proof_statuses(seqs: list[int]) -> dict[int, Any]:
-    """`ledger.proofs.proof_status(seqs)` if the ledger has it; {} otherwise (or if it fails)."""
-    if not seqs:
-        return {}
-    try:
-        from ledger.proofs import proof_status  # type: ignore[import-not-found]
-    except ImportError:
-        return {}
-    try:
-        return dict(proof_status(seqs))
-    except Exception:  # a proofs bug must not take the credit page down
-        log.exception("ledger.proofs.proof_status failed")
-        return {}
-
-
-def _anchored(status: Any) -> bool | None:
-    if status is None:
-        return None
-    if isinstance(status, bool):
-        return status
-    if isinstance(status, dict):
-        value = status.get("anchored", status.get("checkpoint"))
-    else:
-        value = getattr(status, "anchored", getattr(status, "checkpoint", None))
-    return None if value is None else bool(value)
-
-
-def proof_url_pattern() -> str:
-    """The URL of one entry's proof with "0" for the seq: the ledger's endpoint, else the admin."""
-    for name in ("ledger:proof", "ledger-proof", "ledger_proof", "admin:ledger_entry_change"):
-        try:
-            return reverse(name, args=[0])
-        except NoReverseMatch:
-            continue
-    return ""
-
-
-def _with_seq(pattern: str, seq: int) -> str:
-    head, _sep, tail = pattern.rpartition("/0")
-    return f"{head}/{seq}{tail}" if pattern else ""
+def _proof_url(seq: int) -> str:
+    return reverse("ledger:proof", args=[seq])
 
 
 def credit_timeline(subject: str) -> list[Event]:
     """Newest first: pending entries (not yet in the chain), then the sequenced ones."""
-    entries = list(Entry.objects.filter(subject=subject).order_by("-seq").defer("prev_hash"))
-    pending = list(PendingEntry.objects.filter(subject=subject).order_by("-id"))
-    statuses = proof_statuses([e.seq for e in entries])
-    pattern = proof_url_pattern()
+    entries = list(ledger.history(subject).order_by("-seq").defer("prev_hash"))
+    pending = list(ledger.pending(subject).order_by("-id"))
+    statuses = ledger.proof_status([e.seq for e in entries])
     events = [_event(p, None) for p in pending]
     for e in entries:
         ev = _event(e, e.seq)
-        ev.anchored = _anchored(statuses.get(e.seq)) if statuses else None
-        ev.proof_url = _with_seq(pattern, e.seq)
+        ev.anchored = bool(statuses.get(e.seq, {}).get("anchored"))
+        ev.proof_url = _proof_url(e.seq)
         events.append(ev)
     return events
 

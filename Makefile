@@ -62,6 +62,11 @@ backup: venv
 restore: venv
 	@$(EMBED) $(PY) -m tradechain.backup restore $(BACKUP) $(RESTORE_ARGS)
 
+# SWIFT parser and validator on 100,000 mutated messages (issue 18).
+.PHONY: fuzz
+fuzz: venv
+	$(PY) -m lc.swift.fuzz --count 100000
+
 stop:
 	@$(PY) -m tradechain.embedded down
 

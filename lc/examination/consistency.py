@@ -14,6 +14,7 @@ own codes, so a document that agrees with the credit is never charged here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable
@@ -158,6 +159,7 @@ def _cargo_value(name: str) -> Callable[[BaseDocument], Hashable]:
     return get
 
 
+@functools.lru_cache(maxsize=1024)
 def _mark_tokens(marks: str) -> Counter[str]:
     """Marks word by word: "HHL/HK/C/NO.1-500" = "HHL / HONG KONG / C/NO. 1-500"."""
     return Counter(t for piece in re.findall(r"[^\W_]+", marks.upper()) for t in tokens(piece))
@@ -204,12 +206,12 @@ def _marks_agree(a: Hashable, b: Hashable) -> bool:
 def _values(ctx: Context, docs: list[Doc], get: Callable[[BaseDocument], Hashable]) -> list[tuple[Doc, Hashable]]:
     """One value per document; several transport documents count as one (totals and unions)."""
     out: list[tuple[Doc, Hashable]] = []
-    transport = [d for d in docs if d in ctx.transport]
+    transport = [d for d in docs if d.index in ctx.transport_indexes]
     if len(transport) > 1:
         parts = [get(d.document) for d in transport]
         if all(p is not None for p in parts):
             out.append((transport[0], _combine(parts)))
-        docs = [d for d in docs if d not in transport]
+        docs = [d for d in docs if d.index not in ctx.transport_indexes]
     out.extend((d, v) for d in docs if (v := get(d.document)) is not None)
     return out
 

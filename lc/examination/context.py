@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,6 +58,7 @@ class Context:
     examined: tuple[Doc, ...]
     ignored: tuple[int, ...]
     _by_type: dict[DocType, list[Doc]] = field(default_factory=dict)
+    _readings: dict[DocType, Reading | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for doc in self.examined:
@@ -74,15 +76,20 @@ class Context:
         doc = self.first(DocType.COMMERCIAL_INVOICE)
         return doc.document if doc is not None and isinstance(doc.document, CommercialInvoice) else None
 
-    @property
+    @functools.cached_property
     def transport(self) -> list[Doc]:
         return self.of_type(DocType.OCEAN_BILL_OF_LADING, DocType.AIR_WAYBILL)
 
-    @property
+    @functools.cached_property
+    def transport_indexes(self) -> frozenset[int]:
+        return frozenset(t.index for t in self.transport)
+
+    @functools.cached_property
     def original_transport(self) -> list[Doc]:
         """Original transport documents: the only ones arts 19-25 and 14(c) apply to."""
         return [t for t in self.transport if not t.document.is_copy]
 
+    @functools.cached_property
     def journeys(self) -> list[tuple[tuple[object, ...], date]]:
         """Each conveyance and journey with its shipment date: the latest of its sets (art. 31(b))."""
         dated: dict[tuple[object, ...], date] = {}
@@ -93,7 +100,7 @@ class Context:
                 dated[key] = max(shipped, dated.get(key, shipped))
         return sorted(dated.items(), key=lambda item: item[1])
 
-    @property
+    @functools.cached_property
     def shipment_date(self) -> date | None:
         """The date of shipment of the presentation.
 
@@ -101,12 +108,14 @@ class Context:
         different vessels or journeys (partial shipments): the earliest, which starts the
         presentation period (ISBP 821) and must be covered by the insurance.
         """
-        journeys = self.journeys()
+        journeys = self.journeys
         return journeys[0][1] if journeys else None
 
     def reading(self, doc_type: DocType) -> Reading | None:
-        requirement = requirement_for(self.terms, doc_type)
-        return read(requirement) if requirement is not None else None
+        if doc_type not in self._readings:
+            requirement = requirement_for(self.terms, doc_type)
+            self._readings[doc_type] = read(requirement) if requirement is not None else None
+        return self._readings[doc_type]
 
     @property
     def partial_prohibited(self) -> bool:

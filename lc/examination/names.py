@@ -101,6 +101,7 @@ def address_match(credit_address: str, document_address: str) -> Match:
     return same_words(a, b)
 
 
+@functools.lru_cache(maxsize=1024)
 def _vessel(name: str) -> str:
     return re.sub(r"\W", "", _VESSEL_PREFIX.sub("", name.strip().upper()))
 
@@ -114,6 +115,7 @@ def vessel_key(name: str) -> str:
     return _vessel(name)
 
 
+@functools.lru_cache(maxsize=1024)
 def voyage_key(voyage: str) -> str:
     """ "0521 S" = "0521S" = "0521-S"."""
     return re.sub(r"\W", "", voyage.upper())

@@ -166,13 +166,13 @@ def _kind_meets(wanted: IssuerKind, shown: IssuerKind) -> bool:
     return wanted == shown
 
 
-def resolve_roles(phrase: str, terms: CreditTerms) -> str:
+def resolve_roles(phrase: str, issuing_bank: str, applicant: str, beneficiary: str) -> str:
     """A consignee or notify phrase with its role words replaced by the parties' names."""
     text = phrase.upper()
     replacements = (
-        (r"\b(?:THE\s+)?ISSUING\s+BANK\b|\bL/?C\s+ISSUING\s+BANK\b", terms.banks.issuing.name.upper()),
-        (r"\b(?:THE\s+)?(?:APPLICANT|BUYERS?|IMPORTER)\b", terms.applicant.name.upper()),
-        (r"\b(?:THE\s+)?(?:BENEFICIARY|SELLERS?|EXPORTER)\b", terms.beneficiary.name.upper()),
+        (r"\b(?:THE\s+)?ISSUING\s+BANK\b|\bL/?C\s+ISSUING\s+BANK\b", issuing_bank.upper()),
+        (r"\b(?:THE\s+)?(?:APPLICANT|BUYERS?|IMPORTER)\b", applicant.upper()),
+        (r"\b(?:THE\s+)?(?:BENEFICIARY|SELLERS?|EXPORTER)\b", beneficiary.upper()),
     )
     for pattern, name in replacements:
         if name:
@@ -199,7 +199,13 @@ def read_consignee(text: str) -> Consignee:
 
 def consignee_verdict(wanted: str, shown: str, terms: CreditTerms) -> Match:
     """The consignee a transport document shows, against the consignee the credit asks for."""
-    want, got = read_consignee(resolve_roles(wanted, terms)), read_consignee(resolve_roles(shown, terms))
+    names = (terms.banks.issuing.name, terms.applicant.name, terms.beneficiary.name)
+    return _consignee_verdict(wanted, shown, names)
+
+
+@functools.lru_cache(maxsize=1024)
+def _consignee_verdict(wanted: str, shown: str, names: tuple[str, str, str]) -> Match:
+    want, got = read_consignee(resolve_roles(wanted, *names)), read_consignee(resolve_roles(shown, *names))
     if want.to_order != got.to_order:
         return Match.DIFFERENT
     if not want.named:

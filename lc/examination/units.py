@@ -190,6 +190,7 @@ def same_unit(a: str, b: str) -> bool:
     return _key(a) == _key(b) or (parse_unit(a) is not None and parse_unit(a) == parse_unit(b))
 
 
+@functools.lru_cache(maxsize=2048)
 def convert(quantity: Decimal, from_unit: str, to_unit: str) -> Decimal | None:
     """``quantity`` in ``from_unit`` expressed in ``to_unit``; ``None`` when they do not convert.
 

@@ -245,11 +245,3 @@ def is_witnessed(checkpoint: Checkpoint, policy: Policy) -> bool:
     keys = {(name, bytes(key_id)) for name, key_id in checkpoint.cosignatures.values_list("key_name", "key_id")}
     names = {w.name for w in policy.witnesses.values() if (w.verifier.name, w.verifier.key_id) in keys}
     return bool(policy.witnesses) and policy.satisfied(names)
-
-
-def first_witnessed(seqs: list[int]) -> dict[int, int | None]:
-    """For each seq, the first witnessed checkpoint containing it (None: not witnessed yet)."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT s.seq, (SELECT min(w.size) FROM ledger_witnessed w WHERE w.size >= s.seq) "
-                    "FROM unnest(%s::bigint[]) AS s(seq)", [seqs])
-        return dict(cur.fetchall())

@@ -6,6 +6,7 @@ equality, so ``parse(serialise(m)) == m``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -26,7 +27,7 @@ class Field:
     lines: tuple[str, ...]
     line: int = field(default=0, compare=False)
 
-    @property
+    @functools.cached_property
     def value(self) -> str:
         return "\n".join(self.lines)
 

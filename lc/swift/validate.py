@@ -83,7 +83,8 @@ def check_field(fld: Field, spec: FieldSpec) -> list[Finding]:
     assert fmt is not None
     allowed = charset_of(fmt)
     value = fld.value
-    if OUTSIDE[allowed].search(value):
+    fits = matches(fmt, value)  # the format's classes are within X/Z: a match has no M60
+    if not fits and OUTSIDE[allowed].search(value):
         return [_m60(fld, fmt, allowed)]
     if fld.tag in ("20", "21") and (value.startswith("/") or value.endswith("/") or "//" in value):
         return [Finding("T26", fld.tag, fld.line, "must not start or end with '/' nor contain '//'")]
@@ -92,7 +93,7 @@ def check_field(fld: Field, spec: FieldSpec) -> list[Finding]:
         problem = bic_problem(bic[1])
         if problem:
             return [Finding(problem[0], fld.tag, fld.line + bic[0], problem[1])]
-    if not matches(fmt, value):
+    if not fits:
         return [Finding("T12", fld.tag, fld.line, f"does not match the format {fmt.replace('$', ' / ')}")]
     return _semantics(fld, spec, fmt)
 

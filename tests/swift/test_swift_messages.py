@@ -97,3 +97,11 @@ def test_samples_validate_clean() -> None:
     for messages in sample_messages().values():
         for message in messages:
             assert validate(message) == []
+
+
+def test_the_swift_core_imports_no_django() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, lc.swift, lc.swift.fuzz; sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -22,6 +22,12 @@ from lc.models import LetterOfCredit, Presentation
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXAMPLE_ISSUE = dt.date(2025, 3, 10)
+
+
+def example_start() -> dt.datetime:
+    """10:00 at the bank on the worked example's issue date: day 0 of a Story's clock."""
+    return dt.datetime.combine(EXAMPLE_ISSUE, dt.time(10), tzinfo=timezone.get_default_timezone())
+
 # A small valid PDF (the "original" each demo document points to).
 PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
              b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")

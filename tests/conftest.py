@@ -53,6 +53,14 @@ def cast(db: Any) -> Any:
 
 
 @pytest.fixture
+def story(cast: Any) -> Any:
+    """One credit's life on the worked example's clock (lc.scenarios.Story), for the cast."""
+    from lc.scenarios import Story, example_start
+
+    return Story(cast, example_start())
+
+
+@pytest.fixture
 def sequenced() -> Any:
     """Call to sequence everything pending (the dedicated sequencer is not running in tests)."""
     from ledger.sequencer import drain

@@ -44,8 +44,9 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             raise Forbidden("this user belongs to no organisation")
         require_integrator(self.actor())
         key, secret = create_api_key(user=self.actor(), **self.facts(inputs.ApiKeyInput))
-        key.key = secret  # type: ignore[attr-defined]
-        return self.answer(key, ApiKeyCreatedSerializer, 201)
+        # The secret joins the response once; it is never an attribute of the stored key.
+        shown = ApiKeySerializer(key, context=self.get_serializer_context()).data
+        return Response({**shown, "key": secret}, status=201)
 
     @action_schema(summary="Revoke a key (effective immediately)", request=inputs.EmptyInput,
                    response=ApiKeySerializer, tags=TAGS)

@@ -19,14 +19,14 @@ from lc.models import (
     TermsVersion,
     User,
 )
-from lc.services.common import check, lock_credit, now_or, org_of, record
+from lc.services.common import ObjectId, check, lock_credit, now_or, org_of, record
 from lc.services.credits import _denormalise, check_terms, complete_terms, parse_terms
 
 # Fields an amendment may not touch: the parties and the credit number come from the credit.
 FROZEN_FIELDS = {"credit_number", "applicant", "beneficiary", "banks", "issue_date"}
 
 
-def _lock_amendment(actor: User, amendment_id: Any) -> tuple[LetterOfCredit, Amendment]:
+def _lock_amendment(actor: User, amendment_id: ObjectId) -> tuple[LetterOfCredit, Amendment]:
     try:
         credit_id = Amendment.objects.values_list("credit_id", flat=True).get(pk=amendment_id)
     except (Amendment.DoesNotExist, ValueError, TypeError) as exc:
@@ -49,7 +49,7 @@ def amended_terms(credit: LetterOfCredit, changes: dict[str, Any]) -> dict[str, 
 
 @transaction.atomic
 def propose_amendment(
-    *, actor: User, credit_id: Any, changes: dict[str, Any], narrative: str = "", now: dt.datetime | None = None
+    *, actor: User, credit_id: ObjectId, changes: dict[str, Any], narrative: str = "", now: dt.datetime | None = None
 ) -> Amendment:
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
@@ -71,7 +71,7 @@ def propose_amendment(
 
 
 @transaction.atomic
-def prepare_amendment(*, actor: User, amendment_id: Any, now: dt.datetime | None = None) -> Amendment:
+def prepare_amendment(*, actor: User, amendment_id: ObjectId, now: dt.datetime | None = None) -> Amendment:
     """Maker at the issuing bank prepares the amendment; the terms must still pass C01-C11."""
     now = now_or(now)
     credit, amendment = _lock_amendment(actor, amendment_id)
@@ -84,7 +84,7 @@ def prepare_amendment(*, actor: User, amendment_id: Any, now: dt.datetime | None
 
 
 @transaction.atomic
-def issue_amendment(*, actor: User, amendment_id: Any, now: dt.datetime | None = None) -> Amendment:
+def issue_amendment(*, actor: User, amendment_id: ObjectId, now: dt.datetime | None = None) -> Amendment:
     """Checker issues the amendment (MT707): from now the issuing bank is bound by it (art. 10(b))."""
     now = now_or(now)
     credit, amendment = _lock_amendment(actor, amendment_id)
@@ -99,7 +99,7 @@ def issue_amendment(*, actor: User, amendment_id: Any, now: dt.datetime | None =
 
 @transaction.atomic
 def accept_amendment(
-    *, actor: User, amendment_id: Any, accepted_fields: list[str] | None = None, now: dt.datetime | None = None
+    *, actor: User, amendment_id: ObjectId, accepted_fields: list[str] | None = None, now: dt.datetime | None = None
 ) -> Amendment:
     """The beneficiary accepts the whole amendment; a new version of the terms results.
 
@@ -132,7 +132,7 @@ def accept_amendment(
 
 
 @transaction.atomic
-def reject_amendment(*, actor: User, amendment_id: Any, reason: str = "", now: dt.datetime | None = None) -> Amendment:
+def reject_amendment(*, actor: User, amendment_id: ObjectId, reason: str = "", now: dt.datetime | None = None) -> Amendment:
     """The beneficiary rejects; or the issuing bank turns down an applicant's proposal."""
     now = now_or(now)
     credit, amendment = _lock_amendment(actor, amendment_id)
@@ -147,7 +147,7 @@ def reject_amendment(*, actor: User, amendment_id: Any, reason: str = "", now: d
 
 @transaction.atomic
 def decide_amendment_confirmation(
-    *, actor: User, amendment_id: Any, extend: bool, now: dt.datetime | None = None
+    *, actor: User, amendment_id: ObjectId, extend: bool, now: dt.datetime | None = None
 ) -> Amendment:
     """Art. 10(b): a confirming bank may extend its confirmation to an amendment or decline."""
     now = now_or(now)

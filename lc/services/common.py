@@ -9,7 +9,9 @@ commit. A refused move raises one DomainError and leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +31,11 @@ from lc.models import (
     User,
     closure_sets,
 )
+
+# A row's id as a caller holds it: a UUID, or its text from a URL or a form.
+ObjectId = uuid.UUID | str
+# An amount as a person or a system keyed it; each service parses it into exact minor units.
+AmountInput = Decimal | str | int
 
 SYSTEM_ACTOR = "system:timers"
 SYSTEM_ORG = "org:tradechain"
@@ -57,7 +64,7 @@ def check(action: str, actor: User, credit: LetterOfCredit, now: dt.datetime, *t
     return facts
 
 
-def lock_credit(actor: User | None, credit_id: Any) -> LetterOfCredit:
+def lock_credit(actor: User | None, credit_id: ObjectId) -> LetterOfCredit:
     """Lock the credit row; a credit the actor's organisation cannot see does not exist.
 
     Deliberately two plain queries (the row by primary key, then its parties by id) rather
@@ -80,7 +87,7 @@ def lock_credit(actor: User | None, credit_id: Any) -> LetterOfCredit:
     return credit
 
 
-def lock_presentation(actor: User | None, presentation_id: Any) -> tuple[LetterOfCredit, Presentation]:
+def lock_presentation(actor: User | None, presentation_id: ObjectId) -> tuple[LetterOfCredit, Presentation]:
     """Lock credit then presentation (the fixed lock order)."""
     try:
         credit_id = Presentation.objects.values_list("credit_id", flat=True).get(pk=presentation_id)

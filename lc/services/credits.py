@@ -30,6 +30,8 @@ from lc.models import (
     User,
 )
 from lc.services.common import (
+    AmountInput,
+    ObjectId,
     calendar_for,
     check,
     invalid,
@@ -150,7 +152,7 @@ def create_application(
 
 
 @transaction.atomic
-def update_application(*, actor: User, credit_id: Any, terms: dict[str, Any], now: dt.datetime | None = None) -> LetterOfCredit:
+def update_application(*, actor: User, credit_id: ObjectId, terms: dict[str, Any], now: dt.datetime | None = None) -> LetterOfCredit:
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
     check("update_application", actor, credit, now, credit)
@@ -165,7 +167,7 @@ def update_application(*, actor: User, credit_id: Any, terms: dict[str, Any], no
 
 
 @transaction.atomic
-def submit_application(*, actor: User, credit_id: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+def submit_application(*, actor: User, credit_id: ObjectId, now: dt.datetime | None = None) -> LetterOfCredit:
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
     check("submit_application", actor, credit, now, credit)
@@ -178,7 +180,7 @@ def submit_application(*, actor: User, credit_id: Any, now: dt.datetime | None =
 
 @transaction.atomic
 def prepare_credit(
-    *, actor: User, credit_id: Any, terms: dict[str, Any] | None = None, now: dt.datetime | None = None
+    *, actor: User, credit_id: ObjectId, terms: dict[str, Any] | None = None, now: dt.datetime | None = None
 ) -> LetterOfCredit:
     """The issuing bank's maker prepares the credit (optionally adjusting the terms) for a checker."""
     now = now_or(now)
@@ -196,7 +198,7 @@ def prepare_credit(
     return credit
 
 
-def _rekeyed(value: Any) -> Decimal:
+def _rekeyed(value: AmountInput) -> Decimal:
     try:
         return Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError) as exc:
@@ -204,7 +206,7 @@ def _rekeyed(value: Any) -> Decimal:
 
 
 @transaction.atomic
-def issue_credit(*, actor: User, credit_id: Any, rekeyed_amount: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+def issue_credit(*, actor: User, credit_id: ObjectId, rekeyed_amount: AmountInput, now: dt.datetime | None = None) -> LetterOfCredit:
     """The checker, a different person from the maker, re-keys the amount and issues (MT700)."""
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
@@ -228,7 +230,7 @@ def issue_credit(*, actor: User, credit_id: Any, rekeyed_amount: Any, now: dt.da
 
 
 @transaction.atomic
-def advise_credit(*, actor: User, credit_id: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+def advise_credit(*, actor: User, credit_id: ObjectId, now: dt.datetime | None = None) -> LetterOfCredit:
     """Art. 9: the advising bank passes the credit on, vouching for its apparent authenticity."""
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
@@ -241,7 +243,7 @@ def advise_credit(*, actor: User, credit_id: Any, now: dt.datetime | None = None
 
 
 @transaction.atomic
-def confirm_credit(*, actor: User, credit_id: Any, confirm: bool, reason: str = "",
+def confirm_credit(*, actor: User, credit_id: ObjectId, confirm: bool, reason: str = "",
                    now: dt.datetime | None = None) -> LetterOfCredit:
     """Art. 8: add confirmation, or (art. 8(d)) say without delay that it will not."""
     now = now_or(now)
@@ -259,7 +261,7 @@ def confirm_credit(*, actor: User, credit_id: Any, confirm: bool, reason: str = 
 
 @transaction.atomic
 def transfer_credit(
-    *, actor: User, credit_id: Any, second_beneficiary: Organization, changes: dict[str, Any],
+    *, actor: User, credit_id: ObjectId, second_beneficiary: Organization, changes: dict[str, Any],
     now: dt.datetime | None = None,
 ) -> LetterOfCredit:
     """Art. 38: a transferable credit is transferred once, only curtailing the allowed terms."""
@@ -301,7 +303,7 @@ def _create_transferred(credit: LetterOfCredit, second: Organization, terms: dic
 
 
 @transaction.atomic
-def request_cancellation(*, actor: User, credit_id: Any, reason: str, now: dt.datetime | None = None) -> Cancellation:
+def request_cancellation(*, actor: User, credit_id: ObjectId, reason: str, now: dt.datetime | None = None) -> Cancellation:
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
     check("request_cancellation", actor, credit, now, credit)
@@ -314,7 +316,7 @@ def request_cancellation(*, actor: User, credit_id: Any, reason: str, now: dt.da
 
 
 @transaction.atomic
-def consent_to_cancellation(*, actor: User, credit_id: Any, now: dt.datetime | None = None) -> Cancellation:
+def consent_to_cancellation(*, actor: User, credit_id: ObjectId, now: dt.datetime | None = None) -> Cancellation:
     """Art. 10(a): the confirming bank (if any) and the beneficiary must agree."""
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
@@ -330,7 +332,7 @@ def consent_to_cancellation(*, actor: User, credit_id: Any, now: dt.datetime | N
 
 
 @transaction.atomic
-def cancel_credit(*, actor: User, credit_id: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+def cancel_credit(*, actor: User, credit_id: ObjectId, now: dt.datetime | None = None) -> LetterOfCredit:
     """Cancel an issued credit once every party bound by it has agreed; an applicant may
     withdraw its own draft or submitted application."""
     now = now_or(now)
@@ -354,7 +356,7 @@ def last_day_for_presentation(credit: LetterOfCredit) -> dt.date:
 
 
 @transaction.atomic
-def expire_credit(*, credit_id: Any, now: dt.datetime | None = None) -> LetterOfCredit:
+def expire_credit(*, credit_id: ObjectId, now: dt.datetime | None = None) -> LetterOfCredit:
     """Timer: a credit past its (art. 29(a)-extended) expiry with nothing open expires."""
     now = now_or(now)
     credit = lock_credit(None, credit_id)

@@ -31,6 +31,7 @@ from lc.models import (
     WaiverRequest,
 )
 from lc.services.common import (
+    ObjectId,
     calendar_for,
     check,
     lock_presentation,
@@ -65,7 +66,7 @@ def engine_input(pres: Presentation) -> tuple[CreditTerms, PresentationData]:
 
 
 @transaction.atomic
-def record_engine_result(*, presentation_id: Any, now: dt.datetime | None = None) -> EngineRun | None:
+def record_engine_result(*, presentation_id: ObjectId, now: dt.datetime | None = None) -> EngineRun | None:
     """Run the rules engine and record its findings as proposed discrepancies (idempotent:
     a presentation already examined by the engine, or no longer under examination, is left)."""
     now = now_or(now)
@@ -95,7 +96,7 @@ def record_engine_result(*, presentation_id: Any, now: dt.datetime | None = None
     return run
 
 
-def _lock_discrepancy(actor: User, discrepancy_id: Any) -> tuple[Presentation, Discrepancy]:
+def _lock_discrepancy(actor: User, discrepancy_id: ObjectId) -> tuple[Presentation, Discrepancy]:
     try:
         pres_id = Discrepancy.objects.values_list("presentation_id", flat=True).get(pk=discrepancy_id)
     except (Discrepancy.DoesNotExist, ValueError, TypeError) as exc:
@@ -106,7 +107,7 @@ def _lock_discrepancy(actor: User, discrepancy_id: Any) -> tuple[Presentation, D
 
 @transaction.atomic
 def decide_discrepancy(
-    *, actor: User, discrepancy_id: Any, confirm: bool, reason: str = "", now: dt.datetime | None = None
+    *, actor: User, discrepancy_id: ObjectId, confirm: bool, reason: str = "", now: dt.datetime | None = None
 ) -> Discrepancy:
     """The examiner confirms a finding, or withdraws it with a reason (both recorded)."""
     now = now_or(now)
@@ -126,7 +127,7 @@ def decide_discrepancy(
 
 @transaction.atomic
 def add_discrepancy(
-    *, actor: User, presentation_id: Any, code: str, rule: str, text: str, document_type: str = "",
+    *, actor: User, presentation_id: ObjectId, code: str, rule: str, text: str, document_type: str = "",
     field: str = "", required: str = "", found: str = "", reason: str = "", now: dt.datetime | None = None,
 ) -> Discrepancy:
     """The examiner adds a discrepancy the engine did not find."""
@@ -148,7 +149,7 @@ def add_discrepancy(
 
 
 @transaction.atomic
-def conclude_examination(*, actor: User, presentation_id: Any, now: dt.datetime | None = None) -> Presentation:
+def conclude_examination(*, actor: User, presentation_id: ObjectId, now: dt.datetime | None = None) -> Presentation:
     """Record the examination result: complying, or discrepant with the confirmed list."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
@@ -163,7 +164,7 @@ def conclude_examination(*, actor: User, presentation_id: Any, now: dt.datetime 
 
 
 @transaction.atomic
-def request_waiver(*, actor: User, presentation_id: Any, note: str = "", now: dt.datetime | None = None) -> WaiverRequest:
+def request_waiver(*, actor: User, presentation_id: ObjectId, note: str = "", now: dt.datetime | None = None) -> WaiverRequest:
     """Art. 16(b): the bank may approach the applicant for a waiver; the deadline does not move."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
@@ -178,7 +179,7 @@ def request_waiver(*, actor: User, presentation_id: Any, note: str = "", now: dt
 
 
 @transaction.atomic
-def decide_waiver(*, actor: User, presentation_id: Any, waive: bool, note: str = "",
+def decide_waiver(*, actor: User, presentation_id: ObjectId, waive: bool, note: str = "",
                   now: dt.datetime | None = None) -> WaiverRequest:
     """The applicant waives the discrepancies, or declines."""
     now = now_or(now)
@@ -206,7 +207,7 @@ def refusal_text(pres: Presentation, discrepancies: list[Discrepancy], disposal:
 
 
 @transaction.atomic
-def refuse_presentation(*, actor: User, presentation_id: Any, disposal: str,
+def refuse_presentation(*, actor: User, presentation_id: ObjectId, disposal: str,
                         now: dt.datetime | None = None) -> RefusalNotice:
     """One single refusal notice per presentation, listing every confirmed discrepancy."""
     now = now_or(now)

@@ -26,6 +26,7 @@ from lc.models import (
     User,
 )
 from lc.services.common import (
+    ObjectId,
     calendar_for,
     check,
     enqueue_after_commit,
@@ -99,7 +100,7 @@ def _start_examination(pres: Presentation, now: dt.datetime) -> None:
 def present_documents(
     *,
     actor: User,
-    credit_id: Any,
+    credit_id: ObjectId,
     presented_to: Organization,
     amount_claimed: Decimal,
     documents: list[DocumentInput],
@@ -136,7 +137,7 @@ def present_documents(
 
 
 @transaction.atomic
-def add_document(*, actor: User, presentation_id: Any, document: DocumentInput,
+def add_document(*, actor: User, presentation_id: ObjectId, document: DocumentInput,
                  now: dt.datetime | None = None) -> Document:
     """eUCP: documents may be added until the notice of completeness."""
     now = now_or(now)
@@ -149,7 +150,7 @@ def add_document(*, actor: User, presentation_id: Any, document: DocumentInput,
 
 
 @transaction.atomic
-def notify_completeness(*, actor: User, presentation_id: Any, now: dt.datetime | None = None) -> Presentation:
+def notify_completeness(*, actor: User, presentation_id: ObjectId, now: dt.datetime | None = None) -> Presentation:
     """eUCP art. e5/e7: examination time starts on the day after the notice of completeness."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)

@@ -21,6 +21,8 @@ from lc.models import (
     User,
 )
 from lc.services.common import (
+    AmountInput,
+    ObjectId,
     check,
     local_date,
     lock_presentation,
@@ -43,7 +45,7 @@ def _payload(pres: Presentation) -> dict[str, Any]:
     return {"credit": str(pres.credit_id), "presentation": str(pres.id), "number": pres.number, "state": pres.state}
 
 
-def _amount(value: Any) -> Decimal:
+def _amount(value: AmountInput) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError) as exc:
@@ -57,8 +59,8 @@ def _amount(value: Any) -> Decimal:
 def honour_presentation(
     *,
     actor: User,
-    presentation_id: Any,
-    amount: Any | None = None,
+    presentation_id: ObjectId,
+    amount: AmountInput | None = None,
     maturity_date: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Presentation:
@@ -91,7 +93,7 @@ def honour_presentation(
 
 
 @transaction.atomic
-def reimburse_presentation(*, actor: User, presentation_id: Any, now: dt.datetime | None = None) -> Presentation:
+def reimburse_presentation(*, actor: User, presentation_id: ObjectId, now: dt.datetime | None = None) -> Presentation:
     """The issuing bank reimburses the nominated bank that honoured (art. 7(c)); for deferred
     payment or acceptance, at maturity (C31)."""
     now = now_or(now)
@@ -116,7 +118,7 @@ def _fully_drawn(credit: LetterOfCredit) -> bool:
 
 
 @transaction.atomic
-def settle_presentation(*, actor: User, presentation_id: Any, now: dt.datetime | None = None) -> Presentation:
+def settle_presentation(*, actor: User, presentation_id: ObjectId, now: dt.datetime | None = None) -> Presentation:
     """The issuing bank settles with the applicant; a fully drawn credit is then settled."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)

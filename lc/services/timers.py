@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 
 from lc import events
 from lc.errors import DomainError
-from lc.models import LIVE_STATES, OPEN_FOR_EXAMINATION, LetterOfCredit, Presentation
-from lc.services.common import calendar_for, local_date, now_or, record, years_around
+from lc.models import LIVE_STATES, OPEN_FOR_EXAMINATION, LetterOfCredit, Organization, Presentation
+from lc.services.common import ObjectId, calendar_for, local_date, now_or, record, years_around
 from lc.services.credits import expire_credit, expiry_place_bank, last_day_for_presentation
 
 log = logging.getLogger(__name__)
@@ -26,7 +25,7 @@ class TimerReport:
     expiry_warnings: list[str] = field(default_factory=list)
 
 
-def _eve_of(day: dt.date, bank: Any) -> dt.date:
+def _eve_of(day: dt.date, bank: Organization) -> dt.date:
     """The banking day before `day` at the bank (when the warning is due)."""
     cal = calendar_for(bank, years_around(day))
     eve = day - dt.timedelta(days=1)
@@ -36,7 +35,7 @@ def _eve_of(day: dt.date, bank: Any) -> dt.date:
 
 
 @transaction.atomic
-def warn_deadline(*, presentation_id: Any, now: dt.datetime) -> bool:
+def warn_deadline(*, presentation_id: ObjectId, now: dt.datetime) -> bool:
     pres = Presentation.objects.select_for_update().select_related("credit", "presented_to").get(pk=presentation_id)
     if pres.deadline_warned_at or pres.examination_deadline is None:
         return False
@@ -50,7 +49,7 @@ def warn_deadline(*, presentation_id: Any, now: dt.datetime) -> bool:
 
 
 @transaction.atomic
-def warn_expiry(*, credit_id: Any, now: dt.datetime) -> bool:
+def warn_expiry(*, credit_id: ObjectId, now: dt.datetime) -> bool:
     credit = LetterOfCredit.objects.select_for_update(of=("self",)).select_related(
         "nominated_bank", "confirming_bank", "issuing_bank").get(pk=credit_id)
     if credit.expiry_warned_at or credit.state not in LIVE_STATES:

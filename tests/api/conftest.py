@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from lc.integrations.keys import create_api_key
-from lc.scenarios import Story, example_terms
-
-START = dt.datetime(2025, 3, 10, 10, 0, tzinfo=timezone.get_default_timezone())
+from lc.scenarios import example_terms
 
 
 def client_with_key(secret: str) -> APIClient:
@@ -46,6 +42,3 @@ def application_body(cast: Any, **term_changes: Any) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def story(cast: Any) -> Story:
-    return Story(cast, START)

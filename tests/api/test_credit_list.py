@@ -15,10 +15,10 @@ from lc import services
 from lc.api.filters import CreditFilter
 from lc.api.serializers import CreditSerializer
 from lc.models import LetterOfCredit
-from lc.scenarios import Story
+from lc.scenarios import Story, example_start
 
 CREDITS = "/api/v1/credits/"
-START = dt.datetime(2025, 3, 10, 10, 0, tzinfo=timezone.get_default_timezone())
+START = example_start()
 USERS = {"importer": "hhl.treasury", "exporter": "nef.exports", "issuing": "vhb.maker", "advising": "ncb.maker",
          "confirming": "lctb.maker", "stranger_bank": "tmb.maker", "stranger_corp": "rkw.treasury"}
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from lc.models import EngineRun, Presentation
-from lc.scenarios import Story, example_documents
+from lc.scenarios import Story, example_documents, example_start
 from ledger.models import Entry, PendingEntry
 
-START = dt.datetime(2025, 3, 10, 10, 0, tzinfo=timezone.get_default_timezone())
+START = example_start()
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:

@@ -13,17 +13,14 @@ from lc import services
 from lc.banking import last_presentation_day
 from lc.errors import NotAllowed
 from lc.models import BankClosure, Confirmation, CreditState
-from lc.scenarios import Story
+from lc.scenarios import Story, example_start
 from lc.services.common import calendar_for, years_around
 from lc.services.credits import last_day_for_presentation
 
 TZ = timezone.get_default_timezone()
-START = dt.datetime(2025, 3, 10, 10, 0, tzinfo=TZ)
+START = example_start()
 
 
-@pytest.fixture
-def story(cast: Any) -> Story:
-    return Story(cast, START)
 
 
 def amend(story: Story, changes: dict[str, Any]) -> Any:

@@ -3,18 +3,16 @@ single refusal notice is built from the confirmed list only."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from lc import services
 from lc.errors import Forbidden, InvalidInput, NotAllowed
-from lc.scenarios import Story, example_documents
+from lc.scenarios import Story, example_documents, example_start
 from ledger.models import PendingEntry
 
-START = dt.datetime(2025, 3, 10, 10, 0, tzinfo=timezone.get_default_timezone())
+START = example_start()
 
 
 @pytest.fixture

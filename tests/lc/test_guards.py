@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 from decimal import Decimal
@@ -10,15 +9,14 @@ from typing import Any
 
 import pytest
 from django.db import connections
-from django.utils import timezone
 
 from lc import services
 from lc.errors import DomainError, Forbidden, InvalidInput, NotAllowed, NotFound
 from lc.models import CreditState, LetterOfCredit, Role, User
-from lc.scenarios import Story, example_documents
+from lc.scenarios import Story, example_documents, example_start
 from ledger.models import Entry, PendingEntry
 
-START = dt.datetime(2025, 3, 10, 10, 0, tzinfo=timezone.get_default_timezone())
+START = example_start()
 
 
 def ledger_size() -> int:
@@ -36,9 +34,6 @@ def refused(error: type[DomainError], action: Callable[[], Any], match: str | No
     return info.value
 
 
-@pytest.fixture
-def story(cast: Any) -> Story:
-    return Story(cast, START)
 
 
 def test_beneficiary_cannot_issue_credit(story: Story) -> None:

@@ -6,15 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-from django.utils import timezone
-
 from lc import services
 from lc.models import CreditState, PresentationState
 from lc.scenarios import Story, example_documents
 from ledger.models import Entry, PendingEntry
-
-START = dt.datetime(2025, 3, 10, 10, 0, tzinfo=timezone.get_default_timezone())
 
 
 def latest_kinds(n: int) -> list[str]:
@@ -31,9 +26,6 @@ def step(action: Callable[[], Any], kind: str) -> Any:
     return result
 
 
-@pytest.fixture
-def story(cast: Any) -> Story:
-    return Story(cast, START)
 
 
 def test_credit_lifecycle_from_application_to_settlement(story: Story, sequenced: Any) -> None:

@@ -17,8 +17,6 @@ from lc import services
 from lc.demo import totp_key
 from lc.scenarios import EXAMPLE_ISSUE, Story, example_documents, weeks_between
 
-START = dt.datetime(2025, 3, 10, 10, 0, tzinfo=timezone.get_default_timezone())
-
 
 def verified_client(user: Any) -> Client:
     """A client signed in as `user` with a confirmed TOTP device verified in its session."""

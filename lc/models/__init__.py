@@ -17,6 +17,7 @@ from lc.models.parties import BankClosure, Organization, OrgKind, Role, User, cl
 from lc.models.presentations import (
     OPEN_FOR_EXAMINATION,
     PRESENTATION_MOVES,
+    Certainty,
     Discrepancy,
     DiscrepancyStatus,
     Disposal,
@@ -33,7 +34,7 @@ from lc.models.presentations import (
 
 __all__ = [
     "AMENDMENT_MOVES", "CREDIT_MOVES", "LIVE_STATES", "OPEN_FOR_EXAMINATION", "PARTY_FIELDS", "PRESENTATION_MOVES",
-    "Amendment", "AmendmentState", "ApiKey", "BankClosure", "Cancellation", "Confirmation",
+    "Amendment", "AmendmentState", "ApiKey", "BankClosure", "Cancellation", "Certainty", "Confirmation",
     "CreditState", "Discrepancy", "DiscrepancyStatus", "Disposal", "Document", "DocumentType", "EngineRun",
     "HonourType", "IdempotencyRecord", "LetterOfCredit", "OrgKind", "Organization", "Presentation",
     "PresentationState", "RefusalNotice", "Role", "TermsVersion", "User", "WaiverDecision",

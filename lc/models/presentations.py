@@ -168,6 +168,13 @@ class DiscrepancyStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class Certainty(models.TextChoices):
+    """How sure the engine is (lc.examination.types.Certainty): the examination screen shows them apart."""
+
+    CERTAIN = "certain", _("Discrepancy")
+    JUDGE = "judge", _("For the examiner to judge")
+
+
 class Discrepancy(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     presentation = models.ForeignKey(Presentation, models.CASCADE, related_name="discrepancies")
@@ -178,6 +185,9 @@ class Discrepancy(models.Model):
     required = models.TextField(blank=True)
     found = models.TextField(blank=True)
     text = models.TextField()
+    certainty = models.CharField(max_length=8, choices=Certainty.choices, default=Certainty.CERTAIN)
+    credit_text = models.TextField(blank=True)  # the credit's words the document was read against
+    document_text = models.TextField(blank=True)  # what the document shows there, as written
     source = models.CharField(max_length=10, choices=[("engine", "Engine"), ("examiner", "Examiner")])
     status = models.CharField(max_length=10, choices=DiscrepancyStatus.choices)
     reason = models.TextField(blank=True)

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lc import access
 from lc.examination.context import required_types
@@ -16,6 +17,7 @@ from lc.examination.serde import ExaminationDataError
 from lc.examination.types import CreditTerms
 from lc.models import (
     OPEN_FOR_EXAMINATION,
+    Certainty,
     Discrepancy,
     DiscrepancyStatus,
     LetterOfCredit,
@@ -80,11 +82,14 @@ def examine_view(request: HttpRequest, credit_id: Any, presentation_id: Any) -> 
     facts = facts_for(user, credit, [pres], every=False)
     terms = pres.terms_version.terms
     findings = list(pres.discrepancies.all())
+    judge = [d for d in findings if d.certainty == Certainty.JUDGE and d.source == "engine"]
+    groups = [{"key": "certain", "title": _("Discrepancies"), "findings": [d for d in findings if d not in judge]},
+              {"key": "judge", "title": _("For the examiner to judge"), "findings": judge}]
     calendar = calendar_for(pres.presented_to, years_around(facts.today))
     runs = list(pres.engine_runs.all())
     context = {
         "credit": credit, "presentation": pres, "fields": mt700.mt700_fields(terms),
-        "documents": _documents(pres, terms), "findings": findings,
+        "documents": _documents(pres, terms), "findings": findings, "finding_groups": groups,
         "proposed": sum(d.status == DiscrepancyStatus.PROPOSED for d in findings),
         "findings_confirmed": any(d.status == DiscrepancyStatus.CONFIRMED for d in findings), "engine_run": runs[0] if runs else None,
         "can_examine": access.can("add_discrepancy", facts, pres), "disc_actions": _discrepancy_actions(facts, pres),

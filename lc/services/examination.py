@@ -83,16 +83,18 @@ def record_engine_result(*, presentation_id: ObjectId, now: dt.datetime | None =
     Discrepancy.objects.bulk_create([
         Discrepancy(presentation=pres, code=d.code, rule=d.rule, document_type=d.document, field=d.field,
                     required=d.required, found=d.found, text=d.text, source="engine",
+                    certainty=d.certainty, credit_text=d.credit_text, document_text=d.document_text,
                     status=DiscrepancyStatus.PROPOSED, created_at=now)
         for d in result.discrepancies
     ])
     record(events.ENGINE_EXAMINED, subject=pres.credit.subject, actor=None, at=now, payload={
-        **_pres_payload(pres), "complying": result.complying, "codes": [d.code for d in result.discrepancies],
+        **_pres_payload(pres), "complying": result.complying, "codes": list(result.codes),
+        "for_examiner": list(result.examiner_codes),
         "discrepancies": run.result["discrepancies"],
     })
     if not result.complying:
         emit(pres.credit, events.ENGINE_EXAMINED, {**_pres_payload(pres),
-             "codes": [d.code for d in result.discrepancies]})
+             "codes": list(result.codes)})
     return run
 
 

@@ -81,3 +81,28 @@ def test_examination_actions_are_not_offered_to_a_maker(as_user: Callable[[str],
     s, pres = presented(late_shipment=True)
     page = as_user("ncb.maker").get(reverse("portal:examine", args=[s.credit_id, pres.pk])).content.decode()
     assert 'data-submit="confirm-discrepancy"' not in page and 'data-submit="conclude"' not in page
+
+
+def test_findings_for_the_examiner_to_judge_are_shown_apart_with_both_texts(
+        as_user: Callable[[str], Client], story: Callable[..., Any]) -> None:
+    """A notify party that differs from the applicant's name by one letter is not charged as
+    certain: it is put to the examiner, beside what the credit and the document say."""
+    from lc import services
+    from lc.scenarios import example_documents
+
+    s = story()
+    s.issued()
+    s.advise()
+    docs = example_documents(s.shift)
+    bill = next(d for d in docs if d.data["type"] == "ocean_bill_of_lading")
+    bill.data["notify_party"] = {**bill.data["notify_party"], "name": "Harbour Homewres Ltd"}
+    pres = s.present(documents=docs)
+    services.record_engine_result(presentation_id=pres.pk)
+    judged = Discrepancy.objects.get(presentation=pres, certainty="judge")
+    assert judged.code == "C25" and judged.document_text and judged.credit_text
+    page = as_user("ncb.examiner").get(reverse("portal:examine", args=[s.credit_id, pres.pk])).content.decode()
+    assert 'id="findings-judge"' in page and "For the examiner to judge" in page
+    judge_part = page.split('id="findings-judge"', 1)[1]
+    assert f'id="finding-{judged.pk}"' in judge_part
+    assert "The credit says" in judge_part and "Homewres" in judge_part
+    assert 'id="findings-certain"' not in page  # nothing certain was found

@@ -24,6 +24,9 @@ class Event:
     label: Promise
     action: str  # the service function (and access rule) that records it; SYSTEM for timers
     webhook: str = ""  # the webhook event type sent to the credit's parties, if any
+    # A configuration change (who may do what, what decisions depend on): its action is a
+    # service of lc.audit.services, checked by lc.audit.rules, never a credit action of lc.access.
+    config: bool = False
 
     def __str__(self) -> str:
         return self.kind
@@ -31,6 +34,10 @@ class Event:
 
 def _e(kind: str, label: Promise, action: str, webhook: str = "") -> Event:
     return Event(kind, label, action, webhook)
+
+
+def _c(kind: str, label: Promise, action: str) -> Event:
+    return Event(kind, label, action, config=True)
 
 
 # Credits: application, issuance (maker/checker), advice, confirmation, transfer, cancellation, expiry.
@@ -83,9 +90,35 @@ DISCREPANCY_CONFIRMED = _e("discrepancy.confirmed", _("Discrepancy confirmed"), 
 DISCREPANCY_WITHDRAWN = _e("discrepancy.withdrawn", _("Discrepancy withdrawn"), "decide_discrepancy")
 DISCREPANCY_ADDED = _e("discrepancy.added", _("Discrepancy added by examiner"), "add_discrepancy")
 
+# Configuration (issue 14): people, organisations, calendars, integrations, second factors, and
+# the auditors' own acts. Subjects are immutable ids (user:<uuid>, org:<uuid>, apikey:<uuid>,
+# webhook:<uuid>); names go in the payload; secrets and hashes never do.
+USER_CREATED = _c("user.created", _("User created"), "create_user")
+USER_CHANGED = _c("user.changed", _("User changed (roles, organisation, names, flags)"), "change_user")
+USER_DEACTIVATED = _c("user.deactivated", _("User deactivated"), "set_user_active")
+USER_REACTIVATED = _c("user.reactivated", _("User reactivated"), "set_user_active")
+PASSWORD_SET = _c("user.password_set", _("Password set or reset"), "set_password")
+ORG_CREATED = _c("org.created", _("Organisation created"), "create_organization")
+ORG_CHANGED = _c("org.changed", _("Organisation changed"), "change_organization")
+CLOSURE_ADDED = _c("org.closure_added", _("Bank closure or force-majeure day added"), "add_bank_closure")
+CLOSURE_CHANGED = _c("org.closure_changed", _("Bank closure changed"), "change_bank_closure")
+CLOSURE_REMOVED = _c("org.closure_removed", _("Bank closure removed"), "remove_bank_closure")
+API_KEY_CREATED = _c("apikey.created", _("API key created"), "create_api_key")
+API_KEY_REVOKED = _c("apikey.revoked", _("API key revoked"), "revoke_api_key")
+WEBHOOK_CREATED = _c("webhook.created", _("Webhook subscription created"), "create_webhook")
+WEBHOOK_CHANGED = _c("webhook.changed", _("Webhook subscription changed"), "change_webhook")
+WEBHOOK_DISABLED = _c("webhook.disabled", _("Webhook subscription disabled (delivery log kept)"), "disable_webhook")
+DEVICE_ENROLLED = _c("otp.device_enrolled", _("Second-factor device enrolled"), "enrol_device")
+DEVICE_REMOVED = _c("otp.device_removed", _("Second-factor device removed"), "remove_device")
+CHAIN_VERIFIED = _c("audit.chain_verified", _("Ledger chain verified by an auditor"), "verify_chain")
+READ_LOG_SEALED = _c("audit.read_log_sealed", _("Read-access log sealed into the ledger"), "seal_read_log")
+
 EVENTS: dict[str, Event] = {e.kind: e for e in globals().values() if isinstance(e, Event)}
 WEBHOOK_TYPES: tuple[str, ...] = tuple(dict.fromkeys(e.webhook for e in EVENTS.values() if e.webhook))
-ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(e.action for e in EVENTS.values() if e.action != SYSTEM))
+# Credit actions: one lc.access check each. Configuration actions: one lc.audit.rules check each.
+ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(e.action for e in EVENTS.values()
+                                               if e.action != SYSTEM and not e.config))
+CONFIG_ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(e.action for e in EVENTS.values() if e.config))
 
 
 def event(kind: str) -> Event:

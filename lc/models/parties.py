@@ -74,7 +74,8 @@ class Organization(models.Model):
 
     @property
     def ledger_id(self) -> str:
-        return f"org:{self.bic or self.id}"
+        # Immutable: a BIC can be corrected; the ledger's org.* entries carry names and BICs.
+        return f"org:{self.id}"
 
 
 class Role(models.TextChoices):
@@ -101,7 +102,8 @@ class User(AbstractUser):
 
     @property
     def ledger_id(self) -> str:
-        return f"user:{self.username}"
+        # Immutable: usernames can be edited; user.created/user.changed entries carry them.
+        return f"user:{self.id}"
 
 
 class BankClosure(models.Model):

@@ -44,6 +44,8 @@ def test_killed_child_is_started_again_and_the_console_says_so(spawned: list, tm
     console = supervise(spawned, tmp_path, {"sleeper": SLEEPER, "other": SLEEPER})
     first = int(console.expect(r"sleeper started \(pid (\d+)").group(1))
     other = int(console.expect(r"other started \(pid (\d+)").group(1))
+    log = tmp_path / "log" / "sleeper.log"
+    wait_for_text(log, "sleeper says hello")
 
     os.kill(first, signal.SIGKILL)
 
@@ -53,7 +55,6 @@ def test_killed_child_is_started_again_and_the_console_says_so(spawned: list, tm
     assert not gone(other), "one child's death must not stop the others"
     assert console.proc.poll() is None
     # Children write to their own log, never to the console.
-    log = tmp_path / "log" / "sleeper.log"
     wait_for_text(log, "hello\nsleeper says hello")
     assert log_text(log).count("sleeper says hello") == 2
     assert "hello" not in console.text()

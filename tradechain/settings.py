@@ -59,11 +59,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ledger",
+    "outbox",
     "lc",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tradechain.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -127,14 +129,28 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Headers (tradechain/security.py adds the CSP and Permissions-Policy). HSTS goes with secure
+# cookies: a deployment that sets Secure cookies is served over HTTPS only.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if SECURE_COOKIES else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_COOKIES
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy: redirect plain http, trust the proxy's scheme header.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain http
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # django-axes: lock an account after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Username AND source together: failures from one address lock that address out of that account
+# only, so nobody can lock a named person out from elsewhere (issue 17); a shared office NAT
+# address is not locked out of other accounts either. lc/api/throttles.py adds the progressive
+# delay and the per-source limit across usernames.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Bank staff share office NAT addresses: lock the account, not the office (axes.W006).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]
@@ -186,7 +202,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
                       "options": {"expires": LEDGER_ANCHOR_INTERVAL}},
     "lc-deadlines": {"task": "lc.tasks.run_timers", "schedule": crontab(minute="*/15")},
     "lc-idempotency-purge": {"task": "lc.tasks.purge_idempotency_records", "schedule": crontab(minute=7)},
+    # The relay thread of the sequencer process does this continuously; beat is the safety net.
+    "outbox-relay": {"task": "outbox.relay", "schedule": 5.0, "options": {"expires": 5.0}},
+    "outbox-purge": {"task": "outbox.purge", "schedule": crontab(minute=17)},
 }
+
+# The transactional outbox (outbox/): after-commit work as rows, relayed to the broker.
+# A message published but not done after OUTBOX_REDELIVER_AFTER seconds (x its publications,
+# at most x4) is published again (consumers are idempotent by message id).
+OUTBOX_REDELIVER_AFTER = float(os.environ.get("OUTBOX_REDELIVER_AFTER", "30"))
+OUTBOX_RELAY_IDLE_SLEEP = float(os.environ.get("OUTBOX_RELAY_IDLE_SLEEP", "0.05"))
+OUTBOX_BROKER_TIMEOUT = float(os.environ.get("OUTBOX_BROKER_TIMEOUT", "3"))  # seconds per broker call
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))  # of a task that raises
+OUTBOX_KEEP_HOURS = int(os.environ.get("OUTBOX_KEEP_HOURS", "24"))
 
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 

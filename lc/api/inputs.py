@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework import serializers
 
 from lc.api.schema import JSONObjectField
+from lc.integrations import egress
 from lc.integrations.webhooks import EVENT_TYPES
 from lc.models import Disposal, Organization
 
@@ -143,14 +145,18 @@ class HonourInput(serializers.Serializer):
 
 
 class WebhookSubscriptionInput(serializers.Serializer):
-    url = serializers.URLField(max_length=500, help_text="http or https only.")
+    url = serializers.URLField(max_length=500, help_text="https only, to a public address (plain http only to "
+                               "loopback when the server runs with DEBUG).")
     events = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPES), required=False,
                                    default=list, help_text="Empty: every event.")
     active = serializers.BooleanField(required=False, default=True)
 
     def validate_url(self, value: str) -> str:
-        if not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("only http and https URLs are accepted")
+        """The static part of the SSRF rule; the address is checked again at each delivery."""
+        try:
+            egress.parse(value, debug=settings.DEBUG)
+        except egress.Refused as exc:
+            raise serializers.ValidationError(str(exc)) from exc
         return value
 
 

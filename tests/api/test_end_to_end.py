@@ -53,7 +53,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def receiver(settings: Any) -> Iterator[Receiver]:
+    settings.DEBUG = True  # webhooks go to plain http on loopback only in DEBUG (lc.integrations.egress)
     r = Receiver()
     yield r
     r.server.shutdown()

@@ -19,6 +19,9 @@ class CreditState(models.TextChoices):
     PENDING_APPROVAL = "pending_approval", _("Awaiting checker")
     ISSUED = "issued", _("Issued")
     ADVISED = "advised", _("Advised")
+    # Issue 18: imported from an MT700 sent by an issuing bank that is not on the platform; it
+    # sits at the advising bank, which advises it (art. 9) and then follows it like any other.
+    RECEIVED = "received", _("Received (MT700)")
     SETTLED = "settled", _("Settled")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired")
@@ -31,6 +34,7 @@ CREDIT_MOVES: dict[str, set[str]] = {
     CreditState.PENDING_APPROVAL: {CreditState.ISSUED, CreditState.SUBMITTED},
     CreditState.ISSUED: {CreditState.ADVISED, CreditState.SETTLED, CreditState.CANCELLED, CreditState.EXPIRED},
     CreditState.ADVISED: {CreditState.SETTLED, CreditState.CANCELLED, CreditState.EXPIRED},
+    CreditState.RECEIVED: {CreditState.ADVISED, CreditState.CANCELLED, CreditState.EXPIRED},
     CreditState.SETTLED: set(),
     CreditState.CANCELLED: set(),
     CreditState.EXPIRED: set(),

@@ -4,6 +4,7 @@ real models, a real Celery worker on Redis, and helpers to drain the ledger sequ
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ def _set_ledger_triggers(enabled: bool) -> None:
 
     with connection.cursor() as cur:
         cur.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
-                    "WHERE NOT tgisinternal AND (tgname LIKE 'ledger%%' OR tgname LIKE 'lc_swiftmessage%%'))")
+                    "WHERE NOT tgisinternal AND (tgname LIKE 'ledger%%' OR tgname LIKE 'lc_swiftmessage%%')")
         for table, trigger in cur.fetchall():
             state = "ENABLE ALWAYS" if enabled else "DISABLE"
             cur.execute(f"ALTER TABLE {table} {state} TRIGGER {trigger}")
@@ -68,17 +69,45 @@ def sequenced() -> Any:
     return drain
 
 
+@contextmanager
+def outbox_relay() -> Iterator[None]:
+    """The outbox relay (in `make run`, a thread of the sequencer process) in a thread here, so
+    that after-commit work written by the tests reaches the worker."""
+    import threading
+
+    from django.db import connection
+
+    from outbox.relay import run_forever
+
+    stopping = threading.Event()
+
+    def loop() -> None:
+        try:
+            run_forever(stop=stopping.is_set)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=loop, name="test-outbox-relay", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stopping.set()
+        thread.join(timeout=10)
+
+
 @pytest.fixture
 def celery_worker_thread(transactional_db: Any) -> Iterator[Any]:
     """A real Celery worker (Celery's own start_worker) consuming from Redis, in a thread of
-    this process so it shares the test database. Needs a transaction=True test."""
+    this process so it shares the test database, with the outbox relay beside it. Needs a
+    transaction=True test."""
     from celery.contrib.testing.worker import start_worker
 
     from tradechain.celery import app
 
     app.control.purge()
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
-                      loglevel="WARNING", shutdown_timeout=20) as worker:
+                      loglevel="WARNING", shutdown_timeout=20) as worker, outbox_relay():
         yield worker
 
 
@@ -113,7 +142,8 @@ def worker_process(transactional_db: Any) -> Iterator[Any]:
         if time.monotonic() > deadline or proc.poll() is not None:
             proc.kill()
             raise RuntimeError("the worker process did not start")
-    yield proc
+    with outbox_relay():
+        yield proc
     proc.terminate()
     try:
         proc.wait(timeout=20)

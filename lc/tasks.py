@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
-from lc.models import WebhookDelivery
+from outbox import Later
 
 
 @shared_task(name="lc.tasks.examine_presentation", ignore_result=True, acks_late=True)
@@ -26,16 +26,22 @@ def run_timers() -> dict[str, Any]:
             "expiry_warnings": len(report.expiry_warnings)}
 
 
-@shared_task(name="lc.tasks.deliver_webhook", bind=True, ignore_result=True, max_retries=None)
-def deliver_webhook(self: Any, delivery_id: str) -> None:
-    """One attempt; on failure retry with exponential backoff (2, 4, 8 ... s, capped)."""
-    from lc.integrations.webhooks import MAX_ATTEMPTS, attempt
+@shared_task(name="lc.tasks.deliver_webhook", ignore_result=True)
+def deliver_webhook(delivery_id: str) -> Later | None:
+    """One attempt; on failure the outbox runs it again after an exponential backoff (2, 4,
+    8 ... s, capped at an hour), as a row in PostgreSQL rather than a countdown in the broker."""
+    from lc.integrations.webhooks import deliver
 
-    delivery = WebhookDelivery.objects.select_related("subscription").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status == "delivered":
-        return
-    if not attempt(delivery) and delivery.attempts < MAX_ATTEMPTS:
-        raise self.retry(countdown=min(2 ** delivery.attempts, 3600))
+    return deliver(delivery_id)
+
+
+@shared_task(name="lc.tasks.bump_key_epoch", ignore_result=True)
+def bump_key_epoch() -> None:
+    """A key, user or organisation changed: every process drops its cached keys. Raises while
+    Redis is away, so the outbox tries again until it answers."""
+    from lc.integrations.keycache import key_cache
+
+    key_cache.bump(strict=True)
 
 
 @shared_task(name="lc.tasks.purge_idempotency_records", ignore_result=True)

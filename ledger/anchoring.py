@@ -200,20 +200,24 @@ def _record(prev: Checkpoint | None, size: int, root: bytes, now: dt.datetime) -
     receipts = Receipt.objects.bulk_create(
         Receipt(checkpoint=cp, publisher=path, created_at=now, updated_at=now) for path in settings.LEDGER_PUBLISHERS
     )
-    ids = [r.id for r in receipts]
-    # robust: the checkpoint is committed whatever the broker says; a receipt whose task was
-    # never queued is picked up again by requeue_stale_receipts.
-    transaction.on_commit(lambda: schedule_publication(ids), robust=True)
+    # Outbox messages in this transaction: the publications are committed with the checkpoint,
+    # whatever the broker says, and relayed to it once it answers.
+    schedule_publication([r.id for r in receipts])
     log.info("signed checkpoint %s", size)
     return cp
 
 
-def schedule_publication(receipt_ids: list[int]) -> None:
-    """Queue each receipt's publication, by task name (this module never imports ledger.tasks)."""
-    from celery import current_app
+PUBLISH_TASK = "ledger.tasks.publish_receipt"
 
-    for receipt_id in receipt_ids:
-        current_app.send_task("ledger.tasks.publish_receipt", args=[receipt_id])
+
+def schedule_publication(receipt_ids: list[int]) -> None:
+    """Queue each receipt's publication as an outbox message, by task name (this module never
+    imports ledger.tasks); at most one waiting message per receipt."""
+    import outbox
+
+    with transaction.atomic():
+        for receipt_id in receipt_ids:
+            outbox.enqueue(PUBLISH_TASK, str(receipt_id), subject=f"receipt:{receipt_id}", unique=True)
 
 
 def requeue_stale_receipts(now: dt.datetime | None = None) -> int:

@@ -9,7 +9,7 @@ constructor and `publish(checkpoint) -> Publication`; raising means "try again l
   TimestampAuthority  an RFC 3161 timestamp of the signed note; the token is the receipt.
 
 `attempt_publication` runs one attempt for one receipt; ledger.tasks.publish_receipt wraps it
-with Celery retries and exponential backoff.
+with retries and exponential backoff (outbox messages due later).
 """
 
 from __future__ import annotations
@@ -97,9 +97,10 @@ def requeue_failed(receipt_ids: list[int]) -> int:
     from ledger.anchoring import schedule_publication
 
     ids = list(Receipt.objects.filter(id__in=receipt_ids, status=Receipt.Status.FAILED).values_list("id", flat=True))
-    moved = Receipt.objects.filter(id__in=ids, status=Receipt.Status.FAILED)
-    count = moved.update(status=Receipt.Status.PENDING, updated_at=timezone.now())
-    transaction.on_commit(lambda: schedule_publication(ids), robust=True)
+    with transaction.atomic():
+        moved = Receipt.objects.filter(id__in=ids, status=Receipt.Status.FAILED)
+        count = moved.update(status=Receipt.Status.PENDING, updated_at=timezone.now())
+        schedule_publication(ids)  # outbox messages, committed with the move
     return count
 
 

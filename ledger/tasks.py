@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from celery import Task, current_app, shared_task
+from celery import shared_task
 from django.conf import settings
 
+import outbox
 from ledger.sequencer import drain
 
 log = logging.getLogger(__name__)
@@ -40,13 +41,11 @@ def anchor() -> int | None:
 
 def _request_witnessing() -> None:
     """Every run, new checkpoint or not, so a witness that was down is asked again on the next
-    beat; enqueued by name, and a broker error never fails anchoring."""
+    beat: an outbox message by task name (the broker's state never fails anchoring), at most
+    one waiting at a time (a stopped worker does not pile them up)."""
     if not settings.LEDGER_WITNESS_POLICY_FILE:
         return
-    try:
-        current_app.send_task("ledger.tasks.witness", expires=settings.LEDGER_ANCHOR_INTERVAL)
-    except Exception:  # the checkpoint is signed and committed whatever the broker says
-        log.warning("could not enqueue ledger.tasks.witness", exc_info=True)
+    outbox.enqueue("ledger.tasks.witness", subject="ledger:witness", unique=True)
 
 
 @shared_task(name="ledger.tasks.witness", ignore_result=True)  # type: ignore[untyped-decorator]
@@ -57,13 +56,16 @@ def witness() -> dict[str, str]:
     return cosign_latest()
 
 
-@shared_task(bind=True, name="ledger.tasks.publish_receipt", ignore_result=True)  # type: ignore[untyped-decorator]
-def publish_receipt(self: Task, receipt_id: int) -> str:
-    """Publish one checkpoint through one publisher, retrying with exponential backoff."""
+@shared_task(name="ledger.tasks.publish_receipt", ignore_result=True)  # type: ignore[untyped-decorator]
+def publish_receipt(receipt_id: int | str) -> str | outbox.Later:
+    """Publish one checkpoint through one publisher; run from the outbox, which runs it again
+    after an exponential backoff while it answers Later."""
+    from ledger.models import Receipt
     from ledger.publishers import attempt_publication, backoff
 
+    done = Receipt.objects.filter(id=int(receipt_id)).values_list("attempts", flat=True).first() or 0
     limit = settings.LEDGER_PUBLISH_MAX_RETRIES
-    outcome = attempt_publication(receipt_id, final=self.request.retries >= limit)
+    outcome = attempt_publication(int(receipt_id), final=done >= limit)
     if outcome == "retry":
-        raise self.retry(countdown=backoff(self.request.retries), max_retries=limit)
+        return outbox.Later(backoff(done), "publication failed; retrying")
     return outcome

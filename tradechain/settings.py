@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ledger",
+    "outbox",
     "lc",
 ]
 
@@ -201,7 +202,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
                       "options": {"expires": LEDGER_ANCHOR_INTERVAL}},
     "lc-deadlines": {"task": "lc.tasks.run_timers", "schedule": crontab(minute="*/15")},
     "lc-idempotency-purge": {"task": "lc.tasks.purge_idempotency_records", "schedule": crontab(minute=7)},
+    # The relay thread of the sequencer process does this continuously; beat is the safety net.
+    "outbox-relay": {"task": "outbox.relay", "schedule": 5.0, "options": {"expires": 5.0}},
+    "outbox-purge": {"task": "outbox.purge", "schedule": crontab(minute=17)},
 }
+
+# The transactional outbox (outbox/): after-commit work as rows, relayed to the broker.
+# A message published but not done after OUTBOX_REDELIVER_AFTER seconds (x its publications,
+# at most x4) is published again (consumers are idempotent by message id).
+OUTBOX_REDELIVER_AFTER = float(os.environ.get("OUTBOX_REDELIVER_AFTER", "30"))
+OUTBOX_RELAY_IDLE_SLEEP = float(os.environ.get("OUTBOX_RELAY_IDLE_SLEEP", "0.05"))
+OUTBOX_BROKER_TIMEOUT = float(os.environ.get("OUTBOX_BROKER_TIMEOUT", "3"))  # seconds per broker call
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))  # of a task that raises
+OUTBOX_KEEP_HOURS = int(os.environ.get("OUTBOX_KEEP_HOURS", "24"))
+# A cached API key is trusted for at most this long (capped at 60 s) besides the Redis epoch:
+# a revocation Redis missed still takes effect within this bound.
+API_KEY_CACHE_SECONDS = float(os.environ.get("API_KEY_CACHE_SECONDS", "30"))
 
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,11 +15,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+import outbox
+
 if TYPE_CHECKING:
     from lc.models import ApiKey
 
 EPOCH_KEY = "tradechain:api-key-epoch"
 CACHE_LIMIT = 4096
+BUMP_TASK = "lc.tasks.bump_key_epoch"
 log = logging.getLogger(__name__)
 
 
@@ -27,6 +31,7 @@ class CachedKey:
     epoch: bytes
     key: ApiKey
     used_at: datetime | None
+    cached_at: float = 0.0  # time.monotonic() when read from the database
 
 
 class KeyCache:
@@ -38,6 +43,12 @@ class KeyCache:
     epoch *before* it reads the database, and a cached key is used only while the epoch is the
     one it was read under; so a revoked key fails on the very next request in every process.
     Without Redis there is no cache: every request reads the database.
+
+    Two more bounds for when Redis misses a bump (it was down at the revocation, or came back
+    from its append-only file with the old epoch): a cached key is used for at most
+    API_KEY_CACHE_SECONDS (<= 60 s), and a process that finds Redis unreachable drops its whole
+    cache, so what it serves after Redis returns is read afresh. The bump itself is also an
+    outbox message (lc.tasks.bump_key_epoch), so it happens once Redis answers again.
     """
 
     def __init__(self) -> None:
@@ -56,6 +67,7 @@ class KeyCache:
             value = self._redis().get(EPOCH_KEY)
         except redis.RedisError as exc:
             log.warning("API key cache off: Redis unavailable (%s)", exc)
+            self.forget()  # a bump may be missed meanwhile: nothing cached before it is trusted
             return None
         if value is None:  # first use, or Redis was flushed: start a new epoch
             value = uuid.uuid4().hex.encode()
@@ -68,9 +80,14 @@ class KeyCache:
 
     def get(self, key_hash: str, epoch: bytes) -> CachedKey | None:
         entry = self._entries.get(key_hash)
-        return entry if entry is not None and entry.epoch == epoch else None
+        if entry is None or entry.epoch != epoch:
+            return None
+        if time.monotonic() - entry.cached_at > min(settings.API_KEY_CACHE_SECONDS, 60.0):
+            return None
+        return entry
 
     def put(self, key_hash: str, entry: CachedKey) -> None:
+        entry.cached_at = time.monotonic()
         with self._lock:
             if len(self._entries) >= CACHE_LIMIT:
                 self._entries.clear()
@@ -80,12 +97,15 @@ class KeyCache:
         with self._lock:
             self._entries.clear()
 
-    def bump(self) -> None:
-        """A new epoch, so every process drops what it cached."""
+    def bump(self, strict: bool = False) -> None:
+        """A new epoch, so every process drops what it cached. `strict` raises when Redis is
+        away (the outbox task, which is then retried); otherwise that is only logged."""
         self.forget()
         try:
             self._redis().set(EPOCH_KEY, uuid.uuid4().hex.encode())
         except redis.RedisError as exc:  # the cache is off while Redis is away (epoch() is None)
+            if strict:
+                raise
             log.warning("API key epoch not bumped: Redis unavailable (%s)", exc)
 
 
@@ -100,9 +120,12 @@ def _bump_after_commit(update_fields: Any = None, **_: Any) -> None:
     if update_fields and set(update_fields) <= _IRRELEVANT_UPDATES:
         return
     # This process forgets at once (its own transaction sees the change); the other processes
-    # when the new epoch is set, after commit, so none can cache the old state again.
+    # when the new epoch is set, after commit, so none can cache the old state again. The
+    # bump after commit is immediate but best-effort (robust: a committed change never fails
+    # because Redis is away); the outbox message written with the change makes it certain.
     key_cache.forget()
-    transaction.on_commit(key_cache.bump)
+    outbox.enqueue(BUMP_TASK, subject="api-key-epoch")
+    transaction.on_commit(key_cache.bump, robust=True)
 
 
 def connect_signals() -> None:

@@ -1,5 +1,6 @@
 """Webhooks: events for the parties of a credit, signed per the Standard Webhooks scheme
-(HMAC-SHA256 over "<id>.<timestamp>.<body>"), delivered by Celery after commit."""
+(HMAC-SHA256 over "<id>.<timestamp>.<body>"), delivered by Celery after commit through the
+transactional outbox (retries wait as outbox rows, not as countdowns held by a worker)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+import outbox
 from lc.events import WEBHOOK_TYPES, Event
 from lc.integrations import egress
 from lc.models import LetterOfCredit, WebhookDelivery, WebhookSubscription
@@ -69,11 +71,34 @@ def emit(credit: LetterOfCredit, event: Event, data: dict[str, Any]) -> list[Web
     return deliveries
 
 
-def _enqueue(delivery_id: Any) -> None:
-    """After commit, by task name: this module never imports lc.tasks (no import cycle)."""
-    from celery import current_app
+DELIVER_TASK = "lc.tasks.deliver_webhook"
 
-    transaction.on_commit(lambda: current_app.send_task("lc.tasks.deliver_webhook", args=[str(delivery_id)]))
+
+def _enqueue(delivery_id: Any) -> None:
+    """An outbox message in the caller's transaction, by task name (this module never imports
+    lc.tasks): sent after the commit by the relay, whatever the broker does meanwhile."""
+    outbox.enqueue(DELIVER_TASK, str(delivery_id), subject=f"webhook-delivery:{delivery_id}")
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next attempt: 2, 4, 8 ... capped at an hour."""
+    return float(min(2 ** attempts, 3600))
+
+
+@transaction.atomic
+def deliver(delivery_id: str) -> outbox.Later | None:
+    """One attempt of a pending delivery, claimed with a guarded state change: pending ->
+    sending only if still pending, so a second delivery of the same work (a redelivered
+    message, or a redeliver request racing the retry) waits on the row and then finds it
+    delivered, failed or pending again, and never sends at the same time. The claim commits
+    with the outcome (a worker killed mid-send leaves the delivery pending). Returns when to
+    try again, if it should."""
+    if WebhookDelivery.objects.filter(pk=delivery_id, status="pending").update(status="sending") != 1:
+        return None  # delivered, failed, or gone
+    delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
+    if attempt(delivery) or delivery.status == "failed":
+        return None
+    return outbox.Later(backoff(delivery.attempts), delivery.last_error)
 
 
 def attempt(delivery: WebhookDelivery) -> bool:
@@ -95,6 +120,8 @@ def attempt(delivery: WebhookDelivery) -> bool:
         delivery.status, delivery.delivered_at = "delivered", timezone.now()
     elif delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = "failed"
+    else:
+        delivery.status = "pending"  # the next attempt is an outbox message due later
     delivery.save()
     return ok
 

@@ -6,12 +6,18 @@ commit together or not at all. Losers poll the record briefly for the stored res
 replay it (status, body, headers), or answer 409 "in progress" with Retry-After. A claim left
 behind by a crashed winner (never completed, nothing committed with it) may be taken over
 after STALE_AFTER.
+
+A response that shows a secret once (a new API key, a webhook signing secret) is never stored:
+its record keeps a 409 "shown once" problem instead, which is what a replay gets (issue 17: a
+replay store must not become a second place the secret lives). The fingerprint includes the
+caller, so a colleague's Idempotency-Key replays nothing of another person's request.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -36,24 +42,37 @@ KEPT_HEADERS = ("Location", "Retry-After", "WWW-Authenticate")
 Handler = Callable[..., Any]
 
 
-def idempotent(handler: Handler) -> Handler:
-    """Decorate a viewset POST handler (create or an @action)."""
+SHOWN_ONCE = ("secret-shown-once", "Secret shown once",
+              "The response to this request held a secret, which is shown once and never stored; "
+              "it cannot be replayed. Create a new one if it was lost.")
+KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, as the OpenAPI schema says
 
+
+def idempotent(handler: Handler | None = None, *, shows_secret: bool = False) -> Any:
+    """Decorate a viewset POST handler (create or an @action). `shows_secret=True`: the
+    handler's successful response holds a secret and is never stored for replay."""
+    if handler is None:
+        return functools.partial(idempotent, shows_secret=shows_secret)
+    return _idempotent(handler, shows_secret)
+
+
+def _idempotent(handler: Handler, shows_secret: bool) -> Handler:
     @functools.wraps(handler)
     def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
         key = request.headers.get(HEADER)
         org = getattr(request.user, "organization", None)
         if key is None or org is None:
             return handler(view, request, *args, **kwargs)
-        if not 0 < len(key) <= 255:
-            raise serializers.ValidationError({HEADER: "must be 1 to 255 characters"})
+        if not KEY_PATTERN.fullmatch(key):
+            raise serializers.ValidationError({HEADER: "must be 1 to 255 visible ASCII characters"})
         fingerprint = request_fingerprint(request)
         claim = functools.partial(_claim, org, key, request, fingerprint)
         run = functools.partial(_call, view, request, handler, args, kwargs)
         record_id = claim()
         if record_id is not None:
-            return _run_and_store(record_id, run)
-        return _replay_or_wait(org, key, fingerprint, claim, run)
+            return _run_and_store(record_id, run, shows_secret)
+        return _replay_or_wait(org, key, fingerprint, claim, functools.partial(_run_and_store, run=run,
+                                                                              shows_secret=shows_secret))
 
     return wrapper
 
@@ -61,7 +80,7 @@ def idempotent(handler: Handler) -> Handler:
 def request_fingerprint(request: Request) -> str:
     """Hash of what the request asks for: method, path and the body's content. Multipart
     bodies are hashed by their parts (the boundary differs between retries)."""
-    h = hashlib.sha256(f"{request.method} {request.get_full_path()}\n".encode())
+    h = hashlib.sha256(f"{request.method} {request.get_full_path()} {request.user.pk}\n".encode())
     if request.content_type.startswith("multipart/"):
         parts: Any = request.data  # a QueryDict for multipart
         for name in sorted(parts.keys()):
@@ -96,14 +115,17 @@ def _call(view: Any, request: Request, handler: Handler, args: Any, kwargs: Any)
         return view.handle_exception(exc)
 
 
-def _run_and_store(record_id: int, run: Callable[[], Any]) -> HttpResponse:
+def _run_and_store(record_id: int, run: Callable[[], Any], shows_secret: bool = False) -> HttpResponse:
     try:
         with transaction.atomic():
             response = run()
             if response.status_code >= 500:
                 raise _ServerError(response)
             body, headers = _render(response)
-            records.store(record_id, response.status_code, body, headers)
+            if shows_secret and 200 <= response.status_code < 300:
+                records.store(record_id, *_shown_once())
+            else:
+                records.store(record_id, response.status_code, body, headers)
     except _ServerError as err:
         records.release(record_id)
         return err.response
@@ -111,6 +133,10 @@ def _run_and_store(record_id: int, run: Callable[[], Any]) -> HttpResponse:
         records.release(record_id)
         raise
     return _http(response.status_code, body, headers)
+
+
+def _shown_once() -> tuple[int, bytes, dict[str, str]]:
+    return 409, _render(problem_response(409, *SHOWN_ONCE))[0], {"Content-Type": "application/problem+json"}
 
 
 class _ServerError(Exception):
@@ -139,13 +165,13 @@ def _http(status: int, body: bytes, headers: dict[str, str], replayed: bool = Fa
 
 
 def _replay_or_wait(
-    org: Organization, key: str, fingerprint: str, claim: Callable[[], int | None], run: Callable[[], Any]
+    org: Organization, key: str, fingerprint: str, claim: Callable[[], int | None], run: Callable[[int], Any]
 ) -> Any:
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         record = records.find(org, key)
         if record is None and (record_id := claim()) is not None:
-            return _run_and_store(record_id, run)  # the first claimant failed and freed the key
+            return run(record_id)  # the first claimant failed and freed the key
         if record is not None and record.request_hash != fingerprint:
             return problem_response(422, "idempotency-key-reused", "Idempotency-Key reused",
                                     "This Idempotency-Key was used for a different request.")
@@ -153,7 +179,7 @@ def _replay_or_wait(
             return _http(record.status_code, bytes(record.response_body or b""), record.response_headers,
                          replayed=True)
         if record is not None and records.take_over_stale(record):
-            return _run_and_store(record.pk, run)
+            return run(record.pk)
         if time.monotonic() > deadline:
             response = problem_response(409, "idempotency-in-progress", "Request in progress",
                                         "A request with this Idempotency-Key is still being processed; retry.")

@@ -36,7 +36,7 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     @action_schema(summary="Create a key for yourself: the full key is shown once", request=inputs.ApiKeyInput,
                    response=ApiKeyCreatedSerializer, status=201, tags=TAGS)
-    @idempotent
+    @idempotent(shows_secret=True)
     def create(self, request: Request) -> Response:
         if self.org() is None:
             from lc.errors import Forbidden

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 
@@ -86,9 +85,12 @@ def problems(*codes: int) -> dict[Any, Any]:
 
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
-    name="Idempotency-Key", type=OpenApiTypes.STR, location=OpenApiParameter.HEADER, required=False,
-    description="Up to 255 characters, unique per request. A retry with the same key and body replays the "
-                "original response and creates nothing twice; the same key with a different request is refused.",
+    name="Idempotency-Key", location=OpenApiParameter.HEADER, required=False,
+    type={"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]{1,255}$"},
+    description="1 to 255 visible ASCII characters, unique per request. A retry by the same caller with the same "
+                "key and body replays the original response and creates nothing twice; the same key with a "
+                "different request is refused (422). A response that showed a secret once (a new API key or "
+                "webhook secret) is not stored: its replay is a 409.",
 )
 
 

@@ -62,7 +62,7 @@ class WebhookSubscriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     @action_schema(summary="Subscribe a URL to events: the signing secret is shown once",
                    request=inputs.WebhookSubscriptionInput, response=WebhookSubscriptionCreatedSerializer,
                    status=201, tags=TAGS)
-    @idempotent
+    @idempotent(shows_secret=True)
     def create(self, request: Request) -> Response:
         sub = create_subscription(organization=self.org(), **self.facts(inputs.WebhookSubscriptionInput))
         return self.answer(sub, WebhookSubscriptionCreatedSerializer, 201)

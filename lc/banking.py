@@ -16,9 +16,10 @@ Force majeure (UCP 600 art. 36) is kept apart from ordinary closures (check C33)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import holidays as holidays_lib
 
@@ -62,6 +63,27 @@ class BankingCalendar:
             closures=frozenset(closures),
             force_majeure=frozenset(force_majeure),
         )
+
+    def facts(self, start: date, end: date) -> dict[str, Any]:
+        """The facts a computation between `start` and `end` (inclusive) read: what a ledger entry
+        records so that the decision can be re-derived from the entry alone (`from_facts`)."""
+
+        def within(days: Iterable[date]) -> list[date]:
+            return sorted(d for d in days if start <= d <= end)
+
+        return {"from": start, "to": end, "weekend": sorted(self.weekend),
+                "public_holidays": within(self.public_holidays), "closures": within(self.closures),
+                "force_majeure": within(self.force_majeure)}
+
+    @classmethod
+    def from_facts(cls, facts: Mapping[str, Any]) -> BankingCalendar:
+        """The calendar of a ledger entry's facts (dates as `date` or ISO text), valid in their window."""
+
+        def days(key: str) -> frozenset[date]:
+            return frozenset(d if isinstance(d, date) else date.fromisoformat(d) for d in facts[key])
+
+        return cls(weekend=frozenset(int(d) for d in facts["weekend"]), public_holidays=days("public_holidays"),
+                   closures=days("closures"), force_majeure=days("force_majeure"))
 
     def is_ordinarily_closed(self, d: date) -> bool:
         """Closed by weekend, public holiday or own closure: the days art. 29(a) extends past."""

@@ -16,10 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 import ledger
-import outbox
 from lc import access
 from lc.banking import BankingCalendar
 from lc.errors import Forbidden, InvalidInput, NotFound
@@ -119,13 +119,11 @@ def record(
     return ledger.append(kind=event.kind, subject=subject, actor=who, actor_org=org, at=at, payload=payload)
 
 
-def enqueue_after_commit(task_name: str, *args: str, subject: str = "") -> None:
-    """Have a Celery task (by name: services never import tasks) run after the commit.
+def enqueue_after_commit(task_name: str, *args: str) -> None:
+    """Send a Celery task, by name, once the transaction commits (services never import tasks)."""
+    from celery import current_app
 
-    A row of the transactional outbox, written in this transaction: the work is committed with
-    the change or not at all, and a broker that is down delays it instead of failing the
-    request (the relay publishes it when the broker answers again; see outbox/)."""
-    outbox.enqueue(task_name, *args, subject=subject)
+    transaction.on_commit(lambda: current_app.send_task(task_name, args=list(args)))
 
 
 def calendar_for(bank: Organization, years: Iterable[int]) -> BankingCalendar:
@@ -138,6 +136,14 @@ def calendar_for(bank: Organization, years: Iterable[int]) -> BankingCalendar:
     except ValueError:
         # No public-holiday table for this country: weekends and the bank's own closures.
         return BankingCalendar(closures=frozenset(closures), force_majeure=frozenset(force_majeure))
+
+
+def calendar_facts(bank: Organization, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The calendar facts a date computation at `bank` between `start` and `end` read (weekends,
+    public holidays, the bank's closures and force-majeure days in that window), recorded in the
+    decision's ledger entry so that the entry alone re-derives it (BankingCalendar.from_facts)."""
+    cal = calendar_for(bank, years_around(start, end))
+    return {"bank": bank.ledger_id, "country": bank.country, **cal.facts(start, end)}
 
 
 def years_around(*days: dt.date | None) -> range:

@@ -27,6 +27,7 @@ from lc.models import (
 )
 from lc.services.common import (
     ObjectId,
+    calendar_facts,
     calendar_for,
     check,
     enqueue_after_commit,
@@ -38,9 +39,6 @@ from lc.services.common import (
     record,
     years_around,
 )
-
-
-EXAMINE_TASK = "lc.tasks.examine_presentation"
 
 
 @dataclass(frozen=True)
@@ -90,13 +88,20 @@ def _doc_payload(doc: Document) -> dict[str, Any]:
     return {"document": str(doc.id), "type": doc.doc_type, "sha256": doc.sha256 or None, "data": doc.data}
 
 
+def deadline_facts(pres: Presentation) -> dict[str, Any] | None:
+    """The calendar facts of the art. 14(b) deadline, for each entry that fixes or relies on it."""
+    if pres.presented_on is None or pres.examination_deadline is None:
+        return None
+    return calendar_facts(pres.presented_to, pres.presented_on, pres.examination_deadline)
+
+
 def _start_examination(pres: Presentation, now: dt.datetime) -> None:
     """Art. 14(b): the clock runs from the day of presentation, at the examining bank."""
     pres.presented_on = local_date(now)
     cal = calendar_for(pres.presented_to, years_around(pres.presented_on))
     pres.examination_deadline = examination_deadline(pres.presented_on, cal)
     pres.state = PresentationState.UNDER_EXAMINATION
-    enqueue_after_commit(EXAMINE_TASK, str(pres.pk), subject=pres.subject)
+    enqueue_after_commit("lc.tasks.examine_presentation", str(pres.pk))
 
 
 @transaction.atomic
@@ -133,7 +138,8 @@ def present_documents(
         "credit": str(credit.id), "presentation": str(pres.id), "number": number, "state": pres.state,
         "presented_to": presented_to.ledger_id, "amount_claimed": pres.amount_claimed, "currency": pres.currency,
         "terms_version": credit.current_terms.number, "electronic": electronic,
-        "examination_deadline": pres.examination_deadline, "documents": [_doc_payload(d) for d in docs],
+        "examination_deadline": pres.examination_deadline, "calendar": deadline_facts(pres),
+        "documents": [_doc_payload(d) for d in docs],
     })
     emit(credit, events.PRESENTATION_MADE, {"presentation": str(pres.id), "number": number, "state": pres.state})
     return pres
@@ -162,6 +168,6 @@ def notify_completeness(*, actor: User, presentation_id: ObjectId, now: dt.datet
     pres.save()
     record(events.PRESENTATION_COMPLETED, subject=credit.subject, actor=actor, at=now, payload={
         "presentation": str(pres.id), "presented_on": pres.presented_on,
-        "examination_deadline": pres.examination_deadline,
+        "examination_deadline": pres.examination_deadline, "calendar": deadline_facts(pres),
     })
     return pres

@@ -43,7 +43,10 @@ ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],tests
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First: its createsuperuser/changepassword (ledgered) replace django.contrib.auth's.
+    "lc.audit.apps.AuditConfig",
+    # The admin on django-otp's OTPAdminSite (password and TOTP), see lc/audit/admin_site.py.
+    "lc.audit.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -26,24 +26,9 @@ from lc.api.serializers import (
 )
 from lc.errors import Forbidden
 from lc.integrations import webhooks
-from lc.models import Organization, WebhookDelivery, WebhookSubscription
+from lc.models import WebhookDelivery, WebhookSubscription
 
 TAGS = ["webhooks"]
-
-
-def create_subscription(*, organization: Organization | None, url: str, events: list[str],
-                        active: bool) -> WebhookSubscription:
-    if organization is None:
-        raise Forbidden("this user belongs to no organisation")
-    return WebhookSubscription.objects.create(organization=organization, url=url, events=events, active=active,
-                                              secret=webhooks.new_secret())
-
-
-def update_subscription(*, subscription: WebhookSubscription, **changes: Any) -> WebhookSubscription:
-    for name, value in changes.items():
-        setattr(subscription, name, value)
-    subscription.save(update_fields=list(changes) or None)
-    return subscription
 
 
 @extend_schema_view(
@@ -64,19 +49,24 @@ class WebhookSubscriptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
                    status=201, tags=TAGS)
     @idempotent(shows_secret=True)
     def create(self, request: Request) -> Response:
-        sub = create_subscription(organization=self.org(), **self.facts(inputs.WebhookSubscriptionInput))
+        org = self.org()
+        if org is None:
+            raise Forbidden("this user belongs to no organisation")
+        sub = webhooks.create_subscription(actor=self.actor(), organization=org,
+                                           **self.facts(inputs.WebhookSubscriptionInput))
         return self.answer(sub, WebhookSubscriptionCreatedSerializer, 201)
 
     @extend_schema(summary="Change the URL, events or active flag", request=inputs.WebhookSubscriptionUpdateInput,
                    tags=TAGS, responses={200: WebhookSubscriptionSerializer, **problems(*ACTION_ERRORS)})
     def partial_update(self, request: Request, pk: str) -> Response:
-        sub = update_subscription(subscription=self.get_object(), **self.facts(inputs.WebhookSubscriptionUpdateInput))
+        sub = webhooks.update_subscription(actor=self.actor(), subscription=self.get_object(),
+                                           **self.facts(inputs.WebhookSubscriptionUpdateInput))
         return self.answer(sub, WebhookSubscriptionSerializer)
 
-    @extend_schema(summary="Delete the subscription (its delivery log goes with it)", tags=TAGS,
+    @extend_schema(summary="Stop the subscription: it is disabled, and its delivery log is kept", tags=TAGS,
                    responses={204: None, **problems(*READ_DETAIL_ERRORS)})
     def destroy(self, request: Request, pk: str) -> Response:
-        self.get_object().delete()
+        webhooks.disable_subscription(actor=self.actor(), subscription=self.get_object())
         return Response(status=204)
 
 

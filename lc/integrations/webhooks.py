@@ -20,9 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 import outbox
+from lc import events as events_catalogue
+from lc.audit import rules
+from lc.audit.record import Actor, record_change
 from lc.events import WEBHOOK_TYPES, Event
 from lc.integrations import egress
-from lc.models import LetterOfCredit, WebhookDelivery, WebhookSubscription
+from lc.models import LetterOfCredit, Organization, WebhookDelivery, WebhookSubscription
 
 EVENT_TYPES = WEBHOOK_TYPES
 MAX_ATTEMPTS = 8
@@ -48,6 +51,50 @@ def verify(secret: str, headers: dict[str, str], body: bytes, tolerance: int = 3
         return False
     expected = sign(secret, msg_id, int(ts), body)
     return any(hmac.compare_digest(expected, s) for s in headers.get("webhook-signature", "").split())
+
+
+def _subscription_payload(sub: WebhookSubscription) -> dict[str, Any]:
+    """The ledger shows where events go and which: never the signing secret."""
+    return {"subscription": str(sub.id), "organization": sub.organization.ledger_id, "url": sub.url,
+            "events": list(sub.events), "active": sub.active}
+
+
+@transaction.atomic
+def create_subscription(*, actor: Actor, organization: Organization, url: str, events: list[str],
+                        active: bool = True) -> WebhookSubscription:
+    rules.check("create_webhook", actor, organization)
+    sub = WebhookSubscription.objects.create(organization=organization, url=url, events=events, active=active,
+                                             secret=new_secret())
+    record_change(events_catalogue.WEBHOOK_CREATED, subject=f"webhook:{sub.id}", actor=actor, at=sub.created_at,
+                  payload=_subscription_payload(sub))
+    return sub
+
+
+@transaction.atomic
+def update_subscription(*, actor: Actor, subscription: WebhookSubscription, **changes: Any) -> WebhookSubscription:
+    sub = WebhookSubscription.objects.select_for_update().select_related("organization").get(pk=subscription.pk)
+    rules.check("change_webhook", actor, sub)
+    before = {name: getattr(sub, name) for name in changes}
+    for name, value in changes.items():
+        setattr(sub, name, value)
+    sub.save(update_fields=list(changes) or None)
+    changed = {n: [before[n], v] for n, v in changes.items() if before[n] != v}
+    if changed:
+        record_change(events_catalogue.WEBHOOK_CHANGED, subject=f"webhook:{sub.id}", actor=actor, at=timezone.now(),
+                      payload={**_subscription_payload(sub), "changed": changed})
+    return sub
+
+
+@transaction.atomic
+def disable_subscription(*, actor: Actor, subscription: WebhookSubscription) -> WebhookSubscription:
+    """What deleting a subscription does: it stops, and its delivery log stays for the audit."""
+    sub = WebhookSubscription.objects.select_for_update().select_related("organization").get(pk=subscription.pk)
+    rules.check("disable_webhook", actor, sub)
+    sub.active = False
+    sub.save(update_fields=["active"])
+    record_change(events_catalogue.WEBHOOK_DISABLED, subject=f"webhook:{sub.id}", actor=actor, at=timezone.now(),
+                  payload=_subscription_payload(sub))
+    return sub
 
 
 def emit(credit: LetterOfCredit, event: Event, data: dict[str, Any]) -> list[WebhookDelivery]:

@@ -16,10 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 import ledger
+import outbox
 from lc import access
 from lc.banking import BankingCalendar
 from lc.errors import Forbidden, InvalidInput, NotFound
@@ -119,11 +119,13 @@ def record(
     return ledger.append(kind=event.kind, subject=subject, actor=who, actor_org=org, at=at, payload=payload)
 
 
-def enqueue_after_commit(task_name: str, *args: str) -> None:
-    """Send a Celery task, by name, once the transaction commits (services never import tasks)."""
-    from celery import current_app
+def enqueue_after_commit(task_name: str, *args: str, subject: str = "") -> None:
+    """Have a Celery task (by name: services never import tasks) run after the commit.
 
-    transaction.on_commit(lambda: current_app.send_task(task_name, args=list(args)))
+    A row of the transactional outbox, written in this transaction: the work is committed with
+    the change or not at all, and a broker that is down delays it instead of failing the
+    request (the relay publishes it when the broker answers again; see outbox/)."""
+    outbox.enqueue(task_name, *args, subject=subject)
 
 
 def calendar_for(bank: Organization, years: Iterable[int]) -> BankingCalendar:

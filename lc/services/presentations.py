@@ -41,6 +41,9 @@ from lc.services.common import (
 )
 
 
+EXAMINE_TASK = "lc.tasks.examine_presentation"
+
+
 @dataclass(frozen=True)
 class DocumentInput:
     """One presented document: its structured data and (optionally) the original file."""
@@ -101,7 +104,7 @@ def _start_examination(pres: Presentation, now: dt.datetime) -> None:
     cal = calendar_for(pres.presented_to, years_around(pres.presented_on))
     pres.examination_deadline = examination_deadline(pres.presented_on, cal)
     pres.state = PresentationState.UNDER_EXAMINATION
-    enqueue_after_commit("lc.tasks.examine_presentation", str(pres.pk))
+    enqueue_after_commit(EXAMINE_TASK, str(pres.pk), subject=pres.subject)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from lc.models import (
     TermsVersion,
     User,
 )
+from lc.services import messages as swift_messages
 from lc.services.common import ObjectId, check, lock_credit, now_or, org_of, record
 from lc.services.credits import _denormalise, check_terms, complete_terms, parse_terms
 
@@ -91,8 +92,9 @@ def issue_amendment(*, actor: User, amendment_id: ObjectId, now: dt.datetime | N
     check("issue_amendment", actor, credit, now, amendment)
     amendment.state, amendment.checker, amendment.issued_at = AmendmentState.ISSUED, actor, now
     amendment.save()
+    sent = swift_messages.send_amendment(credit, amendment, actor=actor, now=now)
     record(events.AMENDMENT_ISSUED, subject=credit.subject, actor=actor, at=now,
-           payload={**_payload(amendment), "changes": amendment.changes})
+           payload={**_payload(amendment), "messages": sent, "changes": amendment.changes})
     emit(credit, events.AMENDMENT_ISSUED, _payload(amendment))
     return amendment
 
@@ -125,8 +127,10 @@ def accept_amendment(
     credit.save()
     amendment.state, amendment.decided_at = AmendmentState.ACCEPTED, now
     amendment.save()
+    sent = swift_messages.send_amendment_answer(credit, amendment, accepted=True, event=events.AMENDMENT_ACCEPTED,
+                                                actor=actor, now=now)
     record(events.AMENDMENT_ACCEPTED, subject=credit.subject, actor=actor, at=now,
-           payload={**_payload(amendment), "version": version.number, "changed_fields": changed})
+           payload={**_payload(amendment), "messages": sent, "version": version.number, "changed_fields": changed})
     emit(credit, events.AMENDMENT_ACCEPTED, _payload(amendment))
     return amendment
 
@@ -137,10 +141,12 @@ def reject_amendment(*, actor: User, amendment_id: ObjectId, reason: str = "", n
     now = now_or(now)
     credit, amendment = _lock_amendment(actor, amendment_id)
     check("reject_amendment", actor, credit, now, amendment)
+    sent = swift_messages.send_amendment_answer(credit, amendment, accepted=False, event=events.AMENDMENT_REJECTED,
+                                                actor=actor, now=now) if amendment.state == AmendmentState.ISSUED else []
     amendment.state, amendment.decided_at = AmendmentState.REJECTED, now
     amendment.save()
     record(events.AMENDMENT_REJECTED, subject=credit.subject, actor=actor, at=now,
-           payload={**_payload(amendment), "reason": reason, "by": org_of(actor).ledger_id})
+           payload={**_payload(amendment), "messages": sent, "reason": reason, "by": org_of(actor).ledger_id})
     emit(credit, events.AMENDMENT_REJECTED, _payload(amendment))
     return amendment
 

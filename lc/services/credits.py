@@ -29,6 +29,7 @@ from lc.models import (
     TermsVersion,
     User,
 )
+from lc.services import messages as swift_messages
 from lc.services.common import (
     AmountInput,
     ObjectId,
@@ -72,10 +73,12 @@ def complete_terms(terms: dict[str, Any], credit: LetterOfCredit) -> dict[str, A
 
 def parse_terms(terms: dict[str, Any]) -> CreditTerms:
     try:
-        return CreditTerms.from_dict(terms)
+        parsed = CreditTerms.from_dict(terms)
     except ExaminationDataError as exc:
         errors = [{"field": f, "message": m} for f, m in exc.errors.items()]
         raise InvalidInput("the credit terms are incomplete or malformed", errors) from exc
+    swift_messages.check_terms_text(parsed)  # no value may inject a field into the MT700 (issue 18)
+    return parsed
 
 
 def check_terms(terms: dict[str, Any]) -> CreditTerms:
@@ -221,8 +224,9 @@ def issue_credit(*, actor: User, credit_id: ObjectId, rekeyed_amount: AmountInpu
     if parsed.confirmation in CONFIRMATION_REQUESTED and credit.confirming_bank_id:
         credit.confirmation = Confirmation.REQUESTED
     credit.save()
+    sent = swift_messages.send_credit(credit, version.terms, actor=actor, now=now)
     record(events.CREDIT_ISSUED, subject=credit.subject, actor=actor, at=now,
-           payload={**_summary(credit), "version": 1, "terms": version.terms,
+           payload={**_summary(credit), "messages": sent, "version": 1, "terms": version.terms,
                     "maker": credit.issue_maker.ledger_id if credit.issue_maker else None,
                     "warnings": terms_warnings(version.terms)})
     emit(credit, events.CREDIT_ISSUED, _summary(credit))

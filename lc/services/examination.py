@@ -30,6 +30,7 @@ from lc.models import (
     WaiverDecision,
     WaiverRequest,
 )
+from lc.services import messages as swift_messages
 from lc.services.common import (
     ObjectId,
     calendar_for,
@@ -139,6 +140,7 @@ def add_discrepancy(
     if not text.strip() or not code.strip():
         raise InvalidInput("a discrepancy needs a code and a sentence",
                            [{"field": "text", "message": "required"}, {"field": "code", "message": "required"}])
+    swift_messages.check_discrepancy_text(text)
     disc = Discrepancy.objects.create(
         presentation=pres, code=code[:4], rule=rule, text=text, document_type=document_type, field=field,
         required=required, found=found, source="examiner", status=DiscrepancyStatus.CONFIRMED,
@@ -174,8 +176,9 @@ def request_waiver(*, actor: User, presentation_id: ObjectId, note: str = "", no
     waiver = WaiverRequest.objects.create(presentation=pres, requested_by=actor, requested_at=now, note=note)
     pres.state = PresentationState.WAIVER_REQUESTED
     pres.save()
+    sent = swift_messages.send_discrepancy_advice(credit, pres, actor=actor, now=now)
     record(events.WAIVER_REQUESTED, subject=credit.subject, actor=actor, at=now,
-           payload={**_pres_payload(pres), "waiver": str(waiver.id),
+           payload={**_pres_payload(pres), "messages": sent, "waiver": str(waiver.id),
                     "examination_deadline": pres.examination_deadline})
     return waiver
 
@@ -191,8 +194,9 @@ def decide_waiver(*, actor: User, presentation_id: ObjectId, waive: bool, note: 
     waiver.decision = WaiverDecision.WAIVED if waive else WaiverDecision.DECLINED
     waiver.decided_by, waiver.decided_at, waiver.note = actor, now, note or waiver.note
     waiver.save()
+    sent = swift_messages.send_authorisation(credit, pres, waiver, actor=actor, now=now) if waive else []
     record(events.WAIVED if waive else events.WAIVER_DECLINED, subject=credit.subject,
-           actor=actor, at=now, payload={**_pres_payload(pres), "waiver": str(waiver.id), "note": note})
+           actor=actor, at=now, payload={**_pres_payload(pres), "messages": sent, "waiver": str(waiver.id), "note": note})
     return waiver
 
 
@@ -226,8 +230,9 @@ def refuse_presentation(*, actor: User, presentation_id: ObjectId, disposal: str
     )
     pres.state = PresentationState.REFUSED
     pres.save()
+    sent = swift_messages.send_refusal(credit, pres, discrepancies, disposal, actor=actor, now=now)
     record(events.REFUSED, subject=credit.subject, actor=actor, at=now, payload={
-        **_pres_payload(pres), "notice": str(notice.id), "disposal": disposal,
+        **_pres_payload(pres), "messages": sent, "notice": str(notice.id), "disposal": disposal,
         "discrepancies": notice.discrepancies, "text": notice.text,
     })
     emit(credit, events.REFUSED, {**_pres_payload(pres), "disposal": disposal,

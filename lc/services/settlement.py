@@ -20,6 +20,7 @@ from lc.models import (
     PresentationState,
     User,
 )
+from lc.services import messages as swift_messages
 from lc.services.common import (
     AmountInput,
     ObjectId,
@@ -84,8 +85,9 @@ def honour_presentation(
     credit.drawn_amount += paid
     credit.updated_at = now
     credit.save(update_fields=["drawn_amount", "updated_at"])
+    sent = swift_messages.send_payment_advice(credit, pres, paid, actor=actor, now=now)
     record(events.HONOURED, subject=credit.subject, actor=actor, at=now, payload={
-        **_payload(pres), "honour_type": honour_type, "amount": paid, "currency": pres.currency,
+        **_payload(pres), "messages": sent, "honour_type": honour_type, "amount": paid, "currency": pres.currency,
         "maturity_date": pres.maturity_date, "drawn_amount": credit.drawn_amount,
     })
     emit(credit, events.HONOURED, {**_payload(pres), "amount": str(paid), "honour_type": honour_type})
@@ -101,8 +103,9 @@ def reimburse_presentation(*, actor: User, presentation_id: ObjectId, now: dt.da
     check("reimburse_presentation", actor, credit, now, pres)
     pres.state, pres.reimbursed_at = PresentationState.REIMBURSED, now
     pres.save()
+    sent = swift_messages.send_reimbursement(credit, pres, actor=actor, now=now)
     record(events.REIMBURSED, subject=credit.subject, actor=actor, at=now,
-           payload={**_payload(pres), "amount": pres.honoured_amount, "to": pres.presented_to.ledger_id})
+           payload={**_payload(pres), "messages": sent, "amount": pres.honoured_amount, "to": pres.presented_to.ledger_id})
     return pres
 
 

@@ -1,6 +1,13 @@
-"""The admin: operations (organisations, people, bank closures) and audit (credits, presentations,
-webhook deliveries, API keys). Business state is changed only through lc.services, so credit
-and presentation pages are read-only; the one action here calls a service."""
+"""The admin: an operations and audit console behind the second factor (django-otp's
+OTPAdminSite, lc/audit/admin_site.py).
+
+Every change made here goes through the same ledgered services as everywhere else
+(lc.audit.services, lc.integrations, lc.services), under the signed-in person's identity:
+people, organisations and their closures are edited through services; API keys, webhook
+subscriptions and second-factor devices are read-only with actions that call services;
+credits and presentations are read-only. Secrets are never shown (key hashes, webhook
+signing secrets, TOTP keys, password hashes); nothing is ever deleted.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,18 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lc.audit import services as config
 from lc.errors import DomainError
+from lc.integrations.keys import revoke_api_key
+from lc.integrations.webhooks import disable_subscription
 from lc.models import (
     Amendment,
     ApiKey,
@@ -22,49 +37,155 @@ from lc.models import (
     Organization,
     Presentation,
     RefusalNotice,
-    SwiftMessage,
     TermsVersion,
     User,
     WebhookDelivery,
+    WebhookSubscription,
 )
 from ledger.admin import ReadOnlyMixin
 
+for model in (Group, TOTPDevice):  # Group: unused; TOTPDevice: django-otp's admin shows the key
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
-class ClosureInline(admin.TabularInline):
+
+def _run(request: HttpRequest, label: str, call: Any) -> bool:
+    """One service call from an admin page: a refusal becomes a message, never a 500."""
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, f"{label}: {exc}")
+        return False
+    return True
+
+
+class NoDeleteMixin:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the ledger names people, keys and banks: they are disabled, never deleted
+
+
+class ClosureInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Closures and force-majeure days; each added, changed or removed row is one ledger entry."""
+
     model = BankClosure
+    fields = ("day", "reason", "force_majeure")
     extra = 0
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ()
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "kind", "bic", "country", "city")
     list_filter = ("kind", "country")
     search_fields = ("name", "bic", "city")
+    fields = ("name", "kind", "bic", "country", "city", "address")
     inlines = [ClosureInline]
+
+    def save_model(self, request: HttpRequest, obj: Organization, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+        data = {f: form.cleaned_data[f] for f in config.ORG_FIELDS if f in form.cleaned_data}
+        if change:
+            config.change_organization(actor=request.user, org_id=obj.pk,  # type: ignore[arg-type]
+                                       changes={f: data[f] for f in form.changed_data if f in data})
+        else:
+            created = config.create_organization(actor=request.user, **data)  # type: ignore[arg-type]
+            obj.pk, obj._state.adding = created.pk, False
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        actor: User = request.user  # type: ignore[assignment]
+        for row in formset.save(commit=False):
+            if row.pk is None:
+                _run(request, "closure", lambda r=row: config.add_bank_closure(
+                    actor=actor, bank_id=form.instance.pk, day=r.day, reason=r.reason, force_majeure=r.force_majeure))
+            else:
+                _run(request, "closure", lambda r=row: config.change_bank_closure(
+                    actor=actor, closure_id=r.pk, reason=r.reason, force_majeure=r.force_majeure))
+        for row in formset.deleted_objects:
+            _run(request, "closure", lambda r=row: config.remove_bank_closure(actor=actor, closure_id=r.pk))
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "first_name", "last_name", "organization", "roles", "is_active")
+class UserAdmin(NoDeleteMixin, BaseUserAdmin):  # type: ignore[type-arg]
+    """People: created and changed through lc.audit.services (one ledger entry each); active flag
+    and password through their actions; the password hash is never shown."""
+
+    list_display = ("username", "first_name", "last_name", "organization", "roles", "is_active", "is_staff")
     list_filter = ("organization", "is_active", "is_staff")
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Organisation", {"fields": ("organization", "roles")}))
+    fieldsets = (
+        (None, {"fields": ("username",)}),
+        ("Person", {"fields": ("first_name", "last_name", "email")}),
+        ("Rights", {"fields": ("organization", "roles", "is_staff", "is_superuser")}),
+        ("Read only", {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    readonly_fields = ("is_active", "last_login", "date_joined")
+    actions = ["deactivate", "reactivate"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        actor: User = request.user  # type: ignore[assignment]
+        if change:
+            fields = [f for f in form.changed_data if f in config.USER_FIELDS]
+            config.change_user(actor=actor, user_id=obj.pk, changes={f: form.cleaned_data[f] for f in fields})
+            return
+        created = config.create_user(actor=actor, username=form.cleaned_data["username"], organization=None,
+                                     roles=[], password=form.cleaned_data.get("password1") or None)
+        obj.pk, obj._state.adding = created.pk, False
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """Through the ledgered service; Django's view would save the hash itself."""
+        if request.method == "POST":
+            user = self.get_object(request, id)
+            form = AdminPasswordChangeForm(user, request.POST)
+            if user is not None and form.is_valid() and form.cleaned_data.get("password1"):
+                if _run(request, "password", lambda: config.set_password(
+                        actor=request.user, user_id=user.pk, password=form.cleaned_data["password1"])):  # type: ignore[arg-type]
+                    messages.success(request, f"Password of {user.username} set (ledgered, without the hash).")
+                return HttpResponseRedirect(reverse("admin:lc_user_change", args=[user.pk]))
+        return super().user_change_password(request, id, form_url)
+
+    @admin.action(description="Deactivate the selected people")
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            _run(request, user.username, lambda u=user: config.set_user_active(
+                actor=request.user, user_id=u.pk, active=False))  # type: ignore[arg-type]
+
+    @admin.action(description="Reactivate the selected people")
+    def reactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            _run(request, user.username, lambda u=user: config.set_user_active(
+                actor=request.user, user_id=u.pk, active=True))  # type: ignore[arg-type]
 
 
-class VersionInline(ReadOnlyMixin, admin.TabularInline):
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Second-factor devices without their keys; removing one is a ledgered service."""
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    readonly_fields = fields
+    actions = ["remove"]
+
+    @admin.action(description="Remove the selected devices (the person enrols again)")
+    def remove(self, request: HttpRequest, queryset: QuerySet[TOTPDevice]) -> None:
+        for device in queryset:
+            _run(request, str(device), lambda d=device: config.remove_device(actor=request.user, device_id=d.pk))  # type: ignore[arg-type]
+
+
+class VersionInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = TermsVersion
     fields = ("number", "amendment", "created_at")
     readonly_fields = fields
     extra = 0
 
 
-class AmendmentInline(ReadOnlyMixin, admin.TabularInline):
+class AmendmentInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Amendment
     fields = ("number", "state", "changes", "maker", "checker", "confirmation_extended", "issued_at")
     readonly_fields = fields
     extra = 0
 
 
-class PresentationInline(ReadOnlyMixin, admin.TabularInline):
+class PresentationInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Presentation
     fields = ("number", "state", "presented_to", "amount_claimed", "presented_on", "examination_deadline")
     readonly_fields = fields
@@ -73,7 +194,7 @@ class PresentationInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(LetterOfCredit)
-class CreditAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CreditAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("reference", "state", "applicant", "beneficiary", "issuing_bank", "currency", "amount",
                     "expiry_date", "confirmation")
     list_filter = ("state", "currency", "confirmation", "issuing_bank")
@@ -92,20 +213,20 @@ class CreditAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
         for credit in queryset:
             try:
-                expire_credit(credit_id=credit.pk)
+                expire_credit(credit_id=credit.pk, actor=request.user)  # type: ignore[arg-type]
                 messages.success(request, f"{credit.reference} expired")
             except DomainError as exc:
                 messages.warning(request, f"{credit.reference}: {exc}")
 
 
-class DocumentInline(ReadOnlyMixin, admin.TabularInline):
+class DocumentInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Document
     fields = ("doc_type", "sha256", "content_type", "size", "original_name", "uploaded_at")
     readonly_fields = fields
     extra = 0
 
 
-class DiscrepancyInline(ReadOnlyMixin, admin.TabularInline):
+class DiscrepancyInline(ReadOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Discrepancy
     fields = ("code", "rule", "text", "source", "status", "reason")
     readonly_fields = fields
@@ -113,7 +234,7 @@ class DiscrepancyInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Presentation)
-class PresentationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PresentationAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("credit", "number", "state", "presented_to", "amount_claimed", "presented_on",
                     "examination_deadline")
     list_filter = ("state", "presented_to")
@@ -126,34 +247,45 @@ class PresentationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(RefusalNotice)
-class RefusalAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RefusalAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("presentation", "refusing_bank", "disposal", "sent_at", "within_deadline")
     readonly_fields = ("presentation", "refusing_bank", "disposal", "discrepancies", "text", "sent_by", "sent_at",
                        "within_deadline")
 
 
-@admin.register(SwiftMessage)
-class SwiftMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """SWIFT messages are evidence of what was sent and received: visible, never editable."""
-
-    list_display = ("created_at", "direction", "mt", "sender_bic", "receiver_bic", "reference",
-                    "related_reference", "credit", "outcome")
-    list_filter = ("direction", "mt", "outcome")
-    search_fields = ("reference", "related_reference", "sha256")
-    readonly_fields = tuple(f.name for f in SwiftMessage._meta.fields)
-
-
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("event_type", "subscription", "status", "attempts", "last_status_code", "created_at")
     list_filter = ("status", "event_type")
 
 
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Never the signing secret; disabling keeps the delivery log."""
+
+    list_display = ("url", "organization", "events", "active", "created_at")
+    list_filter = ("active", "organization")
+    fields = ("url", "organization", "events", "active", "created_at")
+    readonly_fields = fields
+    actions = ["disable"]
+
+    @admin.action(description="Disable the selected subscriptions (their delivery log is kept)")
+    def disable(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:
+        for sub in queryset.filter(active=True):
+            _run(request, sub.url, lambda s=sub: disable_subscription(actor=request.user, subscription=s))  # type: ignore[arg-type]
+
+
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Prefix only, never the hash; revocation is an action (and cannot be undone here)."""
+
     list_display = ("prefix", "name", "organization", "user", "created_at", "last_used_at", "revoked_at")
     list_filter = ("organization",)
-    readonly_fields = ("prefix", "key_hash", "organization", "user", "created_at", "last_used_at")
+    fields = ("prefix", "name", "organization", "user", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    actions = ["revoke"]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # keys are created through the API or the portal, where the secret is shown once
+    @admin.action(description="Revoke the selected keys (effective at once)")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset.filter(revoked_at__isnull=True):
+            _run(request, key.prefix, lambda k=key: revoke_api_key(key=k, actor=request.user))  # type: ignore[arg-type]

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from lc.audit.record import Actor, Operator
 from lc.errors import Forbidden
 from lc.models import ApiKey, Organization, Role, User, WebhookSubscription
-from lc.audit.record import Actor, Operator
 
 PRIVILEGED = ("is_staff", "is_superuser")
 

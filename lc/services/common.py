@@ -115,7 +115,10 @@ def record(
     if actor is None:
         who, org = SYSTEM_ACTOR, SYSTEM_ORG
     else:
-        who, org = actor.ledger_id, org_of(actor).ledger_id
+        # Platform staff (an admin action) belong to no organisation; every credit action's
+        # check has already required the actor's party and role.
+        org_id = actor.organization.ledger_id if actor.organization is not None else SYSTEM_ORG
+        who, org = actor.ledger_id, org_id
     return ledger.append(kind=event.kind, subject=subject, actor=who, actor_org=org, at=at, payload=payload)
 
 

@@ -33,6 +33,7 @@ from lc.services import messages as swift_messages
 from lc.services.common import (
     AmountInput,
     ObjectId,
+    calendar_facts,
     calendar_for,
     check,
     invalid,
@@ -359,9 +360,16 @@ def last_day_for_presentation(credit: LetterOfCredit) -> dt.date:
     return extended_expiry(credit.expiry_date, calendar_for(bank, years_around(credit.expiry_date)))
 
 
+def expiry_facts(credit: LetterOfCredit, last_day: dt.date) -> dict[str, Any]:
+    """Art. 29(a): the calendar facts that extended (or did not extend) the expiry to `last_day`."""
+    return calendar_facts(expiry_place_bank(credit), credit.expiry_date, last_day)
+
+
 @transaction.atomic
-def expire_credit(*, credit_id: ObjectId, now: dt.datetime | None = None) -> LetterOfCredit:
-    """Timer: a credit past its (art. 29(a)-extended) expiry with nothing open expires."""
+def expire_credit(*, credit_id: ObjectId, now: dt.datetime | None = None,
+                  actor: User | None = None) -> LetterOfCredit:
+    """Timer: a credit past its (art. 29(a)-extended) expiry with nothing open expires. A person
+    may run the same check (the admin's action): the entry then names them."""
     now = now_or(now)
     credit = lock_credit(None, credit_id)
     if CreditState.EXPIRED not in CREDIT_MOVES[credit.state]:
@@ -373,7 +381,8 @@ def expire_credit(*, credit_id: ObjectId, now: dt.datetime | None = None) -> Let
         raise NotAllowed("a presentation under this credit is still open")
     credit.state, credit.closed_at, credit.updated_at = CreditState.EXPIRED, now, now
     credit.save()
-    record(events.CREDIT_EXPIRED, subject=credit.subject, actor=None, at=now,
-           payload={**_summary(credit), "last_day_for_presentation": last_day})
+    record(events.CREDIT_EXPIRED, subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "last_day_for_presentation": last_day,
+                    "calendar": expiry_facts(credit, last_day)})
     emit(credit, events.CREDIT_EXPIRED, _summary(credit))
     return credit

@@ -33,8 +33,10 @@ from lc.models import (
 from lc.services import messages as swift_messages
 from lc.services.common import (
     ObjectId,
+    calendar_facts,
     calendar_for,
     check,
+    local_date,
     lock_presentation,
     now_or,
     record,
@@ -233,6 +235,11 @@ def refuse_presentation(*, actor: User, presentation_id: ObjectId, disposal: str
     sent = swift_messages.send_refusal(credit, pres, discrepancies, disposal, actor=actor, now=now)
     record(events.REFUSED, subject=credit.subject, actor=actor, at=now, payload={
         **_pres_payload(pres), "messages": sent, "notice": str(notice.id), "disposal": disposal,
+        # Art. 16(d): the notice is due by the deadline of art. 14(b); its calendar facts let the
+        # entry alone show whether it was in time.
+        "refused_on": local_date(now), "refusal_deadline": pres.examination_deadline,
+        "calendar": calendar_facts(pres.presented_to, pres.presented_on, pres.examination_deadline)
+        if pres.presented_on and pres.examination_deadline else None,
         "discrepancies": notice.discrepancies, "text": notice.text,
     })
     emit(credit, events.REFUSED, {**_pres_payload(pres), "disposal": disposal,

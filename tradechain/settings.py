@@ -193,9 +193,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("BRO
 # A worker whose broker went away keeps retrying, at start-up too, instead of exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-# A late-acked task running when the connection drops cannot be acknowledged on the new one:
-# stop it, and the broker delivers it again (tasks are idempotent). Celery 6's default.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A late-acked task running when the connection drops finishes; its ack is lost with the
+# connection, so Redis delivers it again after the visibility timeout (tasks are idempotent).
+# Not True: Celery 5.6.3 then cancels the task and records "revoked" in the result backend, the
+# same Redis that just went away, and the worker dies (tests/ops/test_broker_reconnect.py).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 LEDGER_ANCHOR_INTERVAL = float(os.environ.get("LEDGER_ANCHOR_INTERVAL", "10"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -208,6 +210,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # The relay thread of the sequencer process does this continuously; beat is the safety net.
     "outbox-relay": {"task": "outbox.relay", "schedule": 5.0, "options": {"expires": 5.0}},
     "outbox-purge": {"task": "outbox.purge", "schedule": crontab(minute=17)},
+    "lc-orphan-files": {"task": "lc.tasks.sweep_orphan_files", "schedule": crontab(minute=37)},
 }
 
 # The transactional outbox (outbox/): after-commit work as rows, relayed to the broker.

@@ -1,15 +1,19 @@
 """A real Celery worker of the project's app, on a real redis-server, survives Redis going away
-while it holds a countdown retry, and the retry still runs once Redis is back (issue 15).
+while it holds a countdown retry or runs a task, and the work still completes (issue 15).
 
-Celery 5.7.0 fails this: on the connection loss its consumer calls `connection.collect()`, which
-detaches the transport, then `connection.close()`, which closes the task channel a second time;
-kombu then tries to restore the unacknowledged retry through a transport that is gone
-(`AttributeError: 'NoneType' object has no attribute 'hostname'`), `ignore_errors` itself fails on
-the detached connection, and the worker exits with "Unrecoverable error". requirements.txt pins
-5.6.3, whose consumer only collects.
+Celery 5.7.0 fails the first: on the connection loss its consumer calls `connection.collect()`,
+which detaches the transport, then `connection.close()`, which closes the task channel a second
+time; kombu then tries to restore the unacknowledged retry through a transport that is gone
+(`AttributeError: 'NoneType' object has no attribute 'hostname'`), `ignore_errors` itself fails
+on the detached connection, and the worker exits with "Unrecoverable error". requirements.txt
+pins 5.6.3, whose consumer only collects.
 
-The retry survives in Redis's `unacked` hash (our Redis keeps an append-only file) and is handed
-out again once the visibility timeout has passed: 3,900 s in production, 4 s here.
+Celery 5.6.3 with `worker_cancel_long_running_tasks_on_connection_loss = True` fails the second:
+it cancels the running task and records "revoked" in the result backend, the Redis that is gone,
+from the consumer's error path, and the worker exits. settings.py keeps it False.
+
+Work in flight survives in Redis's `unacked` hash (our Redis keeps an append-only file) and is
+handed out again once the visibility timeout has passed: 3,900 s in production, 4 s here.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -107,21 +111,33 @@ def worker(tmp_path: Path, redis_server: RedisServer) -> Iterator[tuple[subproce
             pass
 
 
-def send_retrying_task(broker_url: str, marker: Path) -> None:
+def send_task(broker_url: str, marker: Path, work_seconds: float = 0) -> str:
     app = Celery("ops-client", broker=celery_url(broker_url))
     try:
-        app.send_task("tests.ops.retry_then_finish", args=[str(marker), 3])
+        return str(app.send_task("tests.ops.retry_then_finish", args=[str(marker), 3, work_seconds]).id)
     finally:
         app.close()
 
 
-def wait_until(check: object, timeout: float, what: str) -> None:
+def wait_until(check: Callable[[], object], timeout: float, what: str, log_path: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
+        if check():
             return
         time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}" + (f":\n{log_text(log_path)[-3000:]}" if log_path else ""))
+
+
+def outage_then_done(redis_server: RedisServer, proc: subprocess.Popen[bytes], log_path: Path, marker: Path) -> None:
+    """Redis away for longer than the visibility timeout; the worker lives and the task finishes."""
+    redis_server.stop()
+    time.sleep(VISIBILITY_TIMEOUT + 2)
+    assert proc.poll() is None, f"worker died while Redis was away:\n{log_text(log_path)[-3000:]}"
+    redis_server.start()
+    wait_until(lambda: marker.read_text().startswith("done") or proc.poll() is not None, 60, "the task to finish")
+    assert proc.poll() is None, f"worker died after Redis came back:\n{log_text(log_path)[-3000:]}"
+    assert marker.read_text() == "done after 1 retry"
+    assert "Unrecoverable error" not in log_text(log_path)
 
 
 def test_worker_survives_redis_going_away_while_it_holds_a_retry_and_runs_the_retry(
@@ -130,16 +146,21 @@ def test_worker_survives_redis_going_away_while_it_holds_a_retry_and_runs_the_re
     proc, log_path = worker
     for blip in (1, 2):  # a second outage too: some Celery versions recover only once
         marker = tmp_path / f"marker-{blip}"
-        send_retrying_task(redis_server.url, marker)
-        # The first run has raised Retry(countdown=3), and the worker holds the retry unacknowledged.
-        wait_until(lambda: marker.exists() and redis_server.client().hlen("unacked") >= 1, 20, "the pending retry")
+        task_id = send_task(redis_server.url, marker)
+        # Received twice (the first run, then its retry), one unacknowledged message: the first
+        # run is acknowledged, and the worker holds the retry until its countdown ends.
+        wait_until(lambda t=task_id: log_text(log_path).count(f"[{t}] received") == 2
+                   and redis_server.client().hlen("unacked") == 1, 20, "the pending retry", log_path)
 
-        redis_server.stop()
-        time.sleep(VISIBILITY_TIMEOUT + 2)
-        assert proc.poll() is None, f"worker died while Redis was away:\n{log_text(log_path)[-3000:]}"
-        redis_server.start()
+        outage_then_done(redis_server, proc, log_path, marker)
 
-        wait_until(lambda: marker.read_text().startswith("done") or proc.poll() is not None, 60, "the retry to run")
-        assert proc.poll() is None, f"worker died after Redis came back:\n{log_text(log_path)[-3000:]}"
-        assert marker.read_text() == "done after 1 retry"
-    assert "Unrecoverable error" not in log_text(log_path)
+
+def test_worker_survives_redis_going_away_while_a_task_runs_and_the_task_completes(
+    tmp_path: Path, redis_server: RedisServer, worker: tuple[subprocess.Popen[bytes], Path]
+) -> None:
+    proc, log_path = worker
+    marker = tmp_path / "marker"
+    send_task(redis_server.url, marker, work_seconds=4)
+    wait_until(lambda: marker.exists(), 20, "the task to start")  # it works 4 s, then asks for a retry
+
+    outage_then_done(redis_server, proc, log_path, marker)

@@ -1,5 +1,6 @@
-"""Sign-in: password (django-axes counts failures and locks the account), then for bank
-staff a TOTP code (django-otp), with enrolment by QR code for staff without a device."""
+"""Sign-in: password (django-axes counts failures and locks the account), then for everyone of
+an organisation, bank staff and company users alike, a TOTP code (django-otp), with enrolment by
+QR code for those without a device (issue 17: a company's password alone must not bind it)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lc.portal.access import is_bank_user, needs_second_factor
+from lc.portal.access import needs_second_factor
 
 NEXT_KEY = "portal_next"
 
@@ -87,8 +88,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login.html", {"form": form})
 
 
+def _has_organisation(user: Any) -> bool:
+    return getattr(user, "organization", None) is not None
+
+
 def _after_password(request: HttpRequest, user: Any) -> HttpResponse:
-    if not is_bank_user(user):
+    if not _has_organisation(user):
         return redirect(_next_url(request))
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("portal:otp")
@@ -96,7 +101,7 @@ def _after_password(request: HttpRequest, user: Any) -> HttpResponse:
 
 
 def _needs_password(request: HttpRequest) -> bool:
-    return not request.user.is_authenticated or not is_bank_user(request.user)
+    return not request.user.is_authenticated or not _has_organisation(request.user)
 
 
 def _otp_failed(request: HttpRequest) -> HttpResponse | None:

@@ -26,7 +26,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lc.portal.access import needs_second_factor
+from lc.audit.rules import is_auditor
+from lc.audit.services import enrol_device
 
 NEXT_KEY = "portal_next"
 
@@ -51,7 +52,9 @@ def _next_url(request: HttpRequest) -> str:
     target = request.session.get(NEXT_KEY) or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    # The platform's auditors belong to no organisation: their home is the audit views.
+    platform = getattr(request.user, "organization", None) is None
+    return resolve_url("audit:home" if platform else settings.LOGIN_REDIRECT_URL)
 
 
 def _lockout_context() -> dict[str, Any]:
@@ -89,7 +92,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def _has_organisation(user: Any) -> bool:
-    return getattr(user, "organization", None) is not None
+    """Who signs in with a second factor: everyone of an organisation, and the platform's own
+    auditors and staff (issue 14), who belong to none."""
+    return getattr(user, "organization", None) is not None or is_auditor(user) or bool(user.is_staff)
 
 
 def _after_password(request: HttpRequest, user: Any) -> HttpResponse:
@@ -120,7 +125,7 @@ def _otp_failed(request: HttpRequest) -> HttpResponse | None:
 def otp_view(request: HttpRequest) -> HttpResponse:
     if _needs_password(request):
         return redirect("portal:login")
-    if not needs_second_factor(request.user):
+    if request.user.is_verified():  # type: ignore[union-attr]
         return redirect(_next_url(request))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
@@ -158,8 +163,8 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
+            enrol_device(actor=request.user, device_id=device.pk)  # type: ignore[arg-type]  # ledgered, never the key
             device.confirmed = True
-            device.save(update_fields=["confirmed"])
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("token", _("That code is not valid. Scan the code again and enter the current six digits."))

@@ -47,12 +47,8 @@ from lc.models import (
     WaiverDecision,
 )
 
-# Every action names the roles that may take it (issue 17): an auditor or an administrator alone
-# acts on nothing. Bank decisions need a maker or checker (examiners examine); a company acts
-# through a maker, or an API client (its ERP), on its own behalf.
 MAKER_OR_CHECKER = (Role.MAKER, Role.CHECKER)
 EXAMINER_OR_MAKER = (Role.EXAMINER, Role.MAKER)
-CORPORATE_ACTORS = (Role.MAKER, Role.API_CLIENT)
 # A presentation is finished once settled or refused (nothing more can be drawn under it).
 CLOSED_PRESENTATIONS = (PresentationState.SETTLED, PresentationState.REFUSED)
 OPEN_AMENDMENTS = (AmendmentState.PROPOSED, AmendmentState.PENDING_APPROVAL, AmendmentState.ISSUED)
@@ -113,6 +109,10 @@ class Facts:
         return set(self.credit.presentations.filter(engine_runs__isnull=False).values_list("pk", flat=True))
 
     @cached_property
+    def amendment_awaiting_checker(self) -> bool:
+        return self.credit.amendments.filter(state=AmendmentState.PENDING_APPROVAL).exists()
+
+    @cached_property
     def findings_open(self) -> set[Any]:
         """Presentations with an engine finding the examiner has not yet confirmed or withdrawn."""
         return set(self.credit.presentations.filter(discrepancies__status=DiscrepancyStatus.PROPOSED)
@@ -127,10 +127,8 @@ def is_bank_user(user: Any) -> bool:
 
 
 def needs_second_factor(user: Any) -> bool:
-    """Everyone of an organisation, bank staff and company users alike, must pass a second factor
-    in a browser session before they read or act through the portal or the API (issue 17: a
-    password alone waived discrepancies). An API key is the other channel and never asks this."""
-    return getattr(user, "organization", None) is not None and not user.is_verified()
+    """Bank staff must pass TOTP before they act or read through the portal or the API."""
+    return is_bank_user(user) and not user.is_verified()
 
 
 def require_role(user: User, *roles: str) -> None:
@@ -147,11 +145,6 @@ def party(f: Facts, org_id: Any, as_what: str) -> None:
 
 def role(f: Facts, *roles: str) -> None:
     require_role(f.user, *roles)
-
-
-def acting(f: Facts) -> None:
-    """Who acts for a party that may be a bank or a company (presenter, consenting party)."""
-    role(f, *(MAKER_OR_CHECKER if is_bank_user(f.user) else CORPORATE_ACTORS))
 
 
 def move(current: str, target: str, moves: dict[str, set[str]], what: str) -> None:
@@ -183,19 +176,16 @@ def matured(f: Facts, p: Presentation, what: str) -> None:
 def check_create_application(f: Facts) -> None:
     if f.user.organization is None or f.user.organization.kind != OrgKind.CORPORATE:
         raise Forbidden("only an importer (the applicant) may apply for a credit")
-    role(f, *CORPORATE_ACTORS)
 
 
 def check_update_application(f: Facts, c: LetterOfCredit) -> None:
     party(f, c.applicant_id, "applicant")
-    role(f, *CORPORATE_ACTORS)
     if c.state != CreditState.DRAFT:
         raise NotAllowed("only a draft application can be edited")
 
 
 def check_submit_application(f: Facts, c: LetterOfCredit) -> None:
     party(f, c.applicant_id, "applicant")
-    role(f, *CORPORATE_ACTORS)
     move(c.state, CreditState.SUBMITTED, CREDIT_MOVES, "credit")
 
 
@@ -252,7 +242,6 @@ def consenting_party(f: Facts, c: LetterOfCredit) -> str:
         role(f, *MAKER_OR_CHECKER)
         given, who = f.cancellation.confirming_bank_consent_at, "confirming_bank"
     elif beneficiary_id(c) == org_id:
-        role(f, *CORPORATE_ACTORS)
         given, who = f.cancellation.beneficiary_consent_at, "beneficiary"
     else:
         raise Forbidden("only the confirming bank or the beneficiary consents to cancellation")
@@ -271,7 +260,6 @@ def check_cancel_credit(f: Facts, c: LetterOfCredit) -> None:
     move(c.state, CreditState.CANCELLED, CREDIT_MOVES, "credit")
     if c.state not in LIVE_STATES:
         party(f, c.applicant_id, "applicant")
-        role(f, *CORPORATE_ACTORS)
         return
     party(f, c.issuing_bank_id, "issuing bank")
     role(f, *MAKER_OR_CHECKER)
@@ -291,13 +279,11 @@ def check_present_documents(f: Facts, c: LetterOfCredit) -> None:
     banks = {c.nominated_bank_id, c.advising_bank_id, c.confirming_bank_id} - {None}
     if f.user.organization_id != beneficiary_id(c) and f.user.organization_id not in banks:
         raise Forbidden("only the beneficiary or its bank may present documents")
-    acting(f)
     live(c, "documents can be presented only under an issued credit")
 
 
 def check_propose_amendment(f: Facts, c: LetterOfCredit) -> None:
     party(f, c.applicant_id, "applicant")
-    role(f, *CORPORATE_ACTORS)
     live(c, "only an issued credit can be amended")
     if f.open_amendment:
         raise NotAllowed("another amendment of this credit is still open")
@@ -320,7 +306,6 @@ def check_issue_amendment(f: Facts, a: Amendment) -> None:
 
 def check_accept_amendment(f: Facts, a: Amendment) -> None:
     party(f, beneficiary_id(f.credit), "beneficiary")
-    role(f, *CORPORATE_ACTORS)
     move(a.state, AmendmentState.ACCEPTED, AMENDMENT_MOVES, "amendment")
 
 
@@ -328,7 +313,6 @@ def check_reject_amendment(f: Facts, a: Amendment) -> None:
     """The beneficiary rejects an issued amendment; the issuing bank turns down a proposal."""
     if a.state == AmendmentState.ISSUED:
         party(f, beneficiary_id(f.credit), "beneficiary")
-        role(f, *CORPORATE_ACTORS)
     else:
         party(f, f.credit.issuing_bank_id, "issuing bank")
         role(f, *MAKER_OR_CHECKER)
@@ -349,7 +333,6 @@ def check_decide_amendment_confirmation(f: Facts, a: Amendment) -> None:
 def check_add_document(f: Facts, p: Presentation) -> None:
     if f.user.organization_id != p.presenter_id:
         raise Forbidden("only the presenter may add documents")
-    acting(f)
     if p.state != PresentationState.RECEIVED:
         raise NotAllowed("documents can be added only before the notice of completeness")
 
@@ -357,7 +340,6 @@ def check_add_document(f: Facts, p: Presentation) -> None:
 def check_notify_completeness(f: Facts, p: Presentation) -> None:
     if f.user.organization_id != p.presenter_id:
         raise Forbidden("only the presenter sends the notice of completeness")
-    acting(f)
     move(p.state, PresentationState.UNDER_EXAMINATION, PRESENTATION_MOVES, "presentation")
     if p.pk not in f.with_documents:
         raise NotAllowed("a presentation with no documents cannot be complete")
@@ -398,7 +380,6 @@ def check_request_waiver(f: Facts, p: Presentation) -> None:
 
 def check_decide_waiver(f: Facts, p: Presentation) -> None:
     party(f, f.credit.applicant_id, "applicant")
-    role(f, *CORPORATE_ACTORS)
     if p.pk not in f.pending_waivers:
         raise NotAllowed("no waiver request is waiting for the applicant")
 
@@ -421,6 +402,8 @@ def check_honour_presentation(f: Facts, p: Presentation) -> None:
     if p.state != PresentationState.COMPLYING and p.pk not in f.waived:  # art. 16(b): the applicant waived
         raise NotAllowed("only a complying presentation, or one whose discrepancies the applicant waived, "
                          "is honoured")
+    if p.pk not in f.engine_done:
+        raise NotAllowed("the rules engine has not examined these documents yet")
 
 
 def check_reimburse_presentation(f: Facts, p: Presentation) -> None:
@@ -439,6 +422,32 @@ def check_settle_presentation(f: Facts, p: Presentation) -> None:
     if p.state == PresentationState.HONOURED and p.presented_to_id != f.credit.issuing_bank_id:
         raise NotAllowed("reimburse the nominated bank before settling")
     matured(f, p, "settlement")
+
+
+# -- Money (issue 13): facilities, rates, overrides at the issuing bank.
+
+def credit_officer(f: Facts) -> None:
+    if not is_bank_user(f.user):
+        raise Forbidden("only a bank's credit officer keeps facilities and rates")
+    role(f, Role.CREDIT_OFFICER)
+
+
+def check_set_facility(f: Facts, c: LetterOfCredit) -> None:
+    """A bank's credit officer sets an applicant's facility (at the officer's own bank)."""
+    credit_officer(f)
+
+
+def check_set_rate(f: Facts, c: LetterOfCredit) -> None:
+    credit_officer(f)
+
+
+def check_override_facility(f: Facts, c: LetterOfCredit) -> None:
+    """The issuing bank's credit officer lets the issue awaiting its checker (a credit, or an
+    amendment's increase) go beyond the applicant's facility."""
+    party(f, c.issuing_bank_id, "issuing bank")
+    role(f, Role.CREDIT_OFFICER)
+    if c.state != CreditState.PENDING_APPROVAL and not (c.state in LIVE_STATES and f.amendment_awaiting_checker):
+        raise NotAllowed("nothing awaits issue: an override covers a credit or an amendment awaiting its checker")
 
 
 CHECKS: dict[str, Callable[..., None]] = {

@@ -42,6 +42,7 @@ USERS = {
     "vhb.examiner": ("issuing", [Role.EXAMINER], "Alan", "Wong"),
     "vhb.auditor": ("issuing", [Role.AUDITOR], "Iris", "Tse"),
     "vhb.admin": ("issuing", [Role.ADMINISTRATOR], "Ada", "Leung"),
+    "vhb.credit": ("issuing", [Role.CREDIT_OFFICER], "Vivian", "Cheung"),
     "ncb.maker": ("advising", [Role.MAKER], "Li", "Wei"),
     "ncb.checker": ("advising", [Role.CHECKER], "Zhang", "Min"),
     "ncb.examiner": ("advising", [Role.EXAMINER], "Chen", "Jing"),

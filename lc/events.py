@@ -90,6 +90,14 @@ DISCREPANCY_CONFIRMED = _e("discrepancy.confirmed", _("Discrepancy confirmed"), 
 DISCREPANCY_WITHDRAWN = _e("discrepancy.withdrawn", _("Discrepancy withdrawn"), "decide_discrepancy")
 DISCREPANCY_ADDED = _e("discrepancy.added", _("Discrepancy added by examiner"), "add_discrepancy")
 
+
+# Money (issue 13): the issuing bank's facilities per applicant, its rate table, and a credit
+# officer's override of a facility limit for one issuance or one increase.
+FACILITY_SET = _e("facility.set", _("Facility limit set"), "set_facility")
+RATE_SET = _e("facility.rate_set", _("Exchange rate entered"), "set_rate")
+FACILITY_OVERRIDDEN = _e("facility.overridden", _("Facility limit overridden by credit officer"),
+                         "override_facility")
+
 # Configuration (issue 14): people, organisations, calendars, integrations, second factors, and
 # the auditors' own acts. Subjects are immutable ids (user:<uuid>, org:<uuid>, apikey:<uuid>,
 # webhook:<uuid>); names go in the payload; secrets and hashes never do.

@@ -22,7 +22,8 @@ def _set_ledger_triggers(enabled: bool) -> None:
 
     with connection.cursor() as cur:
         cur.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
-                    "WHERE NOT tgisinternal AND (tgname LIKE 'ledger%%' OR tgname LIKE 'lc_swiftmessage%%')")
+                    "WHERE NOT tgisinternal AND (tgname LIKE 'ledger%%' OR tgname LIKE 'lc_swiftmessage%%'"
+                    " OR tgname LIKE 'lc_utilisation%%' OR tgname LIKE 'lc_rate%%')")
         for table, trigger in cur.fetchall():
             state = "ENABLE ALWAYS" if enabled else "DISABLE"
             cur.execute(f"ALTER TABLE {table} {state} TRIGGER {trigger}")

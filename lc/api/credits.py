@@ -23,6 +23,7 @@ from lc.api.presentations import document_input
 from lc.api.schema import action_schema, detail_schema, list_schema
 from lc.api.serializers import (
     AmendmentSerializer,
+    AvailabilitySerializer,
     CancellationSerializer,
     CreditDetailSerializer,
     CreditSerializer,
@@ -173,6 +174,12 @@ class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         presentation = services.present_documents(actor=self.actor(), credit_id=self.credit_id(),
                                                   documents=documents, **facts)
         return self.answer(presentation, PresentationDetailSerializer, 201)
+
+    @detail_schema(summary="The credit's availability: maximum, reserved, drawn, earmarked, available (issue 13)",
+                   response=AvailabilitySerializer, tags=TAGS)
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def availability(self, request: Request, pk: str) -> Response:
+        return self.answer(self.get_object(), AvailabilitySerializer)
 
     @list_schema(summary="The credit's versions of terms (1 at issue, one per accepted amendment)",
                  response=TermsVersionSerializer(many=True), tags=TAGS)

@@ -3,25 +3,57 @@ services decide whether the move is allowed)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lc import money
 from lc.api.schema import JSONObjectField
 from lc.integrations import egress
 from lc.integrations.webhooks import EVENT_TYPES
 from lc.models import Disposal, Organization
-
-MAX_AMOUNT_DIGITS = 17
 
 
 def org_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
     return serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), **kwargs)
 
 
-def amount_field(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=MAX_AMOUNT_DIGITS, decimal_places=2, **kwargs)
+@extend_schema_field({"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$", "example": "125000.00",
+                      "description": "In the credit's currency, with at most its ISO 4217 decimals"})
+class AmountField(serializers.Field):
+    """An amount in the currency of the action's credit (or presentation), read by lc.money:
+    ISO 4217 minor units (never rounded), positive, SWIFT 15d, ASCII digits: 400 otherwise.
+    A JSON string or number; answered as a string with the currency's decimals."""
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        try:
+            return money.parse_amount(data, self._currency(), self.field_name or "amount")
+        except money.MoneyError as exc:
+            raise serializers.ValidationError(exc.message) from exc
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+    def _currency(self) -> str | None:
+        view = self.context.get("view")
+        target = view.target() if view is not None and hasattr(view, "target") else None
+        return getattr(target, "currency", None) or None
+
+
+def amount_field(**kwargs: Any) -> AmountField:
+    return AmountField(**kwargs)
+
+
+def check_terms_money(terms: dict[str, Any]) -> None:
+    """32B of submitted terms, by the same rule as the services (which check again): 400 naming
+    `terms.currency` or `terms.amount`."""
+    try:
+        money.parse_money(terms.get("currency"), terms.get("amount"))
+    except money.MoneyError as exc:
+        raise serializers.ValidationError({"terms": {exc.field: [exc.message]}}) from exc
 
 
 class EmptyInput(serializers.Serializer):
@@ -38,6 +70,7 @@ class CreateApplicationInput(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """The parties in one query (creation is a hot path)."""
+        check_terms_money(attrs["terms"])
         names = ["beneficiary", "issuing_bank", "advising_bank", "confirming_bank", "nominated_bank"]
         found = Organization.objects.in_bulk([attrs[n] for n in names if attrs.get(n)])
         missing = {n: "no such organisation" for n in names if attrs.get(n) and attrs[n] not in found}

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from rest_framework import serializers
 
+from lc import money
 from lc.models import (
     PARTY_FIELDS,
     Amendment,
@@ -27,6 +28,7 @@ from lc.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from lc.services.money import availability_summary, facility_summary
 
 
 class UtcDateTimeField(serializers.DateTimeField):
@@ -81,8 +83,9 @@ class CreditSerializer(serializers.Serializer):
     second_beneficiary = OrganizationSerializer(allow_null=True)
     transferred_from = serializers.UUIDField(allow_null=True)
     currency = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=17, decimal_places=2)
-    drawn_amount = serializers.DecimalField(max_digits=17, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=18, decimal_places=4, coerce_to_string=True,
+                                      help_text="With the currency's own ISO 4217 decimals (KWD 1000.125).")
+    drawn_amount = serializers.DecimalField(max_digits=18, decimal_places=4, coerce_to_string=True)
     expiry_date = serializers.DateField()
     confirmation = serializers.ChoiceField(choices=Confirmation.choices)
     terms_version = serializers.IntegerField(allow_null=True, help_text="Current version of the terms (null before issue).")
@@ -100,8 +103,8 @@ class CreditSerializer(serializers.Serializer):
             "id": str(credit.id), "reference": credit.reference, "state": credit.state,
             **{name: party(name) for name in PARTY_FIELDS},
             "transferred_from": str(credit.transferred_from_id) if credit.transferred_from_id else None,
-            "currency": credit.currency, "amount": f"{credit.amount:.2f}",
-            "drawn_amount": f"{credit.drawn_amount:.2f}", "expiry_date": credit.expiry_date.isoformat(),
+            "currency": credit.currency, "amount": money.text(credit.amount, credit.currency),
+            "drawn_amount": money.text(credit.drawn_amount, credit.currency), "expiry_date": credit.expiry_date.isoformat(),
             "confirmation": credit.confirmation, "terms_version": version,
             "created_at": _when(credit.created_at), "updated_at": _when(credit.updated_at),
             "issued_at": _when(credit.issued_at), "closed_at": _when(credit.closed_at),
@@ -154,8 +157,8 @@ class DocumentSerializer(ApiModelSerializer):
 
 
 class PresentationSerializer(ApiModelSerializer):
-    amount_claimed = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True)
-    honoured_amount = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True, allow_null=True)
+    amount_claimed = serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True)
+    honoured_amount = serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True, allow_null=True)
     terms_version = serializers.SlugRelatedField(slug_field="number", read_only=True)  # type: ignore[var-annotated]
     honour_type = serializers.ChoiceField(choices=HonourType.choices, allow_blank=True, read_only=True)
 
@@ -166,6 +169,14 @@ class PresentationSerializer(ApiModelSerializer):
                   "honour_type", "maturity_date", "honoured_amount", "honoured_at", "reimbursed_at", "settled_at",
                   "created_at"]
         read_only_fields = fields
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        """Amounts with the currency's own decimals, the digits the portal and the ledger show."""
+        data: dict[str, Any] = super().to_representation(instance)
+        for name in ("amount_claimed", "honoured_amount"):
+            value = getattr(instance, name)
+            data[name] = None if value is None else money.text(value, instance.currency)
+        return data
 
 
 class PresentationDetailSerializer(PresentationSerializer):
@@ -260,3 +271,36 @@ class ApiKeyCreatedSerializer(ApiKeySerializer):
     class Meta(ApiKeySerializer.Meta):
         fields = [*ApiKeySerializer.Meta.fields, "key"]
         read_only_fields = fields
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    """A credit's availability account (issue 13): available = maximum - reserved - drawn - earmarked."""
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return super().to_representation(availability_summary(instance))
+
+    credit = serializers.UUIDField()
+    currency = serializers.CharField()
+    maximum = serializers.CharField(help_text="Amount with the 39A plus tolerance, or +10% when \"about\" (art. 30(a)).")
+    reserved = serializers.CharField(help_text="Claimed by presentations under examination.")
+    drawn = serializers.CharField(help_text="Honoured (settled drawings included).")
+    earmarked = serializers.CharField(help_text="Transferred to a second beneficiary (art. 38).")
+    settled = serializers.CharField()
+    available = serializers.CharField()
+
+
+class FacilitySerializer(serializers.Serializer):
+    """An applicant's facility at its issuing bank and its utilisation (live credits' liabilities)."""
+
+    id = serializers.UUIDField()
+    bank = serializers.UUIDField()
+    applicant = serializers.UUIDField()
+    currency = serializers.CharField()
+    limit = serializers.CharField()
+    expiry_date = serializers.DateField()
+    utilised = serializers.CharField(allow_null=True, help_text="In the facility's currency at the bank's rates; "
+                                                               "null when a rate is missing.")
+    exposure = serializers.DictField(child=serializers.CharField(), help_text="Per credit currency.")
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return super().to_representation(facility_summary(instance))

@@ -9,6 +9,7 @@ from lc.api.amendments import AmendmentViewSet
 from lc.api.base import not_found
 from lc.api.credits import CreditViewSet
 from lc.api.examination import DiscrepancyViewSet, DocumentViewSet, RefusalViewSet, WaiverViewSet
+from lc.api.facilities import FacilityViewSet
 from lc.api.keys import ApiKeyViewSet
 from lc.api.organizations import OrganizationViewSet
 from lc.api.presentations import PresentationViewSet
@@ -26,6 +27,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 router.register("api-keys", ApiKeyViewSet, basename="api-key")
+router.register("facilities", FacilityViewSet, basename="facility")
 
 app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -110,12 +110,15 @@ class LetterOfCredit(models.Model):
     )
     # Denormalised from the current terms for lists, filters and exposure charts.
     currency = models.CharField(max_length=3)
-    amount = models.DecimalField(max_digits=17, decimal_places=2)
+    # Stored with four places (every ISO 4217 currency exactly); shown with the currency's own
+    # minor units, which the credit list's trigger reads from here (lc.money.minor_units).
+    amount = models.DecimalField(max_digits=18, decimal_places=4)
+    minor_units = models.PositiveSmallIntegerField(default=2)
     expiry_date = models.DateField()
     confirmation = models.CharField(
         max_length=20, choices=Confirmation.choices, default=Confirmation.NOT_REQUESTED
     )
-    drawn_amount = models.DecimalField(max_digits=17, decimal_places=2, default=0)
+    drawn_amount = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     issue_maker = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"

@@ -85,6 +85,9 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
     API_CLIENT = "api_client", _("API client")
+    # Decides facility overrides (issue or increase beyond an applicant's limit) and keeps the
+    # bank's facilities and rate table.
+    CREDIT_OFFICER = "credit_officer", _("Credit officer")
 
 
 class User(AbstractUser):

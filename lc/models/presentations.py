@@ -93,7 +93,7 @@ class Presentation(models.Model):
     presented_to = models.ForeignKey(Organization, models.PROTECT, related_name="presentations_received")
     terms_version = models.ForeignKey("TermsVersion", models.PROTECT, related_name="+")
     electronic = models.BooleanField(default=False)  # eUCP: examination starts at notice of completeness
-    amount_claimed = models.DecimalField(max_digits=17, decimal_places=2)
+    amount_claimed = models.DecimalField(max_digits=18, decimal_places=4)
     currency = models.CharField(max_length=3)
     presented_on = models.DateField(null=True, blank=True)  # the day of presentation (art. 14(b))
     examination_deadline = models.DateField(null=True, blank=True)
@@ -102,7 +102,7 @@ class Presentation(models.Model):
     examined_at = models.DateTimeField(null=True, blank=True)
     honour_type = models.CharField(max_length=20, choices=HonourType.choices, blank=True)
     maturity_date = models.DateField(null=True, blank=True)
-    honoured_amount = models.DecimalField(max_digits=17, decimal_places=2, null=True, blank=True)
+    honoured_amount = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     honoured_at = models.DateTimeField(null=True, blank=True)
     reimbursed_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)

@@ -16,10 +16,12 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from lc import access, services
+from lc import access, money, services
 from lc.access import Facts
 from lc.models import Amendment, Discrepancy, LetterOfCredit, Presentation, User
 from lc.portal import forms as pf
+from lc.services.facilities import override_facility
+from lc.services.settlement import honour_limit
 
 Target = LetterOfCredit | Amendment | Presentation | Discrepancy
 
@@ -59,7 +61,8 @@ def _prepare_initial(credit: LetterOfCredit) -> dict[str, Any]:
 
 
 def _honour_initial(p: Presentation) -> dict[str, Any]:
-    return {"amount": p.amount_claimed}
+    """The most the service would pay (never simply the claim: art. 18(b))."""
+    return {"amount": money.text(honour_limit(p.credit, p), p.currency)}
 
 
 ACTIONS: dict[str, Action] = {a.name: a for a in [
@@ -83,6 +86,10 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
     Action("consent-cancellation", _("Agree to cancellation"), "credit", pf.NoFieldsForm,
            "consent_to_cancellation",
            lambda u, c, d: services.consent_to_cancellation(actor=u, credit_id=c.pk), _("Consent recorded.")),
+    Action("override-facility", _("Override the facility limit"), "credit", pf.OverrideForm, "override_facility",
+           lambda u, c, d: override_facility(actor=u, credit_id=c.pk, reason=d["reason"]),
+           _("Override recorded: the checker may now issue beyond the facility."), tone="danger",
+           explain=_("Credit officer: let the issue awaiting its checker exceed the applicant's facility.")),
     Action("cancel", _("Cancel the credit"), "credit", pf.NoFieldsForm, "cancel_credit",
            lambda u, c, d: services.cancel_credit(actor=u, credit_id=c.pk), _("The credit is cancelled."),
            tone="danger"),

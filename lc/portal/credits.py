@@ -27,6 +27,7 @@ from lc.models import (
 )
 from lc.portal import actions, mt700, timeline
 from lc.portal.access import is_bank_user, org_of, portal_view, render_page, visible_credit
+from lc.services.money import availability_summary
 
 PAGE_SIZE = 25
 
@@ -136,5 +137,6 @@ def credit_view(request: HttpRequest, credit_id: Any) -> HttpResponse:
         "events": events, "event_counts": timeline.counts(events), "today": facts.today,
         "amendment_rows": amendment_rows, "presentation_rows": presentation_rows,
         "credit_actions": actions.offered(actions.CREDIT_ACTIONS, facts, credit) if bank else [],
+        "availability": availability_summary(credit) if credit.current_terms else None,
     }
     return render_page(request, "portal/credit_detail.html", context, nav="credits")

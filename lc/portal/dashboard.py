@@ -29,6 +29,7 @@ from lc.models import (
     CreditState,
     Discrepancy,
     DiscrepancyStatus,
+    Facility,
     LetterOfCredit,
     Organization,
     Presentation,
@@ -39,6 +40,7 @@ from lc.models import (
 from lc.portal import charts
 from lc.portal.access import is_bank_user, org_of, portal_view, render_page
 from lc.services.common import calendar_for, years_around
+from lc.services.money import facility_summary
 
 QUEUE_SIZE = 8
 EXPIRY_HORIZON_DAYS = 30
@@ -157,7 +159,23 @@ def book_charts(org: Organization) -> dict[str, Any]:
         "live_count": sum(by_state.get(s, 0) for s in LIVE_STATES),
         "total_count": sum(by_state.values()),
         "exposure": exposure,
+        "facility_chart": facility_chart(org),
     }
+
+
+def facility_chart(org: Organization) -> Any:
+    """Facility utilisation (issue 13): per applicant for the bank that granted the facilities,
+    per bank for the applicant holding them; each bar is utilisation against the limit."""
+    facilities = Facility.objects.filter(Q(bank=org) | Q(applicant=org)).select_related("bank", "applicant")
+    bars = []
+    for f in facilities.order_by("applicant__name", "bank__name"):
+        summary = facility_summary(f)
+        used = Decimal(summary["utilised"]) if summary["utilised"] is not None else Decimal(0)
+        share = used / f.limit * 100 if f.limit else Decimal(0)
+        name = f.applicant.name if f.bank_id == org.pk else f.bank.name
+        shown = f"{share:.0f}% of {f.currency} {_money(f.limit)}" if summary["utilised"] is not None else _("no rate")
+        bars.append(charts.Bar(name, min(share, Decimal(100)), shown, "closed" if share > 100 else "live"))
+    return charts.bar_chart(bars, _("Facility utilisation"))
 
 
 def discrepancy_rate(org: Organization) -> dict[str, Any]:

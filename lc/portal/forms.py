@@ -4,13 +4,33 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lc import money
 from lc.models import Disposal, DocumentType
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class AmountField(forms.CharField):
+    """An amount as lc.money reads it (ASCII digits, positive, SWIFT 15d, never rounded); the
+    currency's own decimals are checked by the service, whose error lands on this field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return money.parse_amount(text, None, "amount")
+        except money.MoneyError as exc:
+            raise forms.ValidationError(exc.message, code="invalid") from exc
 
 
 class NoFieldsForm(forms.Form):
@@ -20,17 +40,16 @@ class NoFieldsForm(forms.Form):
 class PrepareForm(forms.Form):
     """The maker completes the application's key terms before sending it to a checker."""
 
-    amount = forms.DecimalField(label=_("Amount (32B)"), max_digits=17, decimal_places=2, min_value=Decimal("0.01"))
+    amount = AmountField(label=_("Amount (32B)"))
     expiry_date = forms.DateField(label=_("Date of expiry (31D)"), widget=DATE)
     expiry_place = forms.CharField(label=_("Place of expiry (31D)"), max_length=35)
     latest_shipment = forms.DateField(label=_("Latest date of shipment (44C)"), required=False, widget=DATE)
 
 
 class ApproveForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Re-key the amount"), max_digits=17, decimal_places=2,
+    amount = AmountField(
+        label=_("Re-key the amount"),
         help_text=_("Type the credit amount again from the application, without looking at the maker's entry."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
 
 
@@ -72,7 +91,8 @@ class RefuseForm(forms.Form):
 
 
 class HonourForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount to pay"), max_digits=17, decimal_places=2)
+    amount = AmountField(label=_("Amount to pay"),
+                         help_text=_("At most the claim, the documents' amount and what the credit has available."))
     maturity_date = forms.DateField(label=_("Maturity date"), required=False, widget=DATE,
                                     help_text=_("Required for deferred payment and acceptance."))
 
@@ -97,3 +117,8 @@ class AddDiscrepancyForm(forms.Form):
     text = forms.CharField(label=_("Discrepancy, as it will read in the refusal notice"),
                            widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Examiner's note"), required=False)
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(label=_("Why this credit may exceed the applicant's facility"),
+                             widget=forms.Textarea(attrs={"rows": 3}))

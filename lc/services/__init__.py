@@ -31,6 +31,7 @@ from lc.services.examination import (
     refuse_presentation,
     request_waiver,
 )
+from lc.services.facilities import override_facility, set_facility, set_rate
 from lc.services.presentations import DocumentInput, add_document, notify_completeness, present_documents
 from lc.services.settlement import honour_presentation, reimburse_presentation, settle_presentation
 from lc.services.timers import run_timers
@@ -54,6 +55,7 @@ __all__ = [
     "issue_amendment",
     "issue_credit",
     "notify_completeness",
+    "override_facility",
     "prepare_amendment",
     "prepare_credit",
     "present_documents",
@@ -65,6 +67,8 @@ __all__ = [
     "request_cancellation",
     "request_waiver",
     "run_timers",
+    "set_facility",
+    "set_rate",
     "settle_presentation",
     "submit_application",
     "transfer_credit",

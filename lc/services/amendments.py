@@ -20,11 +20,13 @@ from lc.models import (
     User,
 )
 from lc.services import messages as swift_messages
-from lc.services.common import ObjectId, check, lock_credit, now_or, org_of, record
+from lc.services import money as accounts
+from lc.services.common import ObjectId, check, local_date, lock_credit, now_or, org_of, record
 from lc.services.credits import _denormalise, check_terms, complete_terms, parse_terms
 
 # Fields an amendment may not touch: the parties and the credit number come from the credit.
-FROZEN_FIELDS = {"credit_number", "applicant", "beneficiary", "banks", "issue_date"}
+# The currency too: an availability account and its drawings stay in one currency.
+FROZEN_FIELDS = {"credit_number", "applicant", "beneficiary", "banks", "issue_date", "currency"}
 
 
 def _lock_amendment(actor: User, amendment_id: ObjectId) -> tuple[LetterOfCredit, Amendment]:
@@ -90,11 +92,13 @@ def issue_amendment(*, actor: User, amendment_id: ObjectId, now: dt.datetime | N
     now = now_or(now)
     credit, amendment = _lock_amendment(actor, amendment_id)
     check("issue_amendment", actor, credit, now, amendment)
+    increase = accounts.credit_maximum(amended_terms(credit, amendment.changes)) - accounts.figures(credit).maximum
+    facility = accounts.within_facility(credit, increase, local_date(now), amendment)
     amendment.state, amendment.checker, amendment.issued_at = AmendmentState.ISSUED, actor, now
     amendment.save()
     sent = swift_messages.send_amendment(credit, amendment, actor=actor, now=now)
     record(events.AMENDMENT_ISSUED, subject=credit.subject, actor=actor, at=now,
-           payload={**_payload(amendment), "messages": sent, "changes": amendment.changes})
+           payload={**_payload(amendment), "messages": sent, "changes": amendment.changes, "facility": facility})
     emit(credit, events.AMENDMENT_ISSUED, _payload(amendment))
     return amendment
 
@@ -125,12 +129,16 @@ def accept_amendment(
     credit.current_terms, credit.updated_at = version, now
     _denormalise(credit, parsed)
     credit.save()
+    # 32B increase / 33B decrease: the maximum follows; a decrease below what is already
+    # reserved, drawn or transferred is refused by the account.
+    change = accounts.amend(credit, accounts.credit_maximum(terms), now)
     amendment.state, amendment.decided_at = AmendmentState.ACCEPTED, now
     amendment.save()
     sent = swift_messages.send_amendment_answer(credit, amendment, accepted=True, event=events.AMENDMENT_ACCEPTED,
                                                 actor=actor, now=now)
     record(events.AMENDMENT_ACCEPTED, subject=credit.subject, actor=actor, at=now,
-           payload={**_payload(amendment), "messages": sent, "version": version.number, "changed_fields": changed})
+           payload={**_payload(amendment), "messages": sent, "version": version.number, "changed_fields": changed,
+                    "availability": change.payload() if change else None})
     emit(credit, events.AMENDMENT_ACCEPTED, _payload(amendment))
     return amendment
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
 
-from lc import access, events
+from lc import access, events, money
 from lc.access import CLOSED_PRESENTATIONS, consenting_party
 from lc.banking import extended_expiry
 from lc.errors import InvalidInput, NotAllowed
@@ -20,6 +20,7 @@ from lc.examination.types import CreditTerms
 from lc.integrations.webhooks import emit
 from lc.models import (
     CREDIT_MOVES,
+    LIVE_STATES,
     Cancellation,
     Confirmation,
     CreditState,
@@ -30,6 +31,7 @@ from lc.models import (
     User,
 )
 from lc.services import messages as swift_messages
+from lc.services import money as accounts
 from lc.services.common import (
     AmountInput,
     ObjectId,
@@ -73,6 +75,9 @@ def complete_terms(terms: dict[str, Any], credit: LetterOfCredit) -> dict[str, A
 
 
 def parse_terms(terms: dict[str, Any]) -> CreditTerms:
+    """The terms as the engine reads them; 32B first, refused (never rounded) unless its currency
+    is an ISO 4217 currency and its amount fits that currency and SWIFT 15d."""
+    accounts.check_terms_money(terms)
     try:
         parsed = CreditTerms.from_dict(terms)
     except ExaminationDataError as exc:
@@ -99,6 +104,7 @@ def terms_warnings(terms: dict[str, Any]) -> list[dict[str, str]]:
 
 def _denormalise(credit: LetterOfCredit, terms: CreditTerms) -> None:
     credit.currency = terms.currency
+    credit.minor_units = money.minor_units(terms.currency)
     credit.amount = terms.amount
     if terms.expiry_date is not None:
         credit.expiry_date = terms.expiry_date
@@ -202,11 +208,9 @@ def prepare_credit(
     return credit
 
 
-def _rekeyed(value: AmountInput) -> Decimal:
-    try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput("re-keyed amount is not a number", [{"field": "amount", "message": "invalid"}]) from exc
+def _rekeyed(value: AmountInput, currency: str) -> Decimal:
+    """The checker's re-keyed amount, read by the same rule as the terms (never rounded)."""
+    return accounts.check_amount(value, currency, "amount")
 
 
 @transaction.atomic
@@ -215,21 +219,24 @@ def issue_credit(*, actor: User, credit_id: ObjectId, rekeyed_amount: AmountInpu
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
     check("issue_credit", actor, credit, now, credit)
-    if _rekeyed(rekeyed_amount) != credit.amount:
+    if _rekeyed(rekeyed_amount, credit.currency) != credit.amount:
         raise InvalidInput("the re-keyed amount does not match the credit amount",
                            [{"field": "amount", "message": "does not match"}])
     parsed = check_terms(credit.draft_terms)
+    facility = accounts.within_facility(credit, accounts.credit_maximum(credit.draft_terms), local_date(now))
     version = TermsVersion.objects.create(credit=credit, number=1, terms=credit.draft_terms, created_at=now)
     credit.current_terms, credit.state, credit.issue_checker = version, CreditState.ISSUED, actor
     credit.issued_at = credit.updated_at = now
     if parsed.confirmation in CONFIRMATION_REQUESTED and credit.confirming_bank_id:
         credit.confirmation = Confirmation.REQUESTED
     credit.save()
+    account = accounts.open_account(credit, now)
     sent = swift_messages.send_credit(credit, version.terms, actor=actor, now=now)
     record(events.CREDIT_ISSUED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "messages": sent, "version": 1, "terms": version.terms,
                     "maker": credit.issue_maker.ledger_id if credit.issue_maker else None,
-                    "warnings": terms_warnings(version.terms)})
+                    "warnings": terms_warnings(version.terms), "availability": account.payload(),
+                    "facility": facility})
     emit(credit, events.CREDIT_ISSUED, _summary(credit))
     return credit
 
@@ -282,10 +289,24 @@ def transfer_credit(
         raise invalid([i for i in issues if i.blocking])
     child = _create_transferred(credit, second_beneficiary, new_terms, actor, now)
     assert child.current_terms is not None
+    earmarked = _earmark(credit, accounts.credit_maximum(child.current_terms.terms), now)
+    opened = accounts.open_account(child, now)
     record(events.CREDIT_TRANSFERRED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "transferred_credit": str(child.id), "reference_2": child.reference,
-                    "second_beneficiary": second_beneficiary.ledger_id, "terms": child.current_terms.terms})
+                    "second_beneficiary": second_beneficiary.ledger_id, "terms": child.current_terms.terms,
+                    "availability": earmarked.payload(), "transferred_availability": opened.payload()})
     return child
+
+
+def _earmark(credit: LetterOfCredit, amount: Decimal, now: dt.datetime) -> accounts.Change:
+    """Art. 38: the transferred amount (with its tolerance) leaves the first beneficiary's
+    availability; more than is available cannot be transferred (an input to correct)."""
+    free = accounts.figures(credit).available
+    if amount > free:
+        shown = money.text(free, credit.currency)
+        raise InvalidInput(f"only {credit.currency} {shown} is available to transfer",
+                           [{"field": "changes.amount", "message": f"at most {shown} with its tolerance"}])
+    return accounts.earmark(credit, amount, now)
 
 
 def _create_transferred(credit: LetterOfCredit, second: Organization, terms: dict[str, Any],
@@ -343,9 +364,12 @@ def cancel_credit(*, actor: User, credit_id: ObjectId, now: dt.datetime | None =
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
     check("cancel_credit", actor, credit, now, credit)
+    live = credit.state in LIVE_STATES
     credit.state, credit.closed_at, credit.updated_at = CreditState.CANCELLED, now, now
     credit.save()
-    record(events.CREDIT_CANCELLED, subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
+    closed = accounts.close(credit, now).payload() if live else None
+    record(events.CREDIT_CANCELLED, subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "availability": closed})
     emit(credit, events.CREDIT_CANCELLED, _summary(credit))
     return credit
 
@@ -381,8 +405,9 @@ def expire_credit(*, credit_id: ObjectId, now: dt.datetime | None = None,
         raise NotAllowed("a presentation under this credit is still open")
     credit.state, credit.closed_at, credit.updated_at = CreditState.EXPIRED, now, now
     credit.save()
+    closed = accounts.close(credit, now)
     record(events.CREDIT_EXPIRED, subject=credit.subject, actor=actor, at=now,
            payload={**_summary(credit), "last_day_for_presentation": last_day,
-                    "calendar": expiry_facts(credit, last_day)})
+                    "calendar": expiry_facts(credit, last_day), "availability": closed.payload()})
     emit(credit, events.CREDIT_EXPIRED, _summary(credit))
     return credit

@@ -4,17 +4,20 @@ the waiver request and the single refusal notice (UCP 600 arts 14-16)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
 
-from lc import events
+from lc import events, money
 from lc.errors import InvalidInput, NotFound
+from lc.examination.doctypes import CommercialInvoice, Draft
 from lc.examination.engine import examine
 from lc.examination.serde import decode
 from lc.examination.types import CreditTerms
+from lc.examination.types import Discrepancy as ExamDiscrepancy
 from lc.examination.types import Document as DocumentData
 from lc.examination.types import Presentation as PresentationData
 from lc.integrations.webhooks import emit
@@ -31,6 +34,7 @@ from lc.models import (
     WaiverRequest,
 )
 from lc.services import messages as swift_messages
+from lc.services import money as accounts
 from lc.services.common import (
     ObjectId,
     calendar_facts,
@@ -51,6 +55,9 @@ def _pres_payload(pres: Presentation) -> dict[str, Any]:
 
 
 def engine_input(pres: Presentation) -> tuple[CreditTerms, PresentationData]:
+    """The engine's view: the documents, the earlier drawings, and (from the credit's account)
+    what is available to this presentation: its own reservation plus what no one else holds,
+    so concurrent reservations count as much as earlier drawings (C17, art. 30)."""
     assert pres.presented_on is not None, "the engine runs only once the examination clock has started"
     terms = CreditTerms.from_dict(pres.terms_version.terms)
     docs: tuple[Any, ...] = tuple(
@@ -61,11 +68,23 @@ def engine_input(pres: Presentation) -> tuple[CreditTerms, PresentationData]:
         Presentation.objects.filter(credit_id=pres.credit_id, state__in=DRAWN_STATES)
         .exclude(pk=pres.pk).aggregate(s=Sum("honoured_amount"))["s"]
     )
+    account = accounts.figures(pres.credit)
     data = PresentationData(
         presentation_date=pres.presented_on, documents=docs, complete=True,
         previous_drawings=drawn or Decimal(0),
+        available=account.available + accounts.reserved_by(pres) if account.maximum else None,
     )
     return terms, data
+
+
+def claim_findings(pres: Presentation, terms: CreditTerms, data: PresentationData) -> list[Any]:
+    """C17 on the amount claimed itself (the engine reads the documents' amounts)."""
+    invoice = next((d.total_amount for d in data.documents
+                    if isinstance(d, CommercialInvoice) and d.currency == pres.currency), None)
+    draft = next((d.amount for d in data.documents if isinstance(d, Draft) and d.currency == pres.currency), None)
+    available = data.available if data.available is not None else terms.amount - data.previous_drawings
+    return money.claim_findings(pres.amount_claimed, pres.currency, invoice=invoice, draft=draft,
+                                drafts_required=bool(terms.drafts_at.strip()), available=available)
 
 
 @transaction.atomic
@@ -78,6 +97,10 @@ def record_engine_result(*, presentation_id: ObjectId, now: dt.datetime | None =
         return None
     terms, data = engine_input(pres)
     result = examine(terms, data, calendar_for(pres.presented_to, years_around(pres.presented_on)))
+    extra = claim_findings(pres, terms, data)
+    if extra:
+        result = replace(result, discrepancies=tuple(sorted((*result.discrepancies, *extra),
+                                                            key=ExamDiscrepancy.sort_key)))
     run = EngineRun.objects.create(
         presentation=pres, complying=result.complying, ran_at=now,
         result={"discrepancies": [d.to_dict() for d in result.discrepancies],
@@ -230,8 +253,10 @@ def refuse_presentation(*, actor: User, presentation_id: ObjectId, disposal: str
         discrepancies=[{"code": d.code, "rule": d.rule, "text": d.text} for d in discrepancies],
         text=refusal_text(pres, discrepancies, disposal), within_deadline=True,
     )
+    held = accounts.reserved_by(pres)
     pres.state = PresentationState.REFUSED
     pres.save()
+    released = accounts.release(credit, pres, held, now)  # the claim no longer holds the credit
     sent = swift_messages.send_refusal(credit, pres, discrepancies, disposal, actor=actor, now=now)
     record(events.REFUSED, subject=credit.subject, actor=actor, at=now, payload={
         **_pres_payload(pres), "messages": sent, "notice": str(notice.id), "disposal": disposal,
@@ -240,7 +265,7 @@ def refuse_presentation(*, actor: User, presentation_id: ObjectId, disposal: str
         "refused_on": local_date(now), "refusal_deadline": pres.examination_deadline,
         "calendar": calendar_facts(pres.presented_to, pres.presented_on, pres.examination_deadline)
         if pres.presented_on and pres.examination_deadline else None,
-        "discrepancies": notice.discrepancies, "text": notice.text,
+        "discrepancies": notice.discrepancies, "text": notice.text, "availability": released.payload(),
     })
     emit(credit, events.REFUSED, {**_pres_payload(pres), "disposal": disposal,
                                           "codes": [d.code for d in discrepancies]})

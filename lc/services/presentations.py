@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +25,7 @@ from lc.models import (
     User,
 )
 from lc.services.common import (
+    AmountInput,
     ObjectId,
     calendar_facts,
     calendar_for,
@@ -39,7 +39,7 @@ from lc.services.common import (
     record,
     years_around,
 )
-
+from lc.services.money import check_amount, reserve
 
 EXAMINE_TASK = "lc.tasks.examine_presentation"
 
@@ -113,7 +113,7 @@ def present_documents(
     actor: User,
     credit_id: ObjectId,
     presented_to: Organization,
-    amount_claimed: Decimal,
+    amount_claimed: AmountInput,
     documents: list[DocumentInput],
     electronic: bool = False,
     now: dt.datetime | None = None,
@@ -122,24 +122,27 @@ def present_documents(
     credit = lock_credit(actor, credit_id)
     check("present_documents", actor, credit, now, credit)
     _presented_to_ok(credit, presented_to)
-    if amount_claimed is None or Decimal(amount_claimed) <= 0:
-        raise InvalidInput("amount claimed must be positive", [{"field": "amount_claimed", "message": "must be > 0"}])
+    claimed = check_amount(amount_claimed, credit.currency, "amount_claimed")
     if not documents and not electronic:
         raise InvalidInput("a paper presentation needs documents", [{"field": "documents", "message": "required"}])
     assert credit.current_terms is not None
     number = (credit.presentations.aggregate(n=Max("number"))["n"] or 0) + 1
     pres = Presentation(
         credit=credit, number=number, presenter=org_of(actor), presented_to=presented_to,
-        terms_version=credit.current_terms, electronic=electronic, amount_claimed=amount_claimed,
+        terms_version=credit.current_terms, electronic=electronic, amount_claimed=claimed,
         currency=credit.currency, created_by=actor, created_at=now, state=PresentationState.RECEIVED,
     )
     if not electronic:
         _start_examination(pres, now)
     pres.save()
+    # Reserved now, under the credit's lock: of concurrent claims only those the credit can
+    # still pay are accepted for examination; the others are refused here (409).
+    reserved = reserve(credit, pres, now)
     docs = _store_documents(pres, documents, actor, now)
     record(events.PRESENTATION_MADE, subject=credit.subject, actor=actor, at=now, payload={
         "credit": str(credit.id), "presentation": str(pres.id), "number": number, "state": pres.state,
-        "presented_to": presented_to.ledger_id, "amount_claimed": pres.amount_claimed, "currency": pres.currency,
+        "presented_to": presented_to.ledger_id, "amount_claimed": claimed, "currency": pres.currency,
+        "availability": reserved.payload(),
         "terms_version": credit.current_terms.number, "electronic": electronic,
         "examination_deadline": pres.examination_deadline, "calendar": deadline_facts(pres),
         "documents": [_doc_payload(d) for d in docs],

@@ -94,6 +94,11 @@ CALLS: dict[str, tuple[str, Call]] = {
         actor=u, presentation_id=p.pk)),
     "decide_discrepancy": ("discrepancy", lambda u, d, k: services.decide_discrepancy(
         actor=u, discrepancy_id=d.pk, confirm=True)),
+    "set_facility": ("credit", lambda u, c, k: services.set_facility(
+        actor=u, applicant=c.applicant, currency="USD", limit="1000000.00", expiry_date=dt.date(2099, 12, 31))),
+    "set_rate": ("credit", lambda u, c, k: services.set_rate(actor=u, base="EUR", quote="USD", rate="1.08")),
+    "override_facility": ("credit", lambda u, c, k: services.override_facility(
+        actor=u, credit_id=c.pk, reason="long-standing client, collateral held")),
 }
 
 

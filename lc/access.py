@@ -23,6 +23,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from lc.errors import DomainError, Forbidden, NotAllowed
@@ -89,6 +90,13 @@ class Facts:
     def waived(self) -> set[Any]:
         """Presentations of this credit whose discrepancies the applicant waived."""
         return set(self.credit.presentations.filter(waivers__decision=WaiverDecision.WAIVED).values_list("pk", flat=True))
+
+    @cached_property
+    def waived_after_refusal(self) -> set[Any]:
+        """Refused presentations whose discrepancies the applicant waived after the refusal notice."""
+        return set(self.credit.presentations.filter(
+            refusal__isnull=False, waivers__decision=WaiverDecision.WAIVED,
+            waivers__decided_at__gt=F("refusal__sent_at")).values_list("pk", flat=True))
 
     @cached_property
     def pending_waivers(self) -> set[Any]:
@@ -402,6 +410,12 @@ def check_honour_presentation(f: Facts, p: Presentation) -> None:
     if p.state != PresentationState.COMPLYING and p.pk not in f.waived:  # art. 16(b): the applicant waived
         raise NotAllowed("only a complying presentation, or one whose discrepancies the applicant waived, "
                          "is honoured")
+    # Refusal and honour exclude each other: once the single notice is sent, only an act after
+    # it (the applicant's waiver, art. 16(c)(iii)(b)) reopens honour; a waiver given before the
+    # refusal, or an honour racing the refusal, does not.
+    if p.state == PresentationState.REFUSED and p.pk not in f.waived_after_refusal:
+        raise NotAllowed("this presentation was refused: it is honoured only after the applicant waives "
+                         "the discrepancies following the refusal (art. 16(c)(iii))")
     if p.pk not in f.engine_done:
         raise NotAllowed("the rules engine has not examined these documents yet")
 

@@ -1,18 +1,26 @@
 """Presented files, stored off-ledger by content address; only their SHA-256 is ledgered.
 
+Uploads are streamed to disk in chunks and hashed on the way (never read whole into memory);
+a full or read-only disk raises StoreFull / StoreUnavailable, which the API answers with a
+clean 507 / 503 problem (lc.api.problems), with nothing half-written left in place.
+
 The client's file name is never used as a path (it is kept for display only); the
 type is sniffed from the content, not taken from the name or the Content-Type header.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 
@@ -41,35 +49,126 @@ def sniff(data: bytes) -> str | None:
     return next((ctype for magic, ctype in SIGNATURES if data.startswith(magic)), None)
 
 
-def check_upload(data: bytes, field: str = "file") -> str:
-    if len(data) > settings.UPLOAD_MAX_BYTES:
-        raise InvalidInput(f"file is larger than {settings.UPLOAD_MAX_BYTES} bytes",
-                           [{"field": field, "message": "too large"}])
-    if not data:
+class Upload(Protocol):
+    """An uploaded file as Django hands it over (in memory when small, a temporary file when not)."""
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]: ...
+
+
+class StoreUnavailable(Exception):
+    """The document store cannot be written (read-only, permissions): HTTP 503, retry later."""
+
+
+class StoreFull(Exception):
+    """The document store is out of space: HTTP 507."""
+
+
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+INCOMING = ".incoming"  # temporary files, on the store's own file system so the rename is atomic
+ORPHAN_AFTER = dt.timedelta(hours=1)  # far longer than any transaction that wrote a file
+
+
+def _too_large(field: str) -> InvalidInput:
+    return InvalidInput(f"file is larger than {settings.UPLOAD_MAX_BYTES} bytes",
+                        [{"field": field, "message": "too large"}])
+
+
+def check_head(head: bytes, size: int, field: str = "file") -> str:
+    """The content type from the first bytes, once the whole size is known."""
+    if size > settings.UPLOAD_MAX_BYTES:
+        raise _too_large(field)
+    if size == 0:
         raise InvalidInput("file is empty", [{"field": field, "message": "empty"}])
-    ctype = sniff(data)
+    ctype = sniff(head)
     if ctype is None:
         raise InvalidInput("only PDF, PNG, JPEG or TIFF files are accepted (checked from the content)",
                            [{"field": field, "message": "unsupported file type"}])
     return ctype
 
 
+def check_upload(data: bytes, field: str = "file") -> str:
+    return check_head(data[:16], len(data), field)
+
+
 def path_for(sha256: str) -> Path:
     return Path(settings.MEDIA_ROOT) / sha256[:2] / sha256[2:4] / sha256
 
 
-def store(data: bytes, field: str = "file") -> StoredFile:
-    """Write atomically (temp file + rename); identical content is stored once."""
-    ctype = check_upload(data, field)
-    digest = hashlib.sha256(data).hexdigest()
-    target = path_for(digest)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    return StoredFile(sha256=digest, size=len(data), content_type=ctype)
+def _chunks(content: bytes | Upload) -> Iterator[bytes]:
+    if isinstance(content, bytes):
+        for i in range(0, len(content), 1 << 16):
+            yield content[i:i + (1 << 16)]
+    else:
+        yield from content.chunks()
+
+
+@contextmanager
+def _disk_errors() -> Iterator[None]:
+    """A full or read-only disk is an answer (507 / 503), not a crash."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in FULL:
+            raise StoreFull(f"the document store is full: {exc.strerror}") from exc
+        raise StoreUnavailable(f"the document store cannot be written: {exc.strerror}") from exc
+
+
+def store(content: bytes | Upload, field: str = "file") -> StoredFile:
+    """Stream the file to disk (never whole in memory), hashing as it goes; then rename it to
+    its content address, durably (identical content is stored once). Written and fsynced
+    before the business transaction commits, so no committed row refers to a missing file; a
+    file whose transaction then rolled back is removed by `sweep_orphans`."""
+    incoming = Path(settings.MEDIA_ROOT) / INCOMING
+    with _disk_errors():
+        incoming.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=incoming)
+    try:
+        with _disk_errors(), os.fdopen(fd, "wb") as fh:
+            digest, size, head = hashlib.sha256(), 0, b""
+            for chunk in _chunks(content):
+                size += len(chunk)
+                if size > settings.UPLOAD_MAX_BYTES:
+                    raise _too_large(field)
+                head = head if len(head) >= 16 else (head + chunk)[:16]
+                digest.update(chunk)
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        ctype = check_head(head, size, field)
+        sha = digest.hexdigest()
+        with _disk_errors():
+            _place(Path(tmp), path_for(sha))
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return StoredFile(sha256=sha, size=size, content_type=ctype)
+
+
+def _place(tmp: Path, target: Path) -> None:
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, target)
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)  # the rename itself is durable before the row that names it commits
+    finally:
+        os.close(dir_fd)
+
+
+def sweep_orphans(referenced: Callable[[set[str]], set[str]], now: dt.datetime | None = None) -> int:
+    """Remove stored files older than ORPHAN_AFTER that no document refers to (their
+    presentation rolled back after the file was written), and stale temporary files.
+    `referenced(hashes)` says which of the given hashes a document row holds."""
+    root = Path(settings.MEDIA_ROOT)
+    cutoff = ((now or dt.datetime.now(dt.UTC)) - ORPHAN_AFTER).timestamp()
+    old = [p for p in root.glob("??/??/*") if p.is_file() and p.stat().st_mtime < cutoff]
+    old_tmp = [p for p in (root / INCOMING).glob("*") if p.stat().st_mtime < cutoff]
+    keep = referenced({p.name for p in old})
+    removed = 0
+    for path in [*old_tmp, *(p for p in old if p.name not in keep)]:
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def read(sha256: str) -> bytes:

@@ -44,6 +44,16 @@ def bump_key_epoch() -> None:
     key_cache.bump(strict=True)
 
 
+@shared_task(name="lc.tasks.sweep_orphan_files", ignore_result=True)
+def sweep_orphan_files() -> int:
+    """Remove stored files no document refers to (their presentation rolled back)."""
+    from lc.models import Document
+    from lc.storage import sweep_orphans
+
+    return sweep_orphans(lambda hashes: set(
+        Document.objects.filter(sha256__in=hashes).values_list("sha256", flat=True)))
+
+
 @shared_task(name="lc.tasks.purge_idempotency_records", ignore_result=True)
 def purge_idempotency_records() -> int:
     """Forget expired Idempotency-Key records (lc.integrations.idempotency.purge_expired)."""

@@ -38,6 +38,8 @@ def backoff(attempts: int) -> float:
 def run_task(name: str, args: list[Any]) -> Any:
     from celery import current_app
 
+    if name not in current_app.tasks:  # outside a worker the apps' tasks are not imported yet
+        current_app.loader.import_default_modules()
     return current_app.tasks[name].run(*args)
 
 

@@ -1,11 +1,12 @@
 """Idempotency-Key for POSTs: a retry replays the first response and creates nothing twice.
 
-The winner of the key's claim (lc.integrations.idempotency) runs the action and stores its
-response in ONE transaction with the business change, so the object and the stored response
-commit together or not at all. Losers poll the record briefly for the stored response and
-replay it (status, body, headers), or answer 409 "in progress" with Retry-After. A claim left
-behind by a crashed winner (never completed, nothing committed with it) may be taken over
-after STALE_AFTER.
+The claim on the key (lc.integrations.idempotency), the action and its stored response are ONE
+transaction with the business change, so the object and the stored response commit together
+or not at all, and a claim never outlives its request: a failed request rolls it back. A
+concurrent request with the same key waits on the uncommitted claim, then replays the stored
+response (status, body, headers); after WAIT_SECONDS it answers 409 "in progress" with
+Retry-After instead, and never runs the action while the first still runs. A deadlock or a
+serialization failure runs the whole transaction again (lc.services.retry).
 
 A response that shows a secret once (a new API key, a webhook signing secret) is never stored:
 its record keeps a 409 "shown once" problem instead, which is what a replay gets (issue 17: a
@@ -18,11 +19,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
@@ -32,10 +32,11 @@ from rest_framework.response import Response
 from lc.api.problems import problem_response
 from lc.integrations import idempotency as records
 from lc.models import Organization
+from lc.services.retry import retrying
 
 HEADER = "Idempotency-Key"
 WAIT_SECONDS = 10.0
-POLL_SECONDS = 0.02
+LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Location", "Retry-After", "WWW-Authenticate")
 
@@ -62,17 +63,13 @@ def _idempotent(handler: Handler, shows_secret: bool) -> Handler:
         key = request.headers.get(HEADER)
         org = getattr(request.user, "organization", None)
         if key is None or org is None:
-            return handler(view, request, *args, **kwargs)
+            return retrying(lambda: handler(view, request, *args, **kwargs))
         if not KEY_PATTERN.fullmatch(key):
             raise serializers.ValidationError({HEADER: "must be 1 to 255 visible ASCII characters"})
         fingerprint = request_fingerprint(request)
         claim = functools.partial(_claim, org, key, request, fingerprint)
         run = functools.partial(_call, view, request, handler, args, kwargs)
-        record_id = claim()
-        if record_id is not None:
-            return _run_and_store(record_id, run, shows_secret)
-        return _replay_or_wait(org, key, fingerprint, claim, functools.partial(_run_and_store, run=run,
-                                                                              shows_secret=shows_secret))
+        return retrying(lambda: _claim_run_and_store(org, key, fingerprint, claim, run, shows_secret))
 
     return wrapper
 
@@ -115,9 +112,20 @@ def _call(view: Any, request: Request, handler: Handler, args: Any, kwargs: Any)
         return view.handle_exception(exc)
 
 
-def _run_and_store(record_id: int, run: Callable[[], Any], shows_secret: bool = False) -> HttpResponse:
+def _claim_run_and_store(org: Organization, key: str, fingerprint: str, claim: Callable[[], int | None],
+                         run: Callable[[], Any], shows_secret: bool) -> HttpResponse:
+    """One transaction: claim the key, run the action, store its response.
+
+    The claim is an uncommitted row until the end: a concurrent request with the same key waits
+    on it (the unique index) for as long as this one runs (at most WAIT_SECONDS, then 409 in
+    progress), never takes it over, and replays what this one committed; a request that fails
+    (an error, a 5xx, the database gone, the process killed) rolls its claim back with
+    everything else, so a retry runs as soon as the database answers."""
     try:
         with transaction.atomic():
+            record_id = _claim_waiting(claim)
+            if record_id is None:
+                raise _Claimed
             response = run()
             if response.status_code >= 500:
                 raise _ServerError(response)
@@ -127,16 +135,38 @@ def _run_and_store(record_id: int, run: Callable[[], Any], shows_secret: bool = 
             else:
                 records.store(record_id, response.status_code, body, headers)
     except _ServerError as err:
-        records.release(record_id)
         return err.response
-    except BaseException:
-        records.release(record_id)
-        raise
+    except _Claimed:
+        return _replay(org, key, fingerprint)
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        return _in_progress()
     return _http(response.status_code, body, headers)
+
+
+def _claim_waiting(claim: Callable[[], int | None]) -> int | None:
+    """The claim, waiting at most WAIT_SECONDS for a running request with the same key."""
+    with connection.cursor() as cur:
+        cur.execute(f"SET LOCAL lock_timeout = '{int(WAIT_SECONDS * 1000)}ms'")
+        record_id = claim()
+        cur.execute("SET LOCAL lock_timeout TO DEFAULT")
+    return record_id
+
+
+class _Claimed(Exception):
+    """Another request with this key committed first."""
 
 
 def _shown_once() -> tuple[int, bytes, dict[str, str]]:
     return 409, _render(problem_response(409, *SHOWN_ONCE))[0], {"Content-Type": "application/problem+json"}
+
+
+def _in_progress() -> Response:
+    response = problem_response(409, "idempotency-in-progress", "Request in progress",
+                                "A request with this Idempotency-Key is still being processed; retry.")
+    response["Retry-After"] = "1"
+    return response
 
 
 class _ServerError(Exception):
@@ -164,25 +194,12 @@ def _http(status: int, body: bytes, headers: dict[str, str], replayed: bool = Fa
     return out
 
 
-def _replay_or_wait(
-    org: Organization, key: str, fingerprint: str, claim: Callable[[], int | None], run: Callable[[int], Any]
-) -> Any:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        record = records.find(org, key)
-        if record is None and (record_id := claim()) is not None:
-            return run(record_id)  # the first claimant failed and freed the key
-        if record is not None and record.request_hash != fingerprint:
-            return problem_response(422, "idempotency-key-reused", "Idempotency-Key reused",
-                                    "This Idempotency-Key was used for a different request.")
-        if record is not None and record.status_code is not None:
-            return _http(record.status_code, bytes(record.response_body or b""), record.response_headers,
-                         replayed=True)
-        if record is not None and records.take_over_stale(record):
-            return run(record.pk)
-        if time.monotonic() > deadline:
-            response = problem_response(409, "idempotency-in-progress", "Request in progress",
-                                        "A request with this Idempotency-Key is still being processed; retry.")
-            response["Retry-After"] = "1"
-            return response
-        time.sleep(POLL_SECONDS)
+def _replay(org: Organization, key: str, fingerprint: str) -> Any:
+    """The committed answer of the request that held this key first."""
+    record = records.find(org, key)
+    if record is None or record.status_code is None:
+        return _in_progress()  # purged meanwhile, or a record of an older release: retry
+    if record.request_hash != fingerprint:
+        return problem_response(422, "idempotency-key-reused", "Idempotency-Key reused",
+                                "This Idempotency-Key was used for a different request.")
+    return _http(record.status_code, bytes(record.response_body or b""), record.response_headers, replayed=True)

@@ -42,8 +42,9 @@ def document_input(data: dict[str, Any], upload: Any, index: int = 0) -> Documen
     if upload.size > settings.UPLOAD_MAX_BYTES:  # refuse before reading it into memory
         raise InvalidInput(f"file is larger than {settings.UPLOAD_MAX_BYTES} bytes",
                            [{"field": f"file[{index}]", "message": "too large"}])
-    # The client's file name is kept for display only, never used as a path (lc.storage).
-    return DocumentInput(data=data, content=upload.read(), filename=str(upload.name or "")[:255])
+    # Streamed to the store in chunks by lc.storage (never read whole into memory); the client's
+    # file name is kept for display only, never used as a path.
+    return DocumentInput(data=data, content=upload, filename=str(upload.name or "")[:255])
 
 
 def _simple(summary: str, output: Any = PresentationSerializer, request: Any = inputs.EmptyInput,

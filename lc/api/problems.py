@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from lc.errors import DomainError, Forbidden, InvalidInput, NotAllowed, NotFound
-from lc.storage import CorruptFile
+from lc.storage import CorruptFile, StoreFull, StoreUnavailable
 from ledger.chain import EncodingError
 
 PROBLEM_BASE = "https://tradechain.dev/problems/"
@@ -61,6 +61,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if isinstance(exc, EncodingError):
         # Facts the ledger cannot record canonically (e.g. a float): nothing was written.
         return problem_response(422, "invalid-input", "Invalid input", f"cannot be recorded: {exc}")
+    if isinstance(exc, StoreFull):
+        log.error("document store: %s", exc)
+        return problem_response(507, "storage-full", "Document store full", "The documents could not be stored; "
+                                "nothing was recorded. Retry later.")
+    if isinstance(exc, StoreUnavailable):
+        log.error("document store: %s", exc)
+        unavailable = problem_response(503, "storage-unavailable", "Document store unavailable",
+                                       "The documents could not be stored; nothing was recorded. Retry later.")
+        unavailable["Retry-After"] = "30"
+        return unavailable
     if isinstance(exc, CorruptFile):
         log.error("document store: %s", exc)
         return problem_response(500, "corrupt-file", "Stored file failed its integrity check", str(exc))

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lc import money
@@ -28,6 +29,7 @@ from lc.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from lc.services.progress import ExaminationProgress, examination_progress
 from lc.services.money import availability_summary, facility_summary
 
 
@@ -161,10 +163,17 @@ class PresentationSerializer(ApiModelSerializer):
     honoured_amount = serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True, allow_null=True)
     terms_version = serializers.SlugRelatedField(slug_field="number", read_only=True)  # type: ignore[var-annotated]
     honour_type = serializers.ChoiceField(choices=HonourType.choices, allow_blank=True, read_only=True)
+    examination = serializers.SerializerMethodField(
+        help_text="The rules engine's run: not_started, queued, running, done or failed (conclusion waits for done).")
+
+    @extend_schema_field(serializers.ChoiceField(choices=ExaminationProgress.choices))
+    def get_examination(self, instance: Presentation) -> str:
+        return str(examination_progress(instance))
 
     class Meta:
         model = Presentation
-        fields = ["id", "credit", "number", "state", "presenter", "presented_to", "terms_version", "electronic",
+        fields = ["id", "credit", "number", "state", "examination", "presenter", "presented_to", "terms_version",
+                  "electronic",
                   "amount_claimed", "currency", "presented_on", "examination_deadline", "examined_at",
                   "honour_type", "maturity_date", "honoured_amount", "honoured_at", "reimbursed_at", "settled_at",
                   "created_at"]

@@ -1,15 +1,16 @@
 """Idempotency-Key records: the claim a request takes on its key, the response stored with its
 business change, and their expiry. The HTTP side (fingerprints, replay) is lc.api.idempotency.
 
-The race this prevents: N concurrent requests with one key must run the action once. The
-first request claims the key by inserting the record in its own committed statement
-(INSERT ... ON CONFLICT DO NOTHING: exactly one inserter wins).
+The race this prevents: N concurrent requests with one key must run the action once. A request
+claims the key by inserting the record inside its business transaction (INSERT ... ON CONFLICT
+DO NOTHING): the unique index makes every other inserter wait until that transaction ends, and
+then either win (it rolled back: the claim went with it) or find the committed record. So a
+claim lasts exactly as long as its request, and is never taken over while the request runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -17,11 +18,10 @@ from django.utils import timezone
 
 from lc.models import IdempotencyRecord, Organization
 
-STALE_AFTER = timedelta(minutes=2)
-
 
 def claim(org: Organization, key: str, method: str, path: str, fingerprint: str) -> int | None:
-    """Insert the record (committed at once, outside any business transaction); the id if we won."""
+    """Insert the record in the caller's transaction; the id if we won, None if a committed
+    record holds the key (this waits while an uncommitted one does)."""
     table = IdempotencyRecord._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
@@ -39,22 +39,8 @@ def store(record_id: int, status: int, body: bytes, headers: dict[str, str]) -> 
         status_code=status, response_body=body, response_headers=headers)
 
 
-def release(record_id: int) -> None:
-    """Nothing was done: free the key so a retry can run."""
-    if not connection.needs_rollback:
-        IdempotencyRecord.objects.filter(pk=record_id, status_code__isnull=True).delete()
-
-
 def find(org: Organization, key: str) -> IdempotencyRecord | None:
     return IdempotencyRecord.objects.filter(organization=org, key=key).first()
-
-
-def take_over_stale(record: IdempotencyRecord) -> bool:
-    """A claim never completed within STALE_AFTER: its winner died and committed nothing."""
-    cutoff = timezone.now() - STALE_AFTER
-    return IdempotencyRecord.objects.filter(
-        pk=record.pk, status_code__isnull=True, created_at__lt=cutoff
-    ).update(created_at=timezone.now()) == 1
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:

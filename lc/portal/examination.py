@@ -31,6 +31,7 @@ from lc.portal.action_views import refusal_preview
 from lc.portal.credits import facts_for
 from lc.portal.dashboard import deadline_tone
 from lc.services.common import calendar_for, years_around
+from lc.services.progress import examination_progress
 
 PRESENTATION_STEPS = ["request-waiver", "refuse", "honour"]
 
@@ -100,6 +101,7 @@ def examine_view(request: HttpRequest, credit_id: Any, presentation_id: Any) -> 
         "add_form": actions.ACTIONS["add-discrepancy"].form(), "withdraw_form": actions.ACTIONS[
             "withdraw-discrepancy"].form(),
         "notice": getattr(pres, "refusal", None), "today": timezone.localdate(),
+        "examination_progress": examination_progress(pres),
     }
     return render_page(request, "portal/examination.html", context, nav="credits")
 

@@ -94,7 +94,9 @@ def lock_presentation(actor: User | None, presentation_id: ObjectId) -> tuple[Le
     except (Presentation.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound("no such presentation") from exc
     credit = lock_credit(actor, credit_id)
-    pres = Presentation.objects.select_for_update().select_related("presented_to", "presenter").get(
+    # FOR UPDATE OF the presentation only: the joined organisation rows are read, never locked
+    # (a lock on a bank's row would serialise every action of every credit of that bank).
+    pres = Presentation.objects.select_for_update(of=("self",)).select_related("presented_to", "presenter").get(
         pk=presentation_id
     )
     return credit, pres

@@ -49,7 +49,7 @@ class DocumentInput:
     """One presented document: its structured data and (optionally) the original file."""
 
     data: dict[str, Any]
-    content: bytes | None = None
+    content: bytes | storage.Upload | None = None  # an upload is streamed to the store
     filename: str = ""
 
 

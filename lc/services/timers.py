@@ -12,7 +12,15 @@ from django.db import transaction
 from lc import events
 from lc.errors import DomainError
 from lc.models import LIVE_STATES, OPEN_FOR_EXAMINATION, LetterOfCredit, Organization, Presentation
-from lc.services.common import ObjectId, calendar_for, local_date, now_or, record, years_around
+from lc.services.common import (
+    ObjectId,
+    calendar_for,
+    local_date,
+    lock_presentation,
+    now_or,
+    record,
+    years_around,
+)
 from lc.services.credits import expire_credit, expiry_place_bank, last_day_for_presentation
 
 log = logging.getLogger(__name__)
@@ -36,7 +44,8 @@ def _eve_of(day: dt.date, bank: Organization) -> dt.date:
 
 @transaction.atomic
 def warn_deadline(*, presentation_id: ObjectId, now: dt.datetime) -> bool:
-    pres = Presentation.objects.select_for_update().select_related("credit", "presented_to").get(pk=presentation_id)
+    # The one lock order, timers included: credit, then presentation (each FOR UPDATE OF itself).
+    _, pres = lock_presentation(None, presentation_id)
     if pres.deadline_warned_at or pres.examination_deadline is None:
         return False
     if local_date(now) < _eve_of(pres.examination_deadline, pres.presented_to):

@@ -211,7 +211,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 5.0, "options": {"expires": 5.0}},
     "outbox-purge": {"task": "outbox.purge", "schedule": crontab(minute=17)},
     "lc-orphan-files": {"task": "lc.tasks.sweep_orphan_files", "schedule": crontab(minute=37)},
-    "lc-orphan-files": {"task": "lc.tasks.sweep_orphan_files", "schedule": crontab(minute=37)},
 }
 
 # The transactional outbox (outbox/): after-commit work as rows, relayed to the broker.

@@ -29,8 +29,8 @@ from lc.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from lc.services.progress import ExaminationProgress, examination_progress
 from lc.services.money import availability_summary, facility_summary
+from lc.services.progress import ExaminationProgress, examination_progress
 
 
 class UtcDateTimeField(serializers.DateTimeField):

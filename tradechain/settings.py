@@ -207,6 +207,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
                       "options": {"expires": LEDGER_ANCHOR_INTERVAL}},
     "lc-deadlines": {"task": "lc.tasks.run_timers", "schedule": crontab(minute="*/15")},
     "lc-idempotency-purge": {"task": "lc.tasks.purge_idempotency_records", "schedule": crontab(minute=7)},
+    # The read-access log's head into the ledger (lc/audit/readlog.py).
+    "audit-seal-read-log": {"task": "lc.audit.tasks.seal_read_log", "schedule": crontab(minute="*/5")},
     # The relay thread of the sequencer process does this continuously; beat is the safety net.
     "outbox-relay": {"task": "outbox.relay", "schedule": 5.0, "options": {"expires": 5.0}},
     "outbox-purge": {"task": "outbox.purge", "schedule": crontab(minute=17)},

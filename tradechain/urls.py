@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", include("lc.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("ledger.urls")),
+    path("audit/", include("lc.audit.urls")),
     path("", include("lc.portal.urls")),
 ]

@@ -57,12 +57,12 @@ class ApiKeyAuthentication(BaseAuthentication):
 
 class VerifiedSessionAuthentication(SessionAuthentication):
     """The browser's portal session (with DRF's CSRF check), once fully signed in. The portal
-    signs bank staff in in two steps, password then TOTP: between the two the session is
-    authenticated but not verified, and must not reach the API (a stolen password alone would
-    then approve credits)."""
+    signs everyone of an organisation in in two steps, password then TOTP: between the two the
+    session is authenticated but not verified, and must not reach the API (a stolen password
+    alone would then approve credits, or waive discrepancies for a company)."""
 
     def authenticate(self, request: Request) -> tuple[User, None] | None:
         result = super().authenticate(request)
         if result is not None and needs_second_factor(result[0]):
-            raise exceptions.AuthenticationFailed("Bank staff must complete the second factor (TOTP) first.")
+            raise exceptions.AuthenticationFailed("Complete the second factor (TOTP) first.")
         return result

@@ -1,5 +1,6 @@
-"""Sign-in: password (django-axes counts failures and locks the account), then for bank
-staff a TOTP code (django-otp), with enrolment by QR code for staff without a device."""
+"""Sign-in: password (django-axes counts failures and locks the account), then for everyone of
+an organisation, bank staff and company users alike, a TOTP code (django-otp), with enrolment by
+QR code for those without a device (issue 17: a company's password alone must not bind it)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lc.portal.access import is_bank_user, needs_second_factor
+from lc.audit.rules import is_auditor
+from lc.audit.services import enrol_device
 
 NEXT_KEY = "portal_next"
 
@@ -50,7 +52,9 @@ def _next_url(request: HttpRequest) -> str:
     target = request.session.get(NEXT_KEY) or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    # The platform's auditors belong to no organisation: their home is the audit views.
+    platform = getattr(request.user, "organization", None) is None
+    return resolve_url("audit:home" if platform else settings.LOGIN_REDIRECT_URL)
 
 
 def _lockout_context() -> dict[str, Any]:
@@ -87,8 +91,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login.html", {"form": form})
 
 
+def _has_organisation(user: Any) -> bool:
+    """Who signs in with a second factor: everyone of an organisation, and the platform's own
+    auditors and staff (issue 14), who belong to none."""
+    return getattr(user, "organization", None) is not None or is_auditor(user) or bool(user.is_staff)
+
+
 def _after_password(request: HttpRequest, user: Any) -> HttpResponse:
-    if not is_bank_user(user):
+    if not _has_organisation(user):
         return redirect(_next_url(request))
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("portal:otp")
@@ -96,7 +106,7 @@ def _after_password(request: HttpRequest, user: Any) -> HttpResponse:
 
 
 def _needs_password(request: HttpRequest) -> bool:
-    return not request.user.is_authenticated or not is_bank_user(request.user)
+    return not request.user.is_authenticated or not _has_organisation(request.user)
 
 
 def _otp_failed(request: HttpRequest) -> HttpResponse | None:
@@ -115,7 +125,7 @@ def _otp_failed(request: HttpRequest) -> HttpResponse | None:
 def otp_view(request: HttpRequest) -> HttpResponse:
     if _needs_password(request):
         return redirect("portal:login")
-    if not needs_second_factor(request.user):
+    if request.user.is_verified():  # type: ignore[union-attr]
         return redirect(_next_url(request))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
@@ -153,8 +163,8 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
+            enrol_device(actor=request.user, device_id=device.pk)  # type: ignore[arg-type]  # ledgered, never the key
             device.confirmed = True
-            device.save(update_fields=["confirmed"])
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("token", _("That code is not valid. Scan the code again and enter the current six digits."))

@@ -276,8 +276,9 @@ def test_the_browser_session_reaches_the_api_only_after_the_second_factor(cast: 
     assert "second factor" in refused.json()["detail"]
     assert verified_client(cast.users["vhb.checker"]).get(CREDITS).status_code == 200
     corporate = Client()
-    corporate.force_login(cast.users["hhl.treasury"])  # corporate users sign in with a password
-    assert corporate.get(CREDITS).status_code == 200
+    corporate.force_login(cast.users["hhl.treasury"])  # company users too (issue 17)
+    assert corporate.get(CREDITS).status_code in (401, 403)
+    assert verified_client(cast.users["hhl.treasury"]).get(CREDITS).status_code == 200
 
 
 def test_the_openapi_schema_is_valid_and_generates_without_warnings(tmp_path: Any) -> None:

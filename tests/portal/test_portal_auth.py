@@ -96,10 +96,11 @@ def test_login_is_locked_after_axes_failure_limit(client: Client, checker_device
     assert "This account is locked." in page and 'name="username"' in page
 
 
-def test_corporate_user_signs_in_with_password_only(client: Client, cast: Any) -> None:
+def test_corporate_user_must_enrol_a_second_factor_after_the_password(client: Client, cast: Any) -> None:
+    """Issue 17: company users bind their company too; a password alone reaches nothing."""
     response = sign_in(client, "hhl.treasury")
-    assert response.status_code == 302 and response["Location"] == reverse("portal:dashboard")
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("portal:enrol")
+    assert client.get(reverse("portal:dashboard"))["Location"] == reverse("portal:otp")
 
 
 def test_sign_out_needs_a_post(client: Client, checker_device: TOTPDevice) -> None:

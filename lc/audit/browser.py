@@ -1,0 +1,206 @@
+"""The ledger browser's reads: filtered, scoped, keyset-paginated pages of the journal.
+
+One SQL statement per page, newest first, with `seq < cursor` as the key: a page costs the
+same at the millionth entry as at the first, and a cursor stays valid while entries arrive.
+Every filter is a column the journal indexes with seq (subject, kind, actor, actor_org:
+ledger/migrations/0007_browse_indexes.py), so the planner walks one index backwards and stops
+after a page; a date range is a filter on `at` (BRIN). A bank auditor's scope is the bank's
+credits, its people and itself as subjects, or its own people as actors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+import ledger
+from lc.audit import rules
+from lc.models import LetterOfCredit, Organization, User
+from ledger.models import PendingEntry, Receipt
+
+PAGE = 50
+COLUMNS = "seq, kind, subject, actor, actor_org, at, payload, hash"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a bank auditor sees; None (no Scope) means everything (a platform auditor)."""
+
+    org: str
+    subjects: tuple[str, ...]
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    subject: str = ""
+    actor: str = ""
+    org: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    before: int | None = None
+
+    @classmethod
+    def from_query(cls, q: Mapping[str, str]) -> Filters:
+        def day(name: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat(q.get(name, ""))
+            except ValueError:
+                return None
+
+        before = q.get("before", "")
+        return cls(kind=q.get("kind", "").strip(), subject=q.get("subject", "").strip(),
+                   actor=q.get("actor", "").strip(), org=q.get("org", "").strip(),
+                   date_from=day("from"), date_to=day("to"), before=int(before) if before.isdigit() else None)
+
+    def query(self, **override: Any) -> dict[str, str]:
+        """The filters as URL parameters (for the next page and the CSV link)."""
+        values = {"kind": self.kind, "subject": self.subject, "actor": self.actor, "org": self.org,
+                  "from": self.date_from.isoformat() if self.date_from else "",
+                  "to": self.date_to.isoformat() if self.date_to else "", **override}
+        return {k: str(v) for k, v in values.items() if v not in ("", None)}
+
+
+def scope_for(user: User) -> Scope | None:
+    if rules.is_platform_auditor(user):
+        return None
+    org = user.organization
+    assert org is not None  # an auditor of no organisation is the platform auditor
+    credits = LetterOfCredit.objects.visible_to(org).values_list("id", flat=True)
+    people = User.objects.filter(organization=org).values_list("id", flat=True)
+    subjects = [f"lc:{c}" for c in credits] + [f"user:{u}" for u in people] + [org.ledger_id]
+    return Scope(org=org.ledger_id, subjects=tuple(subjects))
+
+
+def _where(f: Filters, scope: Scope | None) -> tuple[list[str], list[Any]]:
+    sql: list[str] = []
+    args: list[Any] = []
+    for column, value in (("kind", f.kind), ("subject", f.subject), ("actor", f.actor), ("actor_org", f.org)):
+        if value:
+            sql.append(f"{column} = %s")
+            args.append(value)
+    zone = timezone.get_current_timezone()
+    if f.date_from:
+        sql.append("at >= %s")
+        args.append(dt.datetime.combine(f.date_from, dt.time(), zone))
+    if f.date_to:
+        sql.append("at < %s")
+        args.append(dt.datetime.combine(f.date_to + dt.timedelta(days=1), dt.time(), zone))
+    if scope is not None:
+        sql.append("(subject = ANY(%s) OR actor_org = %s)")
+        args += [list(scope.subjects), scope.org]
+    return sql, args
+
+
+def fetch(f: Filters, scope: Scope | None, limit: int = PAGE) -> list[tuple[Any, ...]]:
+    """One page (newest first) of sequenced entries matching the filters, within the scope."""
+    where, args = _where(f, scope)
+    if f.before is not None:
+        where.append("seq < %s")
+        args.append(f.before)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {COLUMNS} FROM ledger_entry {clause} ORDER BY seq DESC LIMIT %s", [*args, limit])
+        return cur.fetchall()
+
+
+def iterate(f: Filters, scope: Scope | None, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
+    """Every matching entry, newest first, in keyset batches (the CSV export)."""
+    cursor = Filters(**{**f.__dict__})
+    while rows := fetch(cursor, scope, batch):
+        yield from rows
+        cursor.before = rows[-1][0]
+
+
+@dataclass
+class Row:
+    seq: int | None
+    kind: str
+    subject: str
+    actor: str
+    actor_org: str
+    at: dt.datetime
+    payload: str
+    hash_hex: str = ""
+    status: str = "pending"  # pending / sequenced / anchored / witnessed
+    checkpoint: int | None = None
+    witnessed_by: int | None = None
+    receipts: list[tuple[str, str]] = field(default_factory=list)
+    actor_name: str = ""
+
+
+def _receipts(sizes: set[int]) -> dict[int, list[tuple[str, str]]]:
+    out: dict[int, list[tuple[str, str]]] = {}
+    for size, publisher, status in Receipt.objects.filter(checkpoint__size__in=sizes).values_list(
+            "checkpoint__size", "publisher", "status"):
+        out.setdefault(size, []).append((publisher.rsplit(".", 1)[-1], status))
+    return out
+
+
+def rows_with_proofs(raw: list[tuple[Any, ...]]) -> list[Row]:
+    statuses = ledger.proof_status([r[0] for r in raw])
+    rows = []
+    for seq, kind, subject, actor, org, at, payload, digest in raw:
+        st = statuses.get(seq, {})
+        status = "witnessed" if st.get("witnessed") else "anchored" if st.get("anchored") else "sequenced"
+        rows.append(Row(seq, kind, subject, actor, org, at, bytes(payload).decode(), bytes(digest).hex(), status,
+                        st.get("checkpoint_size"), st.get("witnessed_size")))
+    receipts = _receipts({r.checkpoint for r in rows if r.checkpoint})
+    for r in rows:
+        r.receipts = receipts.get(r.checkpoint or 0, [])
+    name_rows(rows)
+    return rows
+
+
+def pending_rows(f: Filters, scope: Scope | None) -> list[Row]:
+    """Committed entries the sequencer has not reached yet (milliseconds, normally)."""
+    qs = PendingEntry.objects.order_by("-id")
+    for column, value in (("kind", f.kind), ("subject", f.subject), ("actor", f.actor), ("actor_org", f.org)):
+        if value:
+            qs = qs.filter(**{column: value})
+    rows = [Row(None, p.kind, p.subject, p.actor, p.actor_org, p.at, bytes(p.payload).decode())
+            for p in qs[:PAGE]]
+    if scope is not None:
+        rows = [r for r in rows if r.subject in scope.subjects or r.actor_org == scope.org]
+    name_rows(rows)
+    return rows
+
+
+def name_rows(rows: list[Row]) -> None:
+    """Ledger identities are ids; show today's names beside them."""
+    ids = {r.actor.removeprefix("user:") for r in rows if r.actor.startswith("user:")}
+    names = {f"user:{pk}": name for pk, name in User.objects.filter(pk__in=_uuids(ids)).values_list("pk", "username")}
+    for r in rows:
+        r.actor_name = names.get(r.actor, r.actor.split(":", 1)[-1] if not r.actor.startswith("user:") else "")
+
+
+def _uuids(values: set[str]) -> list[str]:
+    import uuid
+
+    out = []
+    for v in values:
+        try:
+            out.append(str(uuid.UUID(v)))
+        except ValueError:
+            continue
+    return out
+
+
+def org_choices(scope: Scope | None) -> list[tuple[str, str]]:
+    orgs = Organization.objects.order_by("name")
+    if scope is not None:
+        orgs = orgs.filter(pk=scope.org.removeprefix("org:"))
+    return [(o.ledger_id, o.name) for o in orgs] + ([("org:tradechain", "TradeChain platform")] if scope is None else [])
+
+
+def payload_of(row: Row) -> Any:
+    try:
+        return json.loads(row.payload)
+    except ValueError:
+        return row.payload

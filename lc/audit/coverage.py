@@ -1,0 +1,75 @@
+"""Every concrete model with a write path, and how its changes are accounted for (issue 14).
+
+LEDGERED: the ledger kinds that record the model's changes (each written by a service in the
+change's transaction). DERIVED: data re-made from ledgered facts or kept for the machinery
+(caches, read models, idempotency records, work queues, framework bookkeeping), with why.
+tests/audit/test_model_coverage.py fails when a model is in neither, so a new model cannot
+slip past unclassified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+LEDGERED: dict[str, tuple[str, ...]] = {
+    "lc.Organization": ("org.created", "org.changed"),
+    "lc.User": ("user.created", "user.changed", "user.deactivated", "user.reactivated", "user.password_set"),
+    "lc.BankClosure": ("org.closure_added", "org.closure_changed", "org.closure_removed"),
+    "lc.ApiKey": ("apikey.created", "apikey.revoked"),
+    "lc.WebhookSubscription": ("webhook.created", "webhook.changed", "webhook.disabled"),
+    "otp_totp.TOTPDevice": ("otp.device_enrolled", "otp.device_removed"),
+    "lc.LetterOfCredit": ("lc.application_created", "lc.issued", "lc.advised", "lc.cancelled", "lc.expired"),
+    "lc.TermsVersion": ("lc.issued", "amendment.accepted"),
+    "lc.Amendment": ("amendment.proposed", "amendment.prepared", "amendment.issued", "amendment.accepted"),
+    "lc.Cancellation": ("lc.cancellation_requested", "lc.cancellation_consented"),
+    "lc.Presentation": ("presentation.made", "presentation.completed", "presentation.honoured"),
+    "lc.Document": ("presentation.made", "presentation.document_added"),
+    "lc.EngineRun": ("presentation.engine_examined",),
+    "lc.Discrepancy": ("presentation.engine_examined", "discrepancy.added", "discrepancy.confirmed"),
+    "lc.RefusalNotice": ("presentation.refused",),
+    "lc.WaiverRequest": ("presentation.waiver_requested", "presentation.waived"),
+    "lc.SwiftMessage": ("message.imported", "lc.received"),
+    "lc.Facility": ("facility.set",),
+    "lc.Rate": ("facility.rate_set",),
+    "lc.FacilityOverride": ("facility.overridden",),
+    "audit.VerificationRun": ("audit.chain_verified",),
+    "audit.ReadAccess": ("audit.read_log_sealed",),  # its own chain, sealed into the ledger
+}
+
+DERIVED: dict[str, str] = {
+    "ledger.Entry": "the ledger itself (append-only, hash-chained)",
+    "ledger.PendingEntry": "the ledger's intake queue",
+    "ledger.TreeNode": "Merkle nodes recomputable from the entries",
+    "ledger.Checkpoint": "signed tree heads over the entries (evidence of the ledger itself)",
+    "ledger.Receipt": "publication work records of checkpoints",
+    "ledger.Cosignature": "witnesses' signatures on checkpoints (evidence of the ledger itself)",
+    "ledger.Witnessed": "when a checkpoint met the witness policy, derived from cosignatures",
+    "ledger.WitnessStatus": "last exchange with each witness (operator's status view)",
+    "outbox.Message": "after-commit work queue of committed changes",
+    "lc.IdempotencyRecord": "replay cache of API responses (purged after IDEMPOTENCY_TTL_HOURS)",
+    "lc.WebhookDelivery": "delivery log of events already in the ledger",
+    "lc.AvailabilityAccount": "read model of a credit's money, from the ledgered money effects",
+    "lc.Utilisation": "read model of drawings and reservations, from ledgered presentation entries",
+    "lc.Exposure": "read model of facility use, from ledgered issuances and drawings",
+    "admin.LogEntry": "the admin's own history; every change it makes goes through a ledgered service",
+    "auth.Permission": "framework table written by migrate",
+    "auth.Group": "unused (no admin, no service): roles live on lc.User and are ledgered",
+    "contenttypes.ContentType": "framework table written by migrate",
+    "sessions.Session": "sign-in sessions (who opened what is in the read-access log)",
+    "axes.AccessAttempt": "failed sign-in counters of django-axes",
+    "axes.AccessAttemptExpiration": "django-axes lockout expiry",
+    "axes.AccessFailureLog": "django-axes failure log",
+    "axes.AccessLog": "django-axes sign-in log",
+}
+
+
+def concrete_models() -> list[Any]:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if not m._meta.abstract and not m._meta.proxy and m._meta.managed]
+
+
+def unaccounted(models: Iterable[Any]) -> list[str]:
+    """Models neither ledgered nor marked derived: each is a change nobody would see."""
+    return sorted(m._meta.label for m in models if m._meta.label not in LEDGERED and m._meta.label not in DERIVED)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lc import services
+from lc.audit.demo import ensure_platform_people
 from lc.demo import DEMO_PASSWORD, USERS, Cast, ensure_cast, totp_key
 from lc.models import LetterOfCredit
 from lc.scenarios import EXAMPLE_ISSUE, Story, example_documents, weeks_between
@@ -120,6 +121,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             cast = ensure_cast()
+            ensure_platform_people()  # platform.auditor and platform.admin (issue 14), ledgered
             fresh = not LetterOfCredit.objects.filter(applicant=cast.orgs["importer"]).exists()
             made = seed_credits(cast, timezone.now()) if fresh else []
         drain()

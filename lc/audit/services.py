@@ -257,7 +257,7 @@ def _device_payload(device: TOTPDevice) -> dict[str, Any]:
 def enrol_device(*, actor: Actor, device_id: int, now: dt.datetime | None = None) -> TOTPDevice:
     """Confirm a TOTP device its user has just proved with a code: the entry never holds its key."""
     now = now or timezone.now()
-    device = TOTPDevice.objects.select_for_update().select_related("user").get(pk=device_id)
+    device = TOTPDevice.objects.select_for_update(of=("self",)).select_related("user").get(pk=device_id)
     rules.check("enrol_device", actor, device.user)
     if device.confirmed:
         raise NotAllowed("this device is already enrolled")
@@ -272,7 +272,7 @@ def enrol_device(*, actor: Actor, device_id: int, now: dt.datetime | None = None
 def remove_device(*, actor: Actor, device_id: int, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
     try:
-        device = TOTPDevice.objects.select_for_update().select_related("user").get(pk=device_id)
+        device = TOTPDevice.objects.select_for_update(of=("self",)).select_related("user").get(pk=device_id)
     except TOTPDevice.DoesNotExist as exc:
         raise NotFound("no such device") from exc
     rules.check("remove_device", actor, device.user)

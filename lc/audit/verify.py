@@ -69,7 +69,7 @@ def run_verification(run_id: str) -> bool:
 
 @transaction.atomic
 def _finish(run_id: str, chain: dict[str, object], reads: dict[str, object]) -> None:
-    run = VerificationRun.objects.select_for_update().select_related("requested_by__organization").get(pk=run_id)
+    run = VerificationRun.objects.select_for_update(of=("self",)).select_related("requested_by__organization").get(pk=run_id)
     now = timezone.now()
     run.ok = bool(chain["ok"]) and bool(reads["ok"])
     run.checked = run.total = int(chain["checked"] or 0)  # type: ignore[call-overload]

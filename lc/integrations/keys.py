@@ -71,7 +71,7 @@ def revoke_api_key(*, key: ApiKey, actor: Actor = None) -> ApiKey:
     """Revoke at once: the next request with this key is a 401. A user revokes their own keys,
     an administrator any key of the organisation, platform staff or an operator any key."""
     actor = Operator.current() if actor is None else actor
-    key = ApiKey.objects.select_for_update().select_related("user", "organization").get(pk=key.pk)
+    key = ApiKey.objects.select_for_update(of=("self",)).select_related("user", "organization").get(pk=key.pk)
     rules.check("revoke_api_key", actor, key)
     if key.revoked_at is not None:
         raise NotAllowed("this key is already revoked")

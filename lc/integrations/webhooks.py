@@ -72,7 +72,7 @@ def create_subscription(*, actor: Actor, organization: Organization, url: str, e
 
 @transaction.atomic
 def update_subscription(*, actor: Actor, subscription: WebhookSubscription, **changes: Any) -> WebhookSubscription:
-    sub = WebhookSubscription.objects.select_for_update().select_related("organization").get(pk=subscription.pk)
+    sub = WebhookSubscription.objects.select_for_update(of=("self",)).select_related("organization").get(pk=subscription.pk)
     rules.check("change_webhook", actor, sub)
     before = {name: getattr(sub, name) for name in changes}
     for name, value in changes.items():
@@ -88,7 +88,7 @@ def update_subscription(*, actor: Actor, subscription: WebhookSubscription, **ch
 @transaction.atomic
 def disable_subscription(*, actor: Actor, subscription: WebhookSubscription) -> WebhookSubscription:
     """What deleting a subscription does: it stops, and its delivery log stays for the audit."""
-    sub = WebhookSubscription.objects.select_for_update().select_related("organization").get(pk=subscription.pk)
+    sub = WebhookSubscription.objects.select_for_update(of=("self",)).select_related("organization").get(pk=subscription.pk)
     rules.check("disable_webhook", actor, sub)
     sub.active = False
     sub.save(update_fields=["active"])

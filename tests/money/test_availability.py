@@ -92,7 +92,7 @@ def test_an_over_claim_is_c17_and_is_never_honoured_in_full(cast: Any) -> None:
     examiner, applicant = cast.users["ncb.examiner"], cast.users["hhl.treasury"]
     services.request_waiver(actor=examiner, presentation_id=story.presentation.pk, now=story.at(99, 12))
     services.decide_waiver(actor=applicant, presentation_id=story.presentation.pk, waive=True, now=story.at(99, 13))
-    with pytest.raises(InvalidInput, match="at most USD 125000.00"):
+    with pytest.raises(InvalidInput, match=r"at most USD 125000\.00"):
         services.honour_presentation(actor=cast.users["ncb.maker"], presentation_id=story.presentation.pk,
                                      amount="130000.00", now=story.at(100))
     paid = services.honour_presentation(actor=cast.users["ncb.maker"], presentation_id=story.presentation.pk,

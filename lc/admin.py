@@ -135,8 +135,10 @@ class UserAdmin(NoDeleteMixin, BaseUserAdmin):  # type: ignore[type-arg]
         """Through the ledgered service; Django's view would save the hash itself."""
         if request.method == "POST":
             user = self.get_object(request, id)
+            if user is None:
+                return super().user_change_password(request, id, form_url)
             form = AdminPasswordChangeForm(user, request.POST)
-            if user is not None and form.is_valid() and form.cleaned_data.get("password1"):
+            if form.is_valid() and form.cleaned_data.get("password1"):
                 if _run(request, "password", lambda: config.set_password(
                         actor=request.user, user_id=user.pk, password=form.cleaned_data["password1"])):  # type: ignore[arg-type]
                     messages.success(request, f"Password of {user.username} set (ledgered, without the hash).")

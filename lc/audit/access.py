@@ -12,19 +12,20 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from lc.audit.rules import is_auditor
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 SAFE = ("GET", "HEAD")
 
 
 def audit_view(view: View | None = None, *, methods: tuple[str, ...] = SAFE) -> Any:
     def decorate(fn: View) -> View:
         @wraps(fn)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user: Any = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())

@@ -186,6 +186,15 @@ def check_create_application(f: Facts) -> None:
         raise Forbidden("only an importer (the applicant) may apply for a credit")
 
 
+def check_import_message(f: Facts) -> None:
+    """A bank imports what its SWIFT interface received (issue 18): its staff, or its own
+    system through an API client. Not an act on a credit of the platform: like an application,
+    it may create one."""
+    if f.user.organization is None or not f.user.organization.is_bank:
+        raise Forbidden("only a bank imports the SWIFT messages it received")
+    role(f, Role.MAKER, Role.CHECKER, Role.API_CLIENT)
+
+
 def check_update_application(f: Facts, c: LetterOfCredit) -> None:
     party(f, c.applicant_id, "applicant")
     if c.state != CreditState.DRAFT:

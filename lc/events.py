@@ -90,6 +90,11 @@ DISCREPANCY_CONFIRMED = _e("discrepancy.confirmed", _("Discrepancy confirmed"), 
 DISCREPANCY_WITHDRAWN = _e("discrepancy.withdrawn", _("Discrepancy withdrawn"), "decide_discrepancy")
 DISCREPANCY_ADDED = _e("discrepancy.added", _("Discrepancy added by examiner"), "add_discrepancy")
 
+# SWIFT messages (issue 18): a bank imports what it received through its SWIFT interface. An
+# MT700 from an issuing bank not on the platform becomes a credit "received" at the advising bank.
+CREDIT_RECEIVED = _e("lc.received", _("Credit received (MT700 imported)"), "import_message")
+MESSAGE_IMPORTED = _e("message.imported", _("SWIFT message imported"), "import_message")
+
 
 # Money (issue 13): the issuing bank's facilities per applicant, its rate table, and a credit
 # officer's override of a facility limit for one issuance or one increase.

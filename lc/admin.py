@@ -37,6 +37,7 @@ from lc.models import (
     Organization,
     Presentation,
     RefusalNotice,
+    SwiftMessage,
     TermsVersion,
     User,
     WebhookDelivery,
@@ -253,6 +254,17 @@ class RefusalAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("presentation", "refusing_bank", "disposal", "sent_at", "within_deadline")
     readonly_fields = ("presentation", "refusing_bank", "disposal", "discrepancies", "text", "sent_by", "sent_at",
                        "within_deadline")
+
+
+@admin.register(SwiftMessage)
+class SwiftMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """SWIFT messages (issue 18) are evidence of what was sent and received: visible, never editable."""
+
+    list_display = ("created_at", "direction", "mt", "sender_bic", "receiver_bic", "reference",
+                    "related_reference", "credit", "outcome")
+    list_filter = ("direction", "mt", "outcome")
+    search_fields = ("reference", "related_reference", "sha256")
+    readonly_fields = tuple(f.name for f in SwiftMessage._meta.fields)
 
 
 @admin.register(WebhookDelivery)

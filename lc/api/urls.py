@@ -11,6 +11,7 @@ from lc.api.credits import CreditViewSet
 from lc.api.examination import DiscrepancyViewSet, DocumentViewSet, RefusalViewSet, WaiverViewSet
 from lc.api.facilities import FacilityViewSet
 from lc.api.keys import ApiKeyViewSet
+from lc.api.messages import MessageViewSet
 from lc.api.organizations import OrganizationViewSet
 from lc.api.presentations import PresentationViewSet
 from lc.api.webhooks import WebhookDeliveryViewSet, WebhookSubscriptionViewSet
@@ -27,6 +28,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 router.register("api-keys", ApiKeyViewSet, basename="api-key")
+router.register("messages", MessageViewSet, basename="message")
 router.register("facilities", FacilityViewSet, basename="facility")
 
 app_name = "api"

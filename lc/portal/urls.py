@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from lc.portal import action_views, auth, credits, dashboard, examination
+from lc.portal import action_views, auth, credits, dashboard, examination, messages
 
 app_name = "portal"
 
@@ -14,6 +14,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", auth.logout_view, name="logout"),
     path("credits/", credits.credit_list_view, name="credits"),
     path("credits/<uuid:credit_id>/", credits.credit_view, name="credit"),
+    path("credits/<uuid:credit_id>/messages/", messages.credit_messages_view, name="credit-messages"),
+    path("messages/<uuid:message_id>/raw/", messages.raw_message_view, name="message-raw"),
+    path("inbox/", messages.inbox_view, name="inbox"),
     path("credits/<uuid:credit_id>/act/<slug:action>/", action_views.action_view, name="act"),
     path("credits/<uuid:credit_id>/act/<slug:action>/<uuid:target_id>/", action_views.action_view, name="act-on"),
     path(PRESENTATION + "examine/", examination.examine_view, name="examine"),

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from lc import services
 from lc.integrations.keys import create_api_key
-from lc.models import WebhookDelivery, WebhookSubscription
+from lc.models import SwiftMessage, WebhookDelivery, WebhookSubscription
 from lc.scenarios import Story, example_documents
 from tradechain.wsgi import application
 
@@ -55,6 +55,7 @@ def seed(story: Story) -> dict[str, str]:
         "waivers": waiver.pk, "refusals": waiver.pk, "webhooks": sub.pk, "organizations": cast.orgs["advising"].pk,
         "webhook-deliveries": WebhookDelivery.objects.create(subscription=sub, event_id="evt_1", event_type="x",
                                                              payload={}).pk,
+        "messages": SwiftMessage.objects.filter(credit_id=story.credit_id, receiver_org=cast.orgs["advising"]).first().pk,
         "api-keys": spare.pk,  # not the key the fuzzer authenticates with, so revoking it is harmless
     }
     return {k: str(v) for k, v in ids.items()}

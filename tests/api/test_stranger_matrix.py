@@ -11,14 +11,14 @@ from django.urls import URLPattern, reverse
 from lc import services
 from lc.api.urls import router
 from lc.integrations.keys import create_api_key
-from lc.models import WebhookDelivery, WebhookSubscription
+from lc.models import SwiftMessage, WebhookDelivery, WebhookSubscription
 from lc.scenarios import Story, example_documents
 from ledger.models import Entry, PendingEntry
 from tests.api.conftest import client_with_key
 
 STRANGERS = ["tmb.maker", "rkw.treasury"]
 # Creating one's own application, subscription or key is not reaching into someone else's objects.
-OWN_CREATES = {"credit-list", "webhook-list", "api-key-list"}
+OWN_CREATES = {"credit-list", "webhook-list", "api-key-list", "message-list"}  # message: one's own import
 PUBLIC_DIRECTORY = {"organization-list", "organization-detail"}
 
 
@@ -45,6 +45,7 @@ def world(story: Story) -> dict[str, Any]:
         "document": pres.documents.first().pk, "discrepancy": pres.discrepancies.first().pk,
         "refusal": notice.pk, "waiver": waiver.pk, "webhook": sub.pk,
         "webhook-delivery": WebhookDelivery.objects.filter(subscription=sub).first().pk, "api-key": key.pk,
+        "message": SwiftMessage.objects.filter(credit_id=story.credit_id).first().pk,
     }
 
 
@@ -95,7 +96,7 @@ def test_strangers_see_nothing_and_change_nothing(world: dict[str, Any], strange
 
 
 def _kind(name: str) -> str:
-    for kind in ("webhook-delivery", "api-key", "credit", "amendment", "presentation", "document", "discrepancy",
+    for kind in ("webhook-delivery", "api-key", "message", "credit", "amendment", "presentation", "document", "discrepancy",
                  "refusal", "waiver", "webhook"):
         if name.startswith(kind + "-"):
             return kind

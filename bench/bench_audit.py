@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import random
 import time
+import uuid
 from typing import Any
 
 from bench import Result
@@ -24,6 +25,11 @@ COMMON = ["lc.application_created", "lc.issued", "lc.advised", "presentation.mad
 RARE = ["user.created", "user.changed", "org.closure_added", "apikey.created", "webhook.created"]
 CREDITS, PEOPLE, ORGS = 20_000, 600, 20
 BASE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _id(prefix: str, n: int) -> str:
+    """Ledger identities as the platform writes them: a prefix and a UUID."""
+    return f"{prefix}:{uuid.UUID(int=n + 1)}"
 
 
 def _fill(n: int) -> None:
@@ -39,8 +45,8 @@ def _fill(n: int) -> None:
             person = rnd.randrange(PEOPLE)
             at = BASE + dt.timedelta(seconds=seq)
             digest = rnd.randbytes(32)
-            copy.write_row((seq, seq, kind, f"lc:{rnd.randrange(CREDITS):08d}", f"user:{person:04d}",
-                            f"org:{person % ORGS:02d}", at, b'{"amount":"125000.00"}', prev, digest, at))
+            copy.write_row((seq, seq, kind, _id("lc", rnd.randrange(CREDITS)), _id("user", person),
+                            _id("org", person % ORGS), at, b'{"amount":"125000.00"}', prev, digest, at))
             prev = digest
     with connection.cursor() as cur:
         cur.execute("ANALYZE ledger_entry")
@@ -68,9 +74,9 @@ def _auditor() -> Any:
 def _filters(rnd: random.Random, n: int) -> dict[str, str]:
     day = (BASE + dt.timedelta(seconds=rnd.randrange(n))).date().isoformat()
     options = [
-        {"kind": rnd.choice(COMMON)}, {"kind": rnd.choice(RARE)}, {"actor": f"user:{rnd.randrange(PEOPLE):04d}"},
-        {"org": f"org:{rnd.randrange(ORGS):02d}"}, {"subject": f"lc:{rnd.randrange(CREDITS):08d}"},
-        {"from": day, "to": day}, {"kind": rnd.choice(RARE), "org": f"org:{rnd.randrange(ORGS):02d}"},
+        {"kind": rnd.choice(COMMON)}, {"kind": rnd.choice(RARE)}, {"actor": _id("user", rnd.randrange(PEOPLE))},
+        {"org": _id("org", rnd.randrange(ORGS))}, {"subject": _id("lc", rnd.randrange(CREDITS))},
+        {"from": day, "to": day}, {"kind": rnd.choice(RARE), "org": _id("org", rnd.randrange(ORGS))},
     ]
     return rnd.choice(options)
 
@@ -98,7 +104,7 @@ def _bank_scope(n: int, requests: int) -> list[float]:
     from lc.audit import browser
 
     rnd = random.Random(141)
-    scope = browser.Scope(org="org:03", subjects=tuple(f"lc:{rnd.randrange(CREDITS):08d}" for _ in range(2000)))
+    scope = browser.Scope(org=_id("org", 3), subjects=tuple(_id("lc", rnd.randrange(CREDITS)) for _ in range(2000)))
     out = []
     for _ in range(requests):
         f = browser.Filters(kind=rnd.choice(COMMON + RARE) if rnd.random() < 0.5 else "")

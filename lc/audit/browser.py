@@ -134,6 +134,12 @@ class Row:
     receipts: list[tuple[str, str]] = field(default_factory=list)
     actor_name: str = ""
 
+    @property
+    def credit_id(self) -> str:
+        """The credit a subject names (for a link), or "" for any other subject."""
+        found = _uuids({self.subject.removeprefix("lc:")}) if self.subject.startswith("lc:") else []
+        return found[0] if found else ""
+
 
 def _receipts(sizes: set[int]) -> dict[int, list[tuple[str, str]]]:
     out: dict[int, list[tuple[str, str]]] = {}

@@ -21,8 +21,7 @@ from lc.api.paging import cursor
 from lc.api.schema import READ_DETAIL_ERRORS, action_schema, detail_schema, list_schema, problems
 from lc.models import SwiftMessage
 from lc.services.inbound import import_messages
-from lc.swift import SwiftParseError, parse
-from lc.swift.specs import SPECS
+from lc.services.messages import named_fields
 
 TAGS = ["messages"]
 
@@ -55,20 +54,6 @@ class MessageSerializer(serializers.ModelSerializer):
     @extend_schema_field(FieldSerializer(many=True))
     def get_content(self, obj: SwiftMessage) -> list[dict[str, Any]]:
         return [{"tag": tag, "name": name, "lines": list(lines)} for tag, name, lines in named_fields(obj)]
-
-
-def named_fields(row: SwiftMessage) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The message's fields with their names from the message type's specification."""
-    try:
-        message = parse(row.text)
-    except SwiftParseError:
-        return []
-    spec = SPECS.get(row.mt)
-    out = []
-    for fld in message.fields:
-        found = spec.spec_for(fld.tag) if spec else None
-        out.append((fld.tag, found[1].name if found else "", fld.lines))
-    return out
 
 
 class ImportInput(serializers.Serializer):

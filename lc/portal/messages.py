@@ -15,12 +15,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lc.api.messages import named_fields
 from lc.errors import InvalidInput
 from lc.models import SwiftMessage, User
 from lc.portal.access import bank_view, org_of, portal_view, render_page, visible_credit
 from lc.portal.errors import STATUS_INVALID, perform
 from lc.services.inbound import MAX_TEXT, import_messages
+from lc.services.messages import named_fields
 
 PAGE_SIZE = 25
 

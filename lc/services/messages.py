@@ -42,6 +42,7 @@ from lc.models import (
 from lc.services.common import local_date
 from lc.swift import (
     Message,
+    SwiftParseError,
     TermsMappingError,
     amendment_to_mt707,
     build_mt730,
@@ -51,12 +52,14 @@ from lc.swift import (
     build_mt754,
     build_mt756,
     check_field_text,
+    parse,
     serialise,
     terms_to_mt700,
 )
 from lc.swift.fieldcodec import tag_of
 from lc.swift.message import bic_of
 from lc.swift.money import minor_units
+from lc.swift.specs import SPECS
 
 # UCP 600 art. 16(c)(iii) disposal -> the MT734 77B code.
 DISPOSAL_CODES = {
@@ -70,6 +73,20 @@ NONREF = "NONREF"  # SWIFT's word for "the receiver gave no reference"
 
 def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def named_fields(row: SwiftMessage) -> list[tuple[str, str, tuple[str, ...]]]:
+    """A stored message's fields with their names from its type's specification (for people)."""
+    try:
+        message = parse(row.text)
+    except SwiftParseError:
+        return []
+    spec = SPECS.get(row.mt)
+    out = []
+    for fld in message.fields:
+        found = spec.spec_for(fld.tag) if spec else None
+        out.append((fld.tag, found[1].name if found else "", fld.lines))
+    return out
 
 
 def digests(rows: Sequence[SwiftMessage]) -> list[dict[str, str]]:

@@ -48,8 +48,12 @@ from lc.models import (
     WaiverDecision,
 )
 
+# Every action names the roles that may take it (issue 17): an auditor or an administrator alone
+# acts on nothing. Bank decisions need a maker or checker (examiners examine); a company acts
+# through a maker, or an API client (its ERP), on its own behalf.
 MAKER_OR_CHECKER = (Role.MAKER, Role.CHECKER)
 EXAMINER_OR_MAKER = (Role.EXAMINER, Role.MAKER)
+CORPORATE_ACTORS = (Role.MAKER, Role.API_CLIENT)
 # A presentation is finished once settled or refused (nothing more can be drawn under it).
 CLOSED_PRESENTATIONS = (PresentationState.SETTLED, PresentationState.REFUSED)
 OPEN_AMENDMENTS = (AmendmentState.PROPOSED, AmendmentState.PENDING_APPROVAL, AmendmentState.ISSUED)
@@ -135,8 +139,10 @@ def is_bank_user(user: Any) -> bool:
 
 
 def needs_second_factor(user: Any) -> bool:
-    """Bank staff must pass TOTP before they act or read through the portal or the API."""
-    return is_bank_user(user) and not user.is_verified()
+    """Everyone of an organisation, bank staff and company users alike, must pass a second factor
+    in a browser session before they read or act through the portal or the API (issue 17: a
+    password alone waived discrepancies). An API key is the other channel and never asks this."""
+    return getattr(user, "organization", None) is not None and not user.is_verified()
 
 
 def require_role(user: User, *roles: str) -> None:
@@ -153,6 +159,11 @@ def party(f: Facts, org_id: Any, as_what: str) -> None:
 
 def role(f: Facts, *roles: str) -> None:
     require_role(f.user, *roles)
+
+
+def acting(f: Facts) -> None:
+    """Who acts for a party that may be a bank or a company (presenter, consenting party)."""
+    role(f, *(MAKER_OR_CHECKER if is_bank_user(f.user) else CORPORATE_ACTORS))
 
 
 def move(current: str, target: str, moves: dict[str, set[str]], what: str) -> None:
@@ -184,6 +195,7 @@ def matured(f: Facts, p: Presentation, what: str) -> None:
 def check_create_application(f: Facts) -> None:
     if f.user.organization is None or f.user.organization.kind != OrgKind.CORPORATE:
         raise Forbidden("only an importer (the applicant) may apply for a credit")
+    role(f, *CORPORATE_ACTORS)
 
 
 def check_import_message(f: Facts) -> None:
@@ -197,12 +209,14 @@ def check_import_message(f: Facts) -> None:
 
 def check_update_application(f: Facts, c: LetterOfCredit) -> None:
     party(f, c.applicant_id, "applicant")
+    role(f, *CORPORATE_ACTORS)
     if c.state != CreditState.DRAFT:
         raise NotAllowed("only a draft application can be edited")
 
 
 def check_submit_application(f: Facts, c: LetterOfCredit) -> None:
     party(f, c.applicant_id, "applicant")
+    role(f, *CORPORATE_ACTORS)
     move(c.state, CreditState.SUBMITTED, CREDIT_MOVES, "credit")
 
 
@@ -259,6 +273,7 @@ def consenting_party(f: Facts, c: LetterOfCredit) -> str:
         role(f, *MAKER_OR_CHECKER)
         given, who = f.cancellation.confirming_bank_consent_at, "confirming_bank"
     elif beneficiary_id(c) == org_id:
+        role(f, *CORPORATE_ACTORS)
         given, who = f.cancellation.beneficiary_consent_at, "beneficiary"
     else:
         raise Forbidden("only the confirming bank or the beneficiary consents to cancellation")
@@ -277,6 +292,7 @@ def check_cancel_credit(f: Facts, c: LetterOfCredit) -> None:
     move(c.state, CreditState.CANCELLED, CREDIT_MOVES, "credit")
     if c.state not in LIVE_STATES:
         party(f, c.applicant_id, "applicant")
+        role(f, *CORPORATE_ACTORS)
         return
     party(f, c.issuing_bank_id, "issuing bank")
     role(f, *MAKER_OR_CHECKER)
@@ -296,11 +312,13 @@ def check_present_documents(f: Facts, c: LetterOfCredit) -> None:
     banks = {c.nominated_bank_id, c.advising_bank_id, c.confirming_bank_id} - {None}
     if f.user.organization_id != beneficiary_id(c) and f.user.organization_id not in banks:
         raise Forbidden("only the beneficiary or its bank may present documents")
+    acting(f)
     live(c, "documents can be presented only under an issued credit")
 
 
 def check_propose_amendment(f: Facts, c: LetterOfCredit) -> None:
     party(f, c.applicant_id, "applicant")
+    role(f, *CORPORATE_ACTORS)
     live(c, "only an issued credit can be amended")
     if f.open_amendment:
         raise NotAllowed("another amendment of this credit is still open")
@@ -323,6 +341,7 @@ def check_issue_amendment(f: Facts, a: Amendment) -> None:
 
 def check_accept_amendment(f: Facts, a: Amendment) -> None:
     party(f, beneficiary_id(f.credit), "beneficiary")
+    role(f, *CORPORATE_ACTORS)
     move(a.state, AmendmentState.ACCEPTED, AMENDMENT_MOVES, "amendment")
 
 
@@ -330,6 +349,7 @@ def check_reject_amendment(f: Facts, a: Amendment) -> None:
     """The beneficiary rejects an issued amendment; the issuing bank turns down a proposal."""
     if a.state == AmendmentState.ISSUED:
         party(f, beneficiary_id(f.credit), "beneficiary")
+        role(f, *CORPORATE_ACTORS)
     else:
         party(f, f.credit.issuing_bank_id, "issuing bank")
         role(f, *MAKER_OR_CHECKER)
@@ -350,6 +370,7 @@ def check_decide_amendment_confirmation(f: Facts, a: Amendment) -> None:
 def check_add_document(f: Facts, p: Presentation) -> None:
     if f.user.organization_id != p.presenter_id:
         raise Forbidden("only the presenter may add documents")
+    acting(f)
     if p.state != PresentationState.RECEIVED:
         raise NotAllowed("documents can be added only before the notice of completeness")
 
@@ -357,6 +378,7 @@ def check_add_document(f: Facts, p: Presentation) -> None:
 def check_notify_completeness(f: Facts, p: Presentation) -> None:
     if f.user.organization_id != p.presenter_id:
         raise Forbidden("only the presenter sends the notice of completeness")
+    acting(f)
     move(p.state, PresentationState.UNDER_EXAMINATION, PRESENTATION_MOVES, "presentation")
     if p.pk not in f.with_documents:
         raise NotAllowed("a presentation with no documents cannot be complete")
@@ -397,6 +419,7 @@ def check_request_waiver(f: Facts, p: Presentation) -> None:
 
 def check_decide_waiver(f: Facts, p: Presentation) -> None:
     party(f, f.credit.applicant_id, "applicant")
+    role(f, *CORPORATE_ACTORS)
     if p.pk not in f.pending_waivers:
         raise NotAllowed("no waiver request is waiting for the applicant")
 

@@ -180,8 +180,16 @@ def celery_url(url: str) -> str:
     return "redis+socket://" + url[len("unix://"):] if url.startswith("unix://") else url
 
 
-CELERY_BROKER_URL = celery_url(REDIS_URL)
+# BROKER_URL: another broker than Redis, e.g. RabbitMQ (amqp://guest:guest@127.0.0.1:5672//);
+# results and the health check stay on Redis.
+CELERY_BROKER_URL = os.environ.get("BROKER_URL") or celery_url(REDIS_URL)
 CELERY_RESULT_BACKEND = celery_url(REDIS_URL)
+if CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+    from kombu import Queue
+
+    # RabbitMQ quorum queues: replicated and durable, so a broker node lost keeps the queued work.
+    CELERY_TASK_QUEUES = [Queue("celery", queue_arguments={"x-queue-type": "quorum"})]
+    CELERY_TASK_CREATE_MISSING_QUEUE_TYPE = "quorum"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

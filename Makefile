@@ -13,7 +13,7 @@ RUN_STAMP := $(VENV)/.req-run-$(RUN_HASH)
 DEV_STAMP := $(VENV)/.req-dev-$(DEV_HASH)
 EMBED := $(PY) -m tradechain.embedded exec --
 
-.PHONY: venv venv-dev run test test-real lint bench backup restore stop clean-var
+.PHONY: venv venv-dev run test test-real lint bench chaos backup restore stop clean-var
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ lint: venv-dev
 bench: venv-dev
 	@bash scripts/ensure-wrk.sh
 	@$(EMBED) $(PY) -m bench $(BENCH_ARGS)
+
+# The fault suite (issue 15; tests/chaos/): a real stack in a temporary TRADECHAIN_VAR of its own
+# (never var/), faults on its embedded PostgreSQL and Redis and its processes; rows of RELIABILITY.md.
+chaos: venv-dev
+	@TRADECHAIN_VAR=$$(mktemp -d /tmp/tc-chaos-harness.XXXXXX) $(PY) -m pytest tests/chaos/chaos_faults.py -v $(CHAOS_ARGS)
 
 # One archive under var/backups/: a PostgreSQL custom-format dump and the document store.
 backup: venv

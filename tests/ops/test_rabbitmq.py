@@ -61,7 +61,7 @@ def test_a_task_round_trip_through_a_real_worker_on_rabbitmq_with_a_quorum_queue
             # Declaring it again with the quorum type succeeds; as a classic queue RabbitMQ refuses
             # (PRECONDITION_FAILED, inequivalent x-queue-type): the worker made a quorum queue.
             Queue(queue, queue_arguments={"x-queue-type": "quorum"}, channel=channel).declare()
-            with pytest.raises(Exception, match="PRECONDITION_FAILED|inequivalent"):
+            with pytest.raises(Exception, match=r"PRECONDITION_FAILED|inequivalent"):
                 Queue(queue, channel=conn.channel()).declare()
     finally:
         client.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -118,7 +119,7 @@ class LetterOfCredit(models.Model):
     confirmation = models.CharField(
         max_length=20, choices=Confirmation.choices, default=Confirmation.NOT_REQUESTED
     )
-    drawn_amount = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    drawn_amount = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal("0"))  # money.text needs a Decimal
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     issue_maker = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"

@@ -313,8 +313,8 @@ def outage_run(stack: Stack, receiver: Receiver, restart: bool) -> None:
 
     creators = 4
     per_creator = WRITES["create"] // creators
-    threads = [threading.Thread(target=creator, args=(per_creator,)) for _ in range(creators)]
-    threads.append(threading.Thread(target=presenter))
+    threads = [threading.Thread(target=creator, args=(per_creator,), daemon=True) for _ in range(creators)]
+    threads.append(threading.Thread(target=presenter, daemon=True))
     with Poller(stack, "/healthz", every=2.0) as health:
         for t in threads:
             t.start()
@@ -419,7 +419,7 @@ def test_2_postgres_restarted_during_2000_creations(stack: Stack) -> None:
                 results[key] = all_
                 done["n"] += 1
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(CLIENTS)]
     for t in threads:
         t.start()
     wait_until(lambda: done["n"] >= CREATIONS // 4, 600, "a quarter of the creations")

@@ -203,6 +203,25 @@ def rotate_log(path: Path) -> None:
 # --- make run ---------------------------------------------------------------------------------
 
 
+def witnesses() -> dict[str, list[str]]:
+    """The demo's two witnesses (one per counterparty bank) on loopback, and the policy that makes
+    the log ask them (issue 19). LEDGER_WITNESS_POLICY_FILE set by the caller wins; set it to
+    "off" to run without witnesses."""
+    import shlex
+
+    from ledger.management.commands.witness_demo import DEMO_WITNESSES, ensure_demo_witnesses
+
+    if os.environ.get("LEDGER_WITNESS_POLICY_FILE"):
+        if os.environ["LEDGER_WITNESS_POLICY_FILE"] == "off":
+            os.environ["LEDGER_WITNESS_POLICY_FILE"] = ""
+        return {}
+    root = var_dir() / "witness"
+    lines = ensure_demo_witnesses(root, base_port=free_port(int(os.environ.get("WITNESS_PORT", "7401"))))
+    os.environ["LEDGER_WITNESS_POLICY_FILE"] = str(root / "policy")  # inherited by web, worker, beat
+    return {f"witness-{name}": shlex.split(line) for (name, _key, _port), line in zip(DEMO_WITNESSES, lines,
+                                                                                        strict=True)}
+
+
 def children(port: int) -> dict[str, list[str]]:
     bin_dir = Path(PY).parent
     var = var_dir()
@@ -215,6 +234,7 @@ def children(port: int) -> dict[str, list[str]]:
         "beat": [str(bin_dir / "celery"), "-A", "tradechain", "beat", "--loglevel", "INFO",
                  "--schedule", f"{var}/celerybeat-schedule", "--pidfile", ""],
         "sequencer": [PY, "manage.py", "run_sequencer"],
+        **witnesses(),
     }
 
 
@@ -231,7 +251,10 @@ def banner(port: int, log_dir: Path) -> str:
         "", f"Demo logins (password for all: {DEMO_PASSWORD}; bank staff TOTP secrets are listed above):",
     ]
     lines += [f"  {u:<22} {org:<34} {roles}" for u, org, roles in demo_logins()]
-    lines += ["", f"Logs of each process: {log_dir}/. Ctrl-C stops web, worker, beat and sequencer.", ""]
+    if os.environ.get("LEDGER_WITNESS_POLICY_FILE"):
+        lines += ["", f"Witnesses: the demo's two counterparty banks cosign each checkpoint "
+                      f"(policy {os.environ['LEDGER_WITNESS_POLICY_FILE']}); {base}/ledger/checkpoint shows their lines."]
+    lines += ["", f"Logs of each process: {log_dir}/. Ctrl-C stops every process.", ""]
     return "\n".join(lines)
 
 
@@ -258,8 +281,9 @@ def main() -> int:
     import django
 
     django.setup()
+    processes = children(port)  # before the banner: it sets up the witnesses' policy
     print(banner(port, log_dir), flush=True)
-    return Supervisor(children(port), log_dir).run()
+    return Supervisor(processes, log_dir).run()
 
 
 if __name__ == "__main__":

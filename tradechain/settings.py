@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tradechain.security.SecurityHeadersMiddleware",
+    "lc.api.guard.ApiGuardMiddleware",  # size, depth and control characters; problem+json under /api/
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -170,6 +171,16 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "documents"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Per request, all files together (lc/api/guard.py answers 413 before reading the body), and per
+# file while it streams in (CappedUploadHandler, first in the chain).
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", str(4 * UPLOAD_MAX_BYTES)))
+FILE_UPLOAD_HANDLERS = [
+    "lc.api.guard.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A JSON request body: an MT700 with its MT701s is well under 100 KB.
+API_MAX_JSON_BYTES = int(os.environ.get("API_MAX_JSON_BYTES", str(256 * 1024)))
 
 # Redis: Celery broker and result backend, and the health check.
 REDIS_URL = os.environ.get("REDIS_URL") or embedded.redis_url()
@@ -282,7 +293,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "lc.api.paging.CursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["lc.api.guard.StrictFilterBackend"],  # unknown parameters refused
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "lc.api.auth.ApiKeyAuthentication",
         "lc.api.auth.VerifiedSessionAuthentication",

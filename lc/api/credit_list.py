@@ -41,7 +41,7 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
 from lc.api.filters import CreditFilter
-from lc.api.paging import CursorPagination
+from lc.api.paging import CursorPagination, page_size
 from lc.models import PARTY_FIELDS, CreditState, LetterOfCredit, Organization
 
 DEFAULT_PAGE_SIZE = CursorPagination.page_size  # as every other list
@@ -112,8 +112,10 @@ class Position:
 def _clean(request: Request) -> dict[str, Any]:
     """The given filters, each cleaned by its declared form field (400 with field errors)."""
     values: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
     params = request.query_params
+    # Unknown parameters are refused, not ignored (issue 17): a typo'd filter returned everything.
+    errors: dict[str, list[str]] = {name: ["unknown query parameter"]
+                                    for name in set(params) - set(_filters()) - {"cursor", "page_size"}}
     for name, flt in _filters().items():
         if name not in params:
             continue
@@ -132,12 +134,8 @@ def _clean(request: Request) -> dict[str, Any]:
 
 
 def _page_size(request: Request) -> int:
-    """As DRF's pagination: a positive integer, capped; anything else means the default."""
-    try:
-        size = int(request.query_params["page_size"])
-    except (KeyError, ValueError):
-        return DEFAULT_PAGE_SIZE
-    return min(size, MAX_PAGE_SIZE) if size > 0 else DEFAULT_PAGE_SIZE
+    """As every other list (lc.api.paging.page_size)."""
+    return page_size(request.query_params.get("page_size"), DEFAULT_PAGE_SIZE)
 
 
 

@@ -3,6 +3,7 @@ services decide whether the move is allowed)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -60,8 +61,24 @@ class EmptyInput(serializers.Serializer):
     """No facts needed: the action is the whole request."""
 
 
+# ISO 9362: institution (4, letters or digits), country (2 letters), location (2), branch (3,
+# optional), in ASCII upper case only: a Cyrillic or full-width look-alike is not a BIC.
+BIC = re.compile(r"[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
+
+
+def validate_bics(terms: dict[str, Any]) -> dict[str, Any]:
+    banks = terms.get("banks")
+    if isinstance(banks, dict):
+        for role, bank in banks.items():
+            bic = bank.get("bic") if isinstance(bank, dict) else None
+            if bic not in (None, "") and not (isinstance(bic, str) and BIC.fullmatch(bic)):
+                raise serializers.ValidationError({f"banks.{role}.bic": "not an ISO 9362 BIC (A-Z, 0-9)"})
+    return terms
+
+
 class CreateApplicationInput(serializers.Serializer):
-    terms = JSONObjectField(help_text="The credit terms (MT700 fields as JSON); parties come from the ids.")
+    terms = JSONObjectField(help_text="The credit terms (MT700 fields as JSON); parties come from the ids.",
+                            validators=[validate_bics])
     beneficiary = serializers.UUIDField(help_text="Organisation id (see /api/v1/organizations/).")
     issuing_bank = serializers.UUIDField()
     advising_bank = serializers.UUIDField()
@@ -80,11 +97,12 @@ class CreateApplicationInput(serializers.Serializer):
 
 
 class TermsInput(serializers.Serializer):
-    terms = JSONObjectField()
+    terms = JSONObjectField(validators=[validate_bics])
 
 
 class IssueInput(serializers.Serializer):
-    terms = JSONObjectField(required=False, help_text="Adjusted terms; omitted: the application's terms.")
+    terms = JSONObjectField(required=False, help_text="Adjusted terms; omitted: the application's terms.",
+                            validators=[validate_bics])
 
 
 class ApproveInput(serializers.Serializer):

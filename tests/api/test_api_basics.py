@@ -139,7 +139,8 @@ def test_oversized_upload_is_refused(story: Any, api_as: Any, settings: Any) -> 
     parts = {"presented_to": str(story.cast.orgs["advising"].pk), "amount_claimed": "125000.00",
              "data": [_json(example_documents()[0].data)], "file": [_pdf("big.pdf", PDF_BYTES * 3)]}
     resp = api_as("nef.exports").post(f"{CREDITS}{story.credit_id}/present/", parts, format="multipart")
-    assert resp.status_code == 422 and resp.json()["errors"][0]["message"] == "too large"
+    # Stopped while the file streams in (lc.api.guard.CappedUploadHandler), issue 17.
+    assert resp.status_code == 413 and resp["Content-Type"] == "application/problem+json"
 
 
 def test_ledger_history_shows_pending_then_sequenced_entries(story: Any, api_as: Any, sequenced: Any) -> None:

@@ -183,8 +183,11 @@ def test_bad_filters_and_cursors_are_problems(cast: Any, api_as: Any, credits: l
         response = client.get(CREDITS, {"cursor": cursor})
         assert response.status_code == 404, cursor
         assert response["Content-Type"] == "application/problem+json"
-    # page_size: as DRF, a bad one means the default and a large one is capped
-    assert len(client.get(CREDITS, {"page_size": "abc"}).json()["results"]) == len(orm_page(cast.orgs["importer"]))
+    # page_size: a malformed one is refused (issue 17), a large one is capped
+    for bad in ("abc", "0", "-1", "١٢"):
+        response = client.get(CREDITS, {"page_size": bad})
+        assert response.status_code == 400 and response["Content-Type"] == "application/problem+json", bad
+    assert len(client.get(CREDITS, {"page_size": "999"}).json()["results"]) == len(orm_page(cast.orgs["importer"]))
     assert len(client.get(CREDITS, {"page_size": "1"}).json()["results"]) == 1
 
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 BANK, CORPORATE = {"maker", "checker"}, {"maker", "api_client"}
 ALLOWED: dict[str, set[str]] = {
-    "create_application": CORPORATE, "update_application": CORPORATE, "submit_application": CORPORATE,
+    "create_application": CORPORATE, "import_message": BANK | {"api_client"}, "update_application": CORPORATE, "submit_application": CORPORATE,
     "propose_amendment": CORPORATE, "accept_amendment": CORPORATE, "decide_waiver": CORPORATE,
     "prepare_credit": {"maker"}, "issue_credit": {"checker"}, "prepare_amendment": {"maker"},
     "issue_amendment": {"checker"},
@@ -62,6 +62,7 @@ def _passes(action: str, user: User, credit: LetterOfCredit, target: Any) -> boo
 def _cases(cast: Any) -> Iterator[tuple[str, LetterOfCredit, Any]]:
     credits = list(LetterOfCredit.objects.all().with_parties())
     yield "create_application", credits[0], None
+    yield "import_message", credits[0], None
     for action, (kind, _call) in parity.CALLS.items():
         for credit in credits:
             for target in parity.targets(kind, credit):

@@ -31,6 +31,7 @@ class Event:
     seq: int | None = None
     hash_hex: str = ""
     anchored: bool | None = None  # None while not yet sequenced
+    witnessed: bool = False  # a checkpoint containing it met the witness policy (issue 19)
     proof_url: str = ""
 
     @property
@@ -75,6 +76,7 @@ def credit_timeline(subject: str) -> list[Event]:
     for e in entries:
         ev = _event(e, e.seq)
         ev.anchored = bool(statuses.get(e.seq, {}).get("anchored"))
+        ev.witnessed = bool(statuses.get(e.seq, {}).get("witnessed"))
         ev.proof_url = _proof_url(e.seq)
         events.append(ev)
     return events
@@ -83,4 +85,4 @@ def credit_timeline(subject: str) -> list[Event]:
 def counts(events: Iterable[Event]) -> dict[str, int]:
     evs = list(events)
     return {"sequenced": sum(e.sequenced for e in evs), "pending": sum(not e.sequenced for e in evs),
-            "anchored": sum(bool(e.anchored) for e in evs)}
+            "anchored": sum(bool(e.anchored) for e in evs), "witnessed": sum(e.witnessed for e in evs)}

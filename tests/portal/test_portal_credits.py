@@ -181,3 +181,29 @@ def test_the_portal_speaks_traditional_chinese(as_user: Callable[[str], Client],
     assert "工作隊列" in page and "待通知的信用證" in page
     page = client.get(reverse("portal:credit", args=[s.credit_id])).content.decode()
     assert "受益人" in page and "已開立" in page
+
+
+def test_the_timeline_says_which_entries_counterparty_banks_witnessed(
+        as_user: Callable[[str], Client], presented: Any, sequenced: Any) -> None:
+    """An entry in a checkpoint that met the witness policy shows as witnessed; one only in a
+    later signed checkpoint shows as anchored (issue 19)."""
+    from django.utils import timezone
+
+    from lc import services
+    from ledger.anchoring import anchor_checkpoint
+    from ledger.models import Entry, Witnessed
+
+    s, pres = presented(late_shipment=True)
+    sequenced()
+    first = anchor_checkpoint()
+    assert first is not None
+    Witnessed.objects.create(checkpoint=first, size=first.size, policy_sha256=bytes(32), witnessed_at=timezone.now())
+    finding = pres.discrepancies.get(status="proposed")
+    services.decide_discrepancy(actor=s.cast.users["ncb.examiner"], discrepancy_id=finding.pk, confirm=True)
+    sequenced()
+    assert anchor_checkpoint() is not None  # a later checkpoint that no witness cosigned
+    witnessed = Entry.objects.filter(subject=s.credit.subject, seq__lte=first.size).count()
+    page = as_user("ncb.examiner").get(reverse("portal:credit", args=[s.credit_id])).content.decode()
+    assert f"{witnessed} witnessed by counterparty banks" in page
+    assert page.count(">witnessed</span>") == witnessed
+    assert page.count(">anchored</span>") == 1  # the examiner's confirmation

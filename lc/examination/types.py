@@ -125,6 +125,10 @@ class GoodsLine(JsonRecord):
     model: str = ""
     quantity_about: bool = False  # art. 30(a)
     unit_price_about: bool = False  # art. 30(a)
+    # SR2026 (issue 18): the line's ICC Incoterms 2020 code and its Harmonized System codes (6 to 10
+    # digits), kept structured so that the SR2026 goods fields are a serialisation change.
+    incoterm: str = ""
+    hs_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -50,6 +50,13 @@ class Organization(models.Model):
     country = models.CharField(max_length=2, validators=[validate_country])
     city = models.CharField(max_length=70)
     address = models.TextField(blank=True)
+    # SR2026 structured postal address (ISO 20022 PostalAddress24 lengths), beside the free-text
+    # address above, so that the SR2026 party fields are a serialisation change, not a migration.
+    street = models.CharField(max_length=70, blank=True)
+    building = models.CharField(max_length=16, blank=True)
+    post_code = models.CharField(max_length=16, blank=True)
+    town = models.CharField(max_length=35, blank=True)
+    country_sub_division = models.CharField(max_length=35, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()

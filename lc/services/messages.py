@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -59,6 +60,7 @@ from lc.swift import (
 from lc.swift.fieldcodec import tag_of
 from lc.swift.message import bic_of
 from lc.swift.money import minor_units
+from lc.swift.phrases import INCOTERMS
 from lc.swift.specs import SPECS
 
 # UCP 600 art. 16(c)(iii) disposal -> the MT734 77B code.
@@ -118,8 +120,25 @@ def terms_text_errors(terms: CreditTerms) -> list[dict[str, str]]:
     return errors
 
 
+_HS_CODE = re.compile(r"\d{6,10}")
+
+
+def goods_code_errors(terms: CreditTerms) -> list[dict[str, str]]:
+    """SR2026 goods-line codes: an ICC Incoterms 2020 code, HS codes of 6 to 10 digits."""
+    errors = []
+    for i, line in enumerate(terms.goods):
+        if line.incoterm and line.incoterm not in INCOTERMS:
+            errors.append({"field": f"goods[{i}].incoterm", "tag": "45A", "code": "T08",
+                           "message": f"not an Incoterms 2020 code ({', '.join(INCOTERMS)})"})
+        for k, code in enumerate(line.hs_codes):
+            if not _HS_CODE.fullmatch(code):
+                errors.append({"field": f"goods[{i}].hs_codes[{k}]", "tag": "45A", "code": "T12",
+                               "message": "an HS code is 6 to 10 digits, without dots or spaces"})
+    return errors
+
+
 def check_terms_text(terms: CreditTerms) -> None:
-    errors = terms_text_errors(terms)
+    errors = terms_text_errors(terms) + goods_code_errors(terms)
     if errors:
         summary = "; ".join(f"{e['code']} {e['field']} ({e['tag']}): {e['message']}" for e in errors)
         raise InvalidInput(f"the credit terms cannot be written to a SWIFT message: {summary}", errors)

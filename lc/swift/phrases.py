@@ -29,6 +29,9 @@ _GOODS = re.compile(
     rf" AT (?P<pa>ABOUT )?(?P<ccy>[A-Z]{{3}}) (?P<price>{_NUMBER}) PER \S+", re.IGNORECASE | re.DOTALL)
 _TERM = "|".join(INCOTERMS)
 _INCOTERM = re.compile(rf"(?P<term>{_TERM})(?: (?P<place>.+?))? INCOTERMS 2020", re.IGNORECASE)
+# SR2026 goods-line codes, written after the line's phrase until the structured fields go live.
+_LINE_CODES = re.compile(rf"(?P<body>.+?)(?: INCOTERM (?P<inc>{_TERM}))?(?: HS CODES? (?P<hs>\d{{6,10}}(?: \d{{6,10}})*))?",
+                         re.IGNORECASE | re.DOTALL)
 _TRAILING_INCOTERM = re.compile(rf"(?P<goods>.+) (?P<term>{_TERM})(?: (?P<place>.+?))? INCOTERMS 2020",
                                 re.IGNORECASE)
 _INSTALMENT = re.compile(
@@ -62,13 +65,20 @@ def goods_item(line: GoodsLine, currency: str) -> str | None:
     written; None when only one of quantity and unit price is given (no fixed phrase for that)."""
     if line.quantity is None and line.unit_price is None:
         plain = not (line.unit or line.model or line.quantity_about or line.unit_price_about)
-        return line.description if plain else None
+        return line.description + line_codes(line) if plain else None
     if line.quantity is None or line.unit_price is None:
         return None
     model = f" MODEL {line.model}" if line.model else ""
     per = line.unit.upper().removesuffix("S") or line.unit
     return (f"{'ABOUT ' if line.quantity_about else ''}{number(line.quantity)} {line.unit} {line.description}{model}"
-            f" AT {'ABOUT ' if line.unit_price_about else ''}{currency} {number(line.unit_price)} PER {per}")
+            f" AT {'ABOUT ' if line.unit_price_about else ''}{currency} {number(line.unit_price)} PER {per}"
+            + line_codes(line))
+
+
+def line_codes(line: GoodsLine) -> str:
+    """`` INCOTERM FOB HS CODE 961700 732393``: the SR2026 codes of a goods line, in today's 45A."""
+    incoterm = f" INCOTERM {line.incoterm}" if line.incoterm else ""
+    return incoterm + (f" HS CODE {' '.join(line.hs_codes)}" if line.hs_codes else "")
 
 
 def incoterm_item(term: str, place: str) -> str:
@@ -76,6 +86,14 @@ def incoterm_item(term: str, place: str) -> str:
 
 
 def read_goods_item(text: str) -> GoodsLine:
+    m = _LINE_CODES.fullmatch(text) if len(text) <= _MAX_PHRASE else None
+    if m is None or not (m["inc"] or m["hs"]):
+        return _read_goods_phrase(text)
+    codes = tuple(m["hs"].split()) if m["hs"] else ()
+    return replace(_read_goods_phrase(m["body"]), incoterm=(m["inc"] or "").upper(), hs_codes=codes)
+
+
+def _read_goods_phrase(text: str) -> GoodsLine:
     m = _GOODS.fullmatch(text) if len(text) <= _MAX_PHRASE else None
     if m is None:
         return GoodsLine(description=text)

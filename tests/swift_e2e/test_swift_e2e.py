@@ -281,3 +281,26 @@ def test_the_credit_page_has_a_messages_tab_with_named_fields(story: Story) -> N
     page = client.get(reverse("portal:credit-messages", args=[credit.pk])).content.decode()
     assert 'data-mt="700"' in page and "Date and Place of Expiry" in page
     assert Organization.objects.filter(bic="VHBKHKHH").exists()
+
+
+def test_sr2026_goods_codes_are_kept_structured_and_checked_with_the_field_named(cast: Any) -> None:
+    from lc.errors import InvalidInput
+    from tests.portal.conftest import current_shift
+
+    good = Story(cast, timezone_now(), shift_days=current_shift())
+    good.terms["goods"][0].update(incoterm="CIF", hs_codes=["961700"])
+    credit = good.issued()
+    assert credit.current_terms is not None
+    assert credit.current_terms.terms["goods"][0]["hs_codes"] == ["961700"]
+    assert "INCOTERM CIF HS CODE 961700" in _sent(credit, "700").text
+    bad = Story(cast, timezone_now(), shift_days=current_shift())
+    bad.terms["goods"][0].update(incoterm="XYZ", hs_codes=["9617.00"])
+    with pytest.raises(InvalidInput) as refused:
+        bad.apply()
+    assert {e["field"] for e in refused.value.errors} == {"goods[0].incoterm", "goods[0].hs_codes[0]"}
+
+
+def timezone_now() -> Any:
+    from django.utils import timezone
+
+    return timezone.now()

@@ -105,7 +105,7 @@ def bank_queues(user: User, org: Organization, today: dt.date) -> list[Queue]:
                              .exclude(maker=user).order_by("created_at")))
     if maker or checker:
         queues.append(_queue("advise", gettext_lazy("Credits to advise"), "credit", _credits().filter(
-            advising_bank=org, state=CreditState.ISSUED).order_by("issued_at")))
+            advising_bank=org, state__in=(CreditState.ISSUED, CreditState.RECEIVED)).order_by("issued_at")))
         queues.append(_queue("confirm", gettext_lazy("Confirmation requests"), "credit", _credits().filter(
             confirming_bank=org, confirmation=Confirmation.REQUESTED, state__in=LIVE_STATES).order_by("issued_at")))
         queues.append(_queue("honour", gettext_lazy("Complying presentations to honour"), "presentation",

@@ -50,7 +50,8 @@ def present(stack: Stack, credit_id: str, idem: str | None = None, late: bool = 
     docs = stack.facts["late_documents" if late else "documents"]
     fields = [("presented_to", stack.facts["orgs"]["advising"]), ("amount_claimed", "125000.00")]
     fields += [("data", json.dumps(d)) for d in docs]
-    files = [("file", f"{d['type']}.pdf", PDF) for d in docs]
+    # Content-addressed store: each file its own bytes (the same for a retry of the same request).
+    files = [("file", f"{d['type']}.pdf", PDF + f"%{credit_id}-{i}\n".encode()) for i, d in enumerate(docs)]
     return stack.api("nef.exports").post_multipart(f"credits/{credit_id}/present/", fields, files, idem=idem)
 
 

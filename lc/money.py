@@ -96,6 +96,10 @@ def parse_amount(value: object, currency: str | None, field: str = "amount") -> 
     if amount <= 0:
         raise MoneyError(field, "the amount must be positive")
     places = minor_units(currency) if currency is not None else 4
+    # Before quantize: 40 digits overflow Decimal's 28-digit context (InvalidOperation, a 500);
+    # 15d holds at most 14 digits before its decimal comma anyway.
+    if amount.adjusted() >= SWIFT_15D - 1:
+        raise MoneyError(field, f"too long: at most {SWIFT_15D} characters in SWIFT 15d form")
     if amount != amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
         unit = f"{currency} has {places} decimal places" if currency else f"at most {places} decimal places"
         raise MoneyError(field, f"too many decimals: {unit} (amounts are never rounded)")

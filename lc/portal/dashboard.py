@@ -45,7 +45,8 @@ from lc.services.money import facility_summary
 QUEUE_SIZE = 8
 EXPIRY_HORIZON_DAYS = 30
 STATE_TONES = {"draft": "pending", "submitted": "pending", "pending_approval": "pending", "issued": "live",
-               "advised": "live", "settled": "closed", "cancelled": "closed", "expired": "closed"}
+               "advised": "live", "received": "pending", "settled": "closed", "cancelled": "closed",
+               "expired": "closed"}
 
 
 @dataclass

@@ -18,6 +18,7 @@ from lc import services
 from lc.examination.types import Bank, CreditTerms
 from lc.integrations.keys import create_api_key
 from lc.models import AmendmentState, CreditState, LetterOfCredit, Organization, Outcome, SwiftMessage
+from lc.portal.dashboard import STATE_TONES
 from lc.scenarios import Story, example_documents
 from lc.services.amendments import amended_terms
 from lc.swift import directory_of, mt700_to_terms, mt707_to_amendment, parse, read_mt734
@@ -99,6 +100,38 @@ def test_a_refusal_sends_an_mt734_listing_exactly_the_confirmed_discrepancies(st
     assert entry_payload(credit.subject, "presentation.refused")["messages"] == [{"mt": "734", "sha256": mt734.sha256}]
 
 
+def test_a_nominated_banks_waiver_request_sends_mt750_and_the_waiver_an_mt752(story: Story) -> None:
+    story.issued()
+    story.advise()
+    docs = example_documents(story.shift)
+    docs[5].data["issue_date"] = (dt.date(2025, 5, 29) + dt.timedelta(days=story.shift)).isoformat()  # C24
+    story.present(documents=docs)
+    pres = story.examine()
+    confirmed = [d.text for d in pres.discrepancies.filter(status="confirmed").order_by("code", "created_at")]
+    services.request_waiver(actor=story.cast.users["ncb.examiner"], presentation_id=pres.pk, now=story.at(100))
+    services.decide_waiver(actor=story.cast.users["hhl.treasury"], presentation_id=pres.pk, waive=True,
+                           now=story.at(100, 14))
+    credit = LetterOfCredit.objects.get(pk=story.credit_id)
+    mt750, mt752 = _sent(credit, "750"), _sent(credit, "752")
+    assert (mt750.sender_bic, mt750.receiver_bic, mt752.sender_bic, mt752.receiver_bic) == (
+        "NCBKCNBN", "VHBKHKHH", "VHBKHKHH", "NCBKCNBN")
+    assert read_mt734_like_77j(mt750.text) == confirmed
+    assert mt752.related_reference == mt750.reference  # the authorisation answers the advice
+    assert entry_payload(credit.subject, "presentation.waived")["messages"] == [{"mt": "752", "sha256": mt752.sha256}]
+
+
+def read_mt734_like_77j(text: str) -> list[str]:
+    """77J's '+' items, as read_mt734 reads them."""
+    lines = list(parse(text).all("77J")[0].lines)
+    items: list[list[str]] = []
+    for line in lines:
+        if line.startswith("+") or not items:
+            items.append([line])
+        else:
+            items[-1].append(line)
+    return [" ".join(i).removeprefix("+") for i in items]
+
+
 def test_honour_by_the_nominated_bank_and_reimbursement_send_mt754_and_mt756(story: Story) -> None:
     story.issued()
     story.advise()
@@ -152,6 +185,9 @@ def test_an_mt700_from_a_bank_off_the_platform_becomes_a_received_credit_that_th
     assert credit.amount == Decimal("125000.00")
     payload = entry_payload(credit.subject, "lc.received")
     assert payload["messages"] == [{"mt": r.mt, "sha256": r.sha256} for r in result.rows]
+    assert set(STATE_TONES) == set(CreditState.values)  # the dashboard's chart knows every state
+    page = verified_client(maker).get(reverse("portal:dashboard")).content.decode()
+    assert credit.reference in page  # waiting in "Credits to advise"
     services.advise_credit(actor=maker, credit_id=credit.pk)
     credit.refresh_from_db()
     assert credit.state == CreditState.ADVISED

@@ -35,7 +35,9 @@ CREDIT_MOVES: dict[str, set[str]] = {
     CreditState.PENDING_APPROVAL: {CreditState.ISSUED, CreditState.SUBMITTED},
     CreditState.ISSUED: {CreditState.ADVISED, CreditState.SETTLED, CreditState.CANCELLED, CreditState.EXPIRED},
     CreditState.ADVISED: {CreditState.SETTLED, CreditState.CANCELLED, CreditState.EXPIRED},
-    CreditState.RECEIVED: {CreditState.ADVISED, CreditState.CANCELLED, CreditState.EXPIRED},
+    # Not cancelled here: the issuing bank cancels (an MT707, with the beneficiary's consent), and a
+    # received credit is no application its applicant could withdraw.
+    CreditState.RECEIVED: {CreditState.ADVISED, CreditState.EXPIRED},
     CreditState.SETTLED: set(),
     CreditState.CANCELLED: set(),
     CreditState.EXPIRED: set(),

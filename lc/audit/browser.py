@@ -4,8 +4,15 @@ One SQL statement per page, newest first, with `seq < cursor` as the key: a page
 same at the millionth entry as at the first, and a cursor stays valid while entries arrive.
 Every filter is a column the journal indexes with seq (subject, kind, actor, actor_org:
 ledger/migrations/0007_browse_indexes.py), so the planner walks one index backwards and stops
-after a page; a date range is a filter on `at` (BRIN). A bank auditor's scope is the bank's
-credits, its people and itself as subjects, or its own people as actors.
+after a page. A bank auditor's scope is the bank's credits, its people and itself as subjects,
+or its own people as actors.
+
+A date range is different: `at` grows with seq, so the entries of a past day all sit deep in
+the journal, while the planner, assuming them spread evenly, walks seq backwards from the head
+and filters (EXPLAIN at 1,000,000 entries: 568,001 rows removed, 524 ms for one day). With a
+date range the page is therefore ordered by (at, seq), newest first, and read from the btree on
+(at, seq) (ledger/migrations/0008_browse_by_time.py), which starts inside the range and stops
+after a page (0.1 ms); the cursor is still a seq, and the key is that entry's (at, seq).
 """
 
 from __future__ import annotations
@@ -78,6 +85,14 @@ def scope_for(user: User) -> Scope | None:
     return Scope(org=org.ledger_id, subjects=tuple(subjects))
 
 
+def _time_range(f: Filters) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """[start, end) of the date range, whole days in the current time zone."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(f.date_from, dt.time(), zone) if f.date_from else None
+    end = dt.datetime.combine(f.date_to + dt.timedelta(days=1), dt.time(), zone) if f.date_to else None
+    return start, end
+
+
 def _where(f: Filters, scope: Scope | None) -> tuple[list[str], list[Any]]:
     sql: list[str] = []
     args: list[Any] = []
@@ -85,13 +100,13 @@ def _where(f: Filters, scope: Scope | None) -> tuple[list[str], list[Any]]:
         if value:
             sql.append(f"{column} = %s")
             args.append(value)
-    zone = timezone.get_current_timezone()
-    if f.date_from:
+    start, end = _time_range(f)
+    if start:
         sql.append("at >= %s")
-        args.append(dt.datetime.combine(f.date_from, dt.time(), zone))
-    if f.date_to:
+        args.append(start)
+    if end:
         sql.append("at < %s")
-        args.append(dt.datetime.combine(f.date_to + dt.timedelta(days=1), dt.time(), zone))
+        args.append(end)
     if scope is not None:
         sql.append("(subject = ANY(%s) OR actor_org = %s)")
         args += [list(scope.subjects), scope.org]
@@ -101,12 +116,14 @@ def _where(f: Filters, scope: Scope | None) -> tuple[list[str], list[Any]]:
 def fetch(f: Filters, scope: Scope | None, limit: int = PAGE) -> list[tuple[Any, ...]]:
     """One page (newest first) of sequenced entries matching the filters, within the scope."""
     where, args = _where(f, scope)
+    by_time = f.date_from is not None or f.date_to is not None
     if f.before is not None:
-        where.append("seq < %s")
+        where.append("(at, seq) < (SELECT at, seq FROM ledger_entry WHERE seq = %s)" if by_time else "seq < %s")
         args.append(f.before)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
+    order = "at DESC, seq DESC" if by_time else "seq DESC"
     with connection.cursor() as cur:
-        cur.execute(f"SELECT {COLUMNS} FROM ledger_entry {clause} ORDER BY seq DESC LIMIT %s", [*args, limit])
+        cur.execute(f"SELECT {COLUMNS} FROM ledger_entry {clause} ORDER BY {order} LIMIT %s", [*args, limit])
         return cur.fetchall()
 
 
@@ -170,6 +187,11 @@ def pending_rows(f: Filters, scope: Scope | None) -> list[Row]:
     for column, value in (("kind", f.kind), ("subject", f.subject), ("actor", f.actor), ("actor_org", f.org)):
         if value:
             qs = qs.filter(**{column: value})
+    start, end = _time_range(f)
+    if start:
+        qs = qs.filter(at__gte=start)
+    if end:
+        qs = qs.filter(at__lt=end)
     rows = [Row(None, p.kind, p.subject, p.actor, p.actor_org, p.at, bytes(p.payload).decode())
             for p in qs[:PAGE]]
     if scope is not None:

@@ -340,3 +340,17 @@ def timezone_now() -> Any:
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_the_api_imports_a_received_credit_and_a_second_copy_is_refused(cast: Any) -> None:
+    _, secret = create_api_key(user=cast.users["ncb.maker"], name="swift interface")
+    client = client_with_key(secret)
+    response = client.post("/api/v1/messages/", {"text": received_mt700_text()}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    credit = LetterOfCredit.objects.get(pk=body["credit"])
+    assert body["outcome"] == "credit_received" and credit.state == CreditState.RECEIVED
+    assert [m["mt"] for m in body["messages"]] == ["700"] and body["messages"][0]["credit"] == str(credit.pk)
+    again = client.post("/api/v1/messages/", {"text": received_mt700_text()}, content_type="application/json")
+    assert again.status_code == 409 and again["Content-Type"] == "application/problem+json"
+    assert SwiftMessage.objects.filter(direction="in").count() == 1

@@ -209,12 +209,15 @@ def witnesses() -> dict[str, list[str]]:
     "off" to run without witnesses."""
     import shlex
 
-    from ledger.management.commands.witness_demo import DEMO_WITNESSES, ensure_demo_witnesses
-
     if os.environ.get("LEDGER_WITNESS_POLICY_FILE"):
         if os.environ["LEDGER_WITNESS_POLICY_FILE"] == "off":
             os.environ["LEDGER_WITNESS_POLICY_FILE"] = ""
         return {}
+    import django
+
+    django.setup()  # the log's key comes from settings (a no-op once set up, as under make run)
+    from ledger.management.commands.witness_demo import DEMO_WITNESSES, ensure_demo_witnesses
+
     root = var_dir() / "witness"
     lines = ensure_demo_witnesses(root, base_port=free_port(int(os.environ.get("WITNESS_PORT", "7401"))))
     os.environ["LEDGER_WITNESS_POLICY_FILE"] = str(root / "policy")  # inherited by web, worker, beat

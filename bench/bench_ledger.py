@@ -60,7 +60,7 @@ def _service_writer(w: int, n: int, with_ledger: bool, start: Any, out: Any) -> 
     from lc.services import credits
 
     if not with_ledger:
-        credits.record = lambda **kwargs: None  # type: ignore[assignment]
+        credits.record = lambda *args, **kwargs: None  # type: ignore[assignment]
     actor = User.objects.get(username="hhl.treasury")
     credit_id = LetterOfCredit.objects.filter(state="draft").order_by("reference").values_list("pk", flat=True)[w]
     terms = example_terms()

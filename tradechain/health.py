@@ -1,4 +1,8 @@
-"""GET /healthz: database, Redis and Celery worker status as JSON (503 when one is down)."""
+"""GET /healthz: database, Redis and Celery worker status as JSON (503 when one is down).
+
+The public (the load balancer's probe, anyone) gets only up or down: the details (error texts
+naming hosts and drivers, worker host names, the ledger backlog) help an attacker map the
+deployment, so they go to platform staff signed in with their second factor only (issue 17)."""
 
 from __future__ import annotations
 
@@ -40,9 +44,20 @@ def _workers() -> dict[str, Any]:
     return {"ok": bool(names), "workers": names}
 
 
+def _staff(request: HttpRequest) -> bool:
+    """Platform staff past the second factor (as the admin requires: lc/audit/admin_site.py)."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff and user.is_verified())
+
+
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database(), "redis": _redis()}
     checks["worker"] = _workers() if checks["redis"]["ok"] else {"ok": False, "workers": []}
     ok = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ok" if ok else "degraded", **checks}, status=200 if ok else 503)
+    body: dict[str, Any] = {"status": "ok" if ok else "degraded"}
+    if _staff(request):
+        body.update(checks)
+    response = JsonResponse(body, status=200 if ok else 503)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -32,6 +32,7 @@ from lc.api.serializers import (
     TermsVersionSerializer,
 )
 from lc.models import LetterOfCredit, TermsVersion
+from lc.services.visibility import audience_for
 
 TAGS = ["credits"]
 
@@ -192,10 +193,11 @@ class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     @action(detail=True, methods=["get"], pagination_class=cursor("seq"), filterset_class=None)
     def ledger(self, request: Request, pk: str) -> Response:
         credit = self.get_object()
+        audience = audience_for(self.org(), credit)
         page = self.paginate_queryset(ledger_feed.sequenced(credit.subject))
-        entries = ledger_feed.with_status(page or [])
+        entries = ledger_feed.with_status(audience, page or [])
         assert isinstance(self.paginator, CursorPagination)
         if self.paginator.get_next_link() is None:
-            entries += ledger_feed.pending(credit.subject)  # the feed's tail: committed, not yet sequenced
+            entries += ledger_feed.pending(audience, credit.subject)  # the tail: committed, not yet sequenced
         return self.get_paginated_response(LedgerEntrySerializer(entries, many=True).data)
 

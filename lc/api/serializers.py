@@ -197,11 +197,21 @@ class PresentationDetailSerializer(PresentationSerializer):
 
 
 class DiscrepancySerializer(ApiModelSerializer):
+    reason = serializers.SerializerMethodField(help_text=(
+        "The examiner's note: shown to the examining bank only (empty for everyone else)."))
+
     class Meta:
         model = Discrepancy
         fields = ["id", "presentation", "code", "rule", "document_type", "field", "required", "found", "text",
                   "source", "status", "reason", "created_at"]
         read_only_fields = fields
+
+    def get_reason(self, disc: Discrepancy) -> str:
+        """Internal to the organisation that wrote it (issue 17; lc.services.visibility)."""
+        request = self.context.get("request")
+        viewer = getattr(getattr(request, "user", None), "organization_id", None)
+        writer = disc.decided_by.organization_id if disc.decided_by is not None else None
+        return disc.reason if viewer is not None and viewer == writer else ""
 
 
 class RefusalNoticeSerializer(ApiModelSerializer):
@@ -225,11 +235,15 @@ class LedgerEntrySerializer(serializers.Serializer):
     seq = serializers.IntegerField(allow_null=True, help_text="Position in the chain; null while pending.")
     kind = serializers.CharField()
     subject = serializers.CharField()
-    actor = serializers.CharField()
+    actor = serializers.CharField(help_text="user:<uuid> for a person of your organisation; another organisation's "
+                                  "person shows as that organisation, org:<uuid>.")
+    actor_name = serializers.CharField(help_text="The person's name (your organisation) or the organisation's name.")
     actor_org = serializers.CharField()
     at = UtcDateTimeField()
     hash = serializers.CharField(allow_null=True, help_text="Hex SHA-256 chain hash; null while pending.")
     payload = serializers.JSONField()
+    redacted = serializers.ListField(child=serializers.CharField(), help_text=(
+        "Payload keys left out: another organisation's internal notes (the chain hash covers the full payload)."))
     proof_status = serializers.ChoiceField(
         choices=["pending", "sequenced", "anchored"],
         help_text="pending: committed, not yet in the chain; sequenced: in the chain; anchored: covered by a "

@@ -97,12 +97,14 @@ def disable_subscription(*, actor: Actor, subscription: WebhookSubscription) -> 
     return sub
 
 
-def emit(credit: LetterOfCredit, event: Event, data: dict[str, Any]) -> list[WebhookDelivery]:
-    """Queue the event's webhook for every subscription of every party; sent after the commit."""
+def emit(credit: LetterOfCredit, event: Event, data: dict[str, Any],
+         to: list[Organization] | None = None) -> list[WebhookDelivery]:
+    """Queue the event's webhook for every subscription of every party (or of `to` only, e.g. an
+    amendment proposal's two parties: lc.services.visibility); sent after the commit."""
     event_type = event.webhook
     if not event_type:
         raise ValueError(f"{event.kind} has no webhook event type in lc.events")
-    orgs = [o.pk for o in credit.parties()]
+    orgs = [o.pk for o in (credit.parties() if to is None else to)]
     subs = WebhookSubscription.objects.filter(organization_id__in=orgs, active=True)
     now = timezone.now().astimezone(dt.UTC)  # in the API's date-time format
     payload = {"type": event_type, "timestamp": now.strftime(str(settings.REST_FRAMEWORK["DATETIME_FORMAT"])),

@@ -217,9 +217,10 @@ AMENDMENT_MOVES: dict[str, set[str]] = {
 class AmendmentQuerySet(models.QuerySet["Amendment"]):
     def visible_to(self, org: Organization | None) -> AmendmentQuerySet:
         """Amendments of credits the org is party to; an applicant's proposal stays between the
-        applicant and the issuing bank until the bank issues it (art. 10: it is not yet an offer)."""
+        applicant and the issuing bank until the bank issues it (art. 10: it is not yet an offer),
+        and for ever if it never is (a proposal the bank turned down)."""
         credits = LetterOfCredit.objects.visible_to(org).values("pk")
-        internal = Q(state__in=(AmendmentState.PROPOSED, AmendmentState.PENDING_APPROVAL)) & ~(
+        internal = Q(issued_at__isnull=True) & ~(
             Q(credit__applicant=org) | Q(credit__issuing_bank=org)
         )
         return self.filter(credit__in=credits).exclude(internal)

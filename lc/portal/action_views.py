@@ -10,22 +10,32 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from lc.models import Discrepancy, DiscrepancyStatus, Disposal, LetterOfCredit, Presentation, User
+from lc.models import (
+    Amendment,
+    Discrepancy,
+    DiscrepancyStatus,
+    Disposal,
+    LetterOfCredit,
+    Organization,
+    Presentation,
+    User,
+)
 from lc.portal import actions
-from lc.portal.access import bank_view, render_page, visible_credit
+from lc.portal.access import bank_view, org_of, render_page, visible_credit
 from lc.portal.credits import facts_for, load_presentations
 from lc.portal.errors import perform
 from lc.services.examination import refusal_text
 
 
-def load_target(credit: LetterOfCredit, kind: str, target_id: Any) -> Any:
-    """The action's object, always looked up inside this (visible) credit."""
+def load_target(credit: LetterOfCredit, kind: str, target_id: Any, org: Organization | None) -> Any:
+    """The action's object, always looked up inside this (visible) credit; an amendment only if
+    `org` may see it (a proposal is the applicant's and the issuing bank's until issued)."""
     if kind == "credit":
         return credit
     if target_id is None:
         raise Http404("no target")
     if kind == "amendment":
-        qs: Any = credit.amendments.all()
+        qs: Any = Amendment.objects.visible_to(org).filter(credit=credit)
     elif kind == "presentation":
         qs = credit.presentations.select_related("presented_to", "refusal")
     else:
@@ -70,7 +80,7 @@ def action_view(request: HttpRequest, credit_id: Any, action: str, target_id: An
     if act is None:
         raise Http404("no such action")
     credit = visible_credit(request, credit_id)
-    target = load_target(credit, act.target, target_id)
+    target = load_target(credit, act.target, target_id, org_of(request))
     user: User = request.user  # type: ignore[assignment]
     facts = facts_for(user, credit, load_presentations(credit))
     data = request.POST if request.method == "POST" else None  # an empty POST still binds (no-field forms)

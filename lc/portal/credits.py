@@ -28,6 +28,7 @@ from lc.models import (
 from lc.portal import actions, mt700, timeline
 from lc.portal.access import is_bank_user, org_of, portal_view, render_page, visible_credit
 from lc.services.money import availability_summary
+from lc.services.visibility import audience_for
 
 PAGE_SIZE = 25
 
@@ -111,6 +112,8 @@ def _rows(request: HttpRequest, facts: access.Facts, amendments: list[Amendment]
     amendment_rows = [{
         "amendment": a, "offered": actions.offered(actions.AMENDMENT_ACTIONS, facts, a) if bank else [],
         "changes": [mt700.Change(k, "", mt700.show(v)) for k, v in a.changes.items()],
+        # The maker and checker are the issuing bank's people: others see the bank (issue 17).
+        "people": facts.credit.issuing_bank_id == facts.user.organization_id,
     } for a in amendments]
     presentation_rows = [{
         "presentation": p, "offered": actions.offered(actions.PRESENTATION_ACTIONS, facts, p) if bank else [],
@@ -123,13 +126,14 @@ def _rows(request: HttpRequest, facts: access.Facts, amendments: list[Amendment]
 def credit_view(request: HttpRequest, credit_id: Any) -> HttpResponse:
     credit = visible_credit(request, credit_id)
     pres = load_presentations(credit)
-    amendments = list(credit.amendments.select_related("maker", "checker", "proposed_by").order_by("-number"))
     user: User = request.user  # type: ignore[assignment]
+    amendments = list(Amendment.objects.visible_to(org_of(request)).filter(credit=credit)
+                      .select_related("maker", "checker", "proposed_by").order_by("-number"))
     facts = facts_for(user, credit, pres)
     amendment_rows, presentation_rows = _rows(request, facts, amendments, pres)
     bank = is_bank_user(user)
     terms = credit.current_terms.terms if credit.current_terms else credit.draft_terms
-    events = timeline.credit_timeline(credit.subject)
+    events = timeline.credit_timeline(audience_for(org_of(request), credit), credit.subject)
     context = {
         "credit": credit, "terms_draft": credit.current_terms is None, "fields": mt700.mt700_fields(terms),
         "versions": _versions(credit) if credit.current_terms else [], "amendments": amendments,

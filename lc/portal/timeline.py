@@ -1,5 +1,7 @@
 """A credit's timeline from the ledger: sequenced entries (with their proof status and a
-link to their inclusion proof) and those still pending."""
+link to their inclusion proof) and those still pending, as the viewer's organisation may see
+them (lc.services.visibility: hidden amendments left out, others' people shown as their
+organisation, others' internal notes taken out)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.urls import reverse
 
 import ledger
 from lc.events import label_of
+from lc.services.visibility import Audience, redact, shown_actor, visible
 from ledger.models import Entry, PendingEntry
 
 # Payload keys worth a line on the timeline, in this order.
@@ -25,7 +28,8 @@ class Event:
     kind: str
     title: str
     at: dt.datetime
-    actor: str
+    actor: str  # the identity shown: user:<uuid> of the viewer's organisation, else org:<uuid>
+    actor_name: str
     actor_org: str
     details: list[tuple[str, str]]
     seq: int | None = None
@@ -39,11 +43,15 @@ class Event:
         return self.seq is not None
 
 
-def _details(payload: Any) -> list[tuple[str, str]]:
+def _payload(payload: Any) -> dict[str, Any]:
     try:
         data = json.loads(bytes(payload))
     except (TypeError, ValueError):
-        return []
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _details(data: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
     for key in SUMMARY_KEYS:
         value = data.get(key)
@@ -57,9 +65,14 @@ def _details(payload: Any) -> list[tuple[str, str]]:
     return out
 
 
-def _event(row: Entry | PendingEntry, seq: int | None) -> Event:
-    return Event(kind=row.kind, title=label_of(row.kind), at=row.at, actor=row.actor,
-                 actor_org=row.actor_org, details=_details(row.payload), seq=seq,
+def _event(audience: Audience, row: Entry | PendingEntry, seq: int | None) -> Event | None:
+    data = _payload(row.payload)
+    if not visible(audience, data):
+        return None
+    shown, _ = redact(audience, row.kind, row.actor_org, data)
+    actor, actor_name = shown_actor(audience, row.actor, row.actor_org)
+    return Event(kind=row.kind, title=label_of(row.kind), at=row.at, actor=actor, actor_name=actor_name,
+                 actor_org=row.actor_org, details=_details(shown), seq=seq,
                  hash_hex=row.hash_hex if isinstance(row, Entry) else "")
 
 
@@ -67,14 +80,16 @@ def _proof_url(seq: int) -> str:
     return reverse("ledger:proof", args=[seq])
 
 
-def credit_timeline(subject: str) -> list[Event]:
+def credit_timeline(audience: Audience, subject: str) -> list[Event]:
     """Newest first: pending entries (not yet in the chain), then the sequenced ones."""
     entries = list(ledger.history(subject).order_by("-seq").defer("prev_hash"))
     pending = list(ledger.pending(subject).order_by("-id"))
     statuses = ledger.proof_status([e.seq for e in entries])
-    events = [_event(p, None) for p in pending]
+    events = [ev for p in pending if (ev := _event(audience, p, None)) is not None]
     for e in entries:
-        ev = _event(e, e.seq)
+        ev = _event(audience, e, e.seq)
+        if ev is None:
+            continue
         ev.anchored = bool(statuses.get(e.seq, {}).get("anchored"))
         ev.witnessed = bool(statuses.get(e.seq, {}).get("witnessed"))
         ev.proof_url = _proof_url(e.seq)

@@ -23,6 +23,7 @@ from lc.services import messages as swift_messages
 from lc.services import money as accounts
 from lc.services.common import ObjectId, check, local_date, lock_credit, now_or, org_of, record
 from lc.services.credits import _denormalise, check_terms, complete_terms, parse_terms
+from lc.services.visibility import amendment_audience
 
 # Fields an amendment may not touch: the parties and the credit number come from the credit.
 # The currency too: an availability account and its drawings stay in one currency.
@@ -155,7 +156,7 @@ def reject_amendment(*, actor: User, amendment_id: ObjectId, reason: str = "", n
     amendment.save()
     record(events.AMENDMENT_REJECTED, subject=credit.subject, actor=actor, at=now,
            payload={**_payload(amendment), "messages": sent, "reason": reason, "by": org_of(actor).ledger_id})
-    emit(credit, events.AMENDMENT_REJECTED, _payload(amendment))
+    emit(credit, events.AMENDMENT_REJECTED, _payload(amendment), to=amendment_audience(amendment))
     return amendment
 
 

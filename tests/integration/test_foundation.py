@@ -18,9 +18,23 @@ def get(url: str) -> tuple[int, dict[str, Any]]:
         return exc.code, json.loads(exc.read())
 
 
+def staff_health(live_server: Any) -> tuple[int, dict[str, Any]]:
+    """/healthz over HTTP shows the public only up/down (issue 17); its details, as platform
+    staff past the second factor see them (tests/security/test_health.py), from the same view."""
+    from lc.models import User
+    from tests.portal.conftest import verified_client
+
+    status, public = get(f"{live_server.url}/healthz")
+    assert set(public) == {"status"}, public
+    staff, _ = User.objects.get_or_create(username="ops.health", defaults={"is_staff": True})
+    response = verified_client(staff).get("/healthz")
+    assert response.status_code == status
+    return status, response.json()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_200_with_the_worker_seen(live_server: Any, worker_process: Any) -> None:
-    status, body = get(f"{live_server.url}/healthz")
+    status, body = staff_health(live_server)
     assert status == 200, body
     assert body["database"]["ok"] and body["redis"]["ok"]
     assert any(name.startswith("e2e@") for name in body["worker"]["workers"])
@@ -32,7 +46,7 @@ def test_healthz_is_503_without_a_worker(live_server: Any) -> None:
 
     if app.control.ping(timeout=0.5):
         pytest.fail("a stray Celery worker is answering on this broker; stop it before running the suite")
-    status, body = get(f"{live_server.url}/healthz")
+    status, body = staff_health(live_server)
     assert status == 503 and body["status"] == "degraded" and body["worker"]["ok"] is False
     assert body["database"]["ok"] is True
 
@@ -40,7 +54,7 @@ def test_healthz_is_503_without_a_worker(live_server: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_503_when_redis_is_unreachable(live_server: Any, settings: Any) -> None:
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    status, body = get(f"{live_server.url}/healthz")
+    status, body = staff_health(live_server)
     assert status == 503 and body["redis"]["ok"] is False
 
 

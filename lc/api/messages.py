@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import django_filters as filters
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,7 +20,7 @@ from lc.api.base import ScopedViewSet
 from lc.api.idempotency import idempotent
 from lc.api.paging import cursor
 from lc.api.schema import READ_DETAIL_ERRORS, action_schema, detail_schema, list_schema, problems
-from lc.models import SwiftMessage
+from lc.models import Direction, Outcome, SwiftMessage
 from lc.services.inbound import import_messages
 from lc.services.messages import named_fields
 
@@ -56,6 +57,17 @@ class MessageSerializer(serializers.ModelSerializer):
         return [{"tag": tag, "name": name, "lines": list(lines)} for tag, name, lines in named_fields(obj)]
 
 
+class MessageFilter(filters.FilterSet):
+    credit = filters.UUIDFilter(field_name="credit_id", help_text="Only this credit's messages.")
+    mt = filters.CharFilter(max_length=3, help_text="Message type, e.g. 700.")
+    direction = filters.ChoiceFilter(choices=Direction.choices)
+    outcome = filters.ChoiceFilter(choices=Outcome.choices)
+
+    class Meta:
+        model = SwiftMessage
+        fields: list[str] = []
+
+
 class ImportInput(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, max_length=200_000,
                                  help_text="One or more FIN messages as received (an MT700 with its MT701s ...).")
@@ -69,23 +81,16 @@ class ImportResultSerializer(serializers.Serializer):
 
 @extend_schema_view(
     list=list_schema(summary="SWIFT messages your organisation sent or received", response=MessageSerializer(many=True),
-                     tags=TAGS, parameters=[OpenApiParameter("credit", OpenApiTypes.UUID,
-                                                             description="Only this credit's messages")]),
+                     tags=TAGS),
     retrieve=detail_schema(summary="One SWIFT message with its fields named", response=MessageSerializer, tags=TAGS),
 )
 class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = MessageSerializer
+    filterset_class = MessageFilter
     pagination_class = cursor("-created_at")
 
     def get_queryset(self) -> Any:
-        qs = SwiftMessage.objects.visible_to(self.org())
-        credit = self.request.query_params.get("credit") if self.action == "list" else None
-        if credit is not None:
-            try:
-                qs = qs.filter(credit_id=serializers.UUIDField().to_internal_value(credit))
-            except serializers.ValidationError:
-                return qs.none()
-        return qs
+        return SwiftMessage.objects.visible_to(self.org())
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # The download answers in text/plain whatever the Accept header; its errors are JSON.

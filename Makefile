@@ -46,7 +46,7 @@ test: venv-dev
 lint: venv-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/mypy --strict ledger outbox lc/examination lc/swift lc/printing
+	$(VENV)/bin/mypy --strict ledger outbox lc/examination lc/swift lc/printing lc/money.py
 	$(VENV)/bin/lint-imports
 
 bench: venv-dev

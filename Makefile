@@ -42,12 +42,16 @@ test: venv-dev
 	@$(EMBED) $(PY) -m pytest $(PYTEST_ARGS)
 
 # ruff; mypy with the Django/DRF plugins on everything, and --strict on the pure cores and the ledger;
-# import-linter's contracts (pyproject.toml) keep the layers and the pure cores honest.
+# import-linter's contracts (pyproject.toml) keep the layers and the pure cores honest; bandit (no
+# high finding unreviewed, .bandit.yml) and pip-audit (scripts/audit_deps.py: it says so loudly,
+# and passes, only when the advisory service cannot be reached) guard the code and the supply chain.
 lint: venv-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --strict ledger outbox lc/examination lc/swift lc/printing lc/money.py
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -c .bandit.yml -r lc ledger tradechain outbox --severity-level high
+	$(PY) scripts/audit_deps.py
 
 bench: venv-dev
 	@bash scripts/ensure-wrk.sh

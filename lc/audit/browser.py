@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 import ledger
@@ -150,12 +151,35 @@ class Row:
     witnessed_by: int | None = None
     receipts: list[tuple[str, str]] = field(default_factory=list)
     actor_name: str = ""
+    # Display strings, filled by `display` for a whole page at once: Django's template tags
+    # (date, truncatechars, url) cost about 1 ms a row here, a third of a page's time.
+    when: str = ""
+    hash_short: str = "—"
+    credit_url: str = ""
+    proof_url: str = ""
 
     @property
     def credit_id(self) -> str:
         """The credit a subject names (for a link), or "" for any other subject."""
         found = _uuids({self.subject.removeprefix("lc:")}) if self.subject.startswith("lc:") else []
         return found[0] if found else ""
+
+
+_ANY_CREDIT = "00000000-0000-0000-0000-000000000000"
+_ANY_SEQ = "987654321"
+
+
+def display(rows: list[Row]) -> None:
+    """Local times, short hashes and links, with one URL reversal per page, not two per row."""
+    credit_url = reverse("audit:credit", args=[_ANY_CREDIT])
+    proof_url = reverse("ledger:proof", args=[int(_ANY_SEQ)])
+    zone = timezone.get_current_timezone()
+    for r in rows:
+        r.when = r.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        r.hash_short = f"{r.hash_hex[:17]}…" if r.hash_hex else "—"
+        credit = r.credit_id
+        r.credit_url = credit_url.replace(_ANY_CREDIT, credit) if credit else ""
+        r.proof_url = proof_url.replace(_ANY_SEQ, str(r.seq)) if r.seq and r.checkpoint else ""
 
 
 def _receipts(sizes: set[int]) -> dict[int, list[tuple[str, str]]]:
@@ -178,6 +202,7 @@ def rows_with_proofs(raw: list[tuple[Any, ...]]) -> list[Row]:
     for r in rows:
         r.receipts = receipts.get(r.checkpoint or 0, [])
     name_rows(rows)
+    display(rows)
     return rows
 
 
@@ -197,6 +222,7 @@ def pending_rows(f: Filters, scope: Scope | None) -> list[Row]:
     if scope is not None:
         rows = [r for r in rows if r.subject in scope.subjects or r.actor_org == scope.org]
     name_rows(rows)
+    display(rows)
     return rows
 
 

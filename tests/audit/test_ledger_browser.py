@@ -70,3 +70,24 @@ def test_pending_entries_outside_the_date_range_are_not_shown(journal: list[int]
     append(at(DAY + dt.timedelta(days=3), 8), 201)
     pending = browser.pending_rows(browser.Filters(date_from=DAY, date_to=DAY), None)
     assert [r.subject for r in pending] == ["test:200"]
+
+
+def test_rows_carry_local_times_links_and_proofs(sequenced: Any, settings: Any, tmp_path: Any) -> None:
+    from django.urls import reverse
+
+    from ledger.anchoring import anchor_checkpoint
+
+    settings.LEDGER_TLOG_DIR = tmp_path
+    credit = "0b9c6f3e-1d2a-4c5b-8e7f-9a0b1c2d3e4f"
+    with transaction.atomic():
+        ledger.append(kind="test.entry", subject=f"lc:{credit}", actor="user:test", actor_org="org:test",
+                      at=at(DAY, 9), payload={})
+    sequenced()
+    anchor_checkpoint()
+    append(at(DAY, 10), 1)
+    sequenced()
+    later, anchored = browser.rows_with_proofs(browser.fetch(browser.Filters(kind="test.entry"), None))
+    assert anchored.credit_url == reverse("audit:credit", args=[credit])
+    assert anchored.proof_url == reverse("ledger:proof", args=[anchored.seq]) and anchored.checkpoint
+    assert later.credit_url == "" and later.proof_url == "" and later.checkpoint is None
+    assert anchored.when == "2026-03-02 09:00:00" and anchored.hash_short == anchored.hash_hex[:17] + "…"

@@ -11,6 +11,15 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Every test starts with no failed sign-ins or API-key guesses counted against 127.0.0.1
+    (the counters live in Redis, across tests: lc/integrations/ratelimit.py)."""
+    from lc.integrations import ratelimit
+
+    ratelimit.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """PBKDF2's deliberate slowness is for production; tests create many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

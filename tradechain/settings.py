@@ -151,8 +151,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 # Username AND source together: failures from one address lock that address out of that account
 # only, so nobody can lock a named person out from elsewhere (issue 17); a shared office NAT
-# address is not locked out of other accounts either. lc/api/throttles.py adds the progressive
-# delay and the per-source limit across usernames.
+# address is not locked out of other accounts either. lc/integrations/ratelimit.py adds the
+# progressive delay and the per-source limit across usernames (sign-in, API keys, TOTP codes).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
@@ -246,6 +246,9 @@ OUTBOX_KEEP_HOURS = int(os.environ.get("OUTBOX_KEEP_HOURS", "24"))
 # a revocation Redis missed still takes effect within this bound.
 API_KEY_CACHE_SECONDS = float(os.environ.get("API_KEY_CACHE_SECONDS", "30"))
 
+# API requests per key (or per signed-in person) per minute (lc/api/throttles.py, issue 17).
+API_RATE_PER_MINUTE = int(os.environ.get("API_RATE_PER_MINUTE", "1200"))
+
 IDEMPOTENCY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_TTL_HOURS", "24"))
 
 # The ledger
@@ -300,6 +303,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "lc.api.problems.problem_exception_handler",
+    # Per API key (or signed-in person) per minute, on Redis: 429 problem+json with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["lc.api.throttles.PerKeyRate"],
     # API date-times are UTC (lc.api.serializers.UtcDateTimeField), fixed width; the credit
     # list's SQL writes the same format.
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",

@@ -13,6 +13,7 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 from rest_framework.request import Request
 
 from lc.access import needs_second_factor
+from lc.integrations import ratelimit
 from lc.integrations.keycache import CachedKey, key_cache
 from lc.integrations.keys import hash_key, load_key
 from lc.models import ApiKey, User
@@ -31,12 +32,19 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         if len(auth) != 2:
             raise exceptions.AuthenticationFailed("Malformed Authorization header.")
+        ip = str(request.META.get("REMOTE_ADDR", ""))
+        if wait := ratelimit.API_KEY.retry_after(ip):
+            raise exceptions.Throttled(wait, "Too many invalid API keys from this address.")
         key_hash = hash_key(auth[1].decode("latin-1"))
         epoch = key_cache.epoch()
         entry = key_cache.get(key_hash, epoch) if epoch is not None else None
         if entry is None:
             key = load_key(key_hash)
             if key is None:
+                # Counted per address (and per key prefix, for the progressive delay): a guesser
+                # waits longer each time and is refused (429) after ratelimit.SOURCE_FAILURES.
+                ratelimit.API_KEY.failed(key_hash, ip)
+                ratelimit.API_KEY.wait(key_hash, ip)
                 raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
             entry = CachedKey(epoch or b"", key, key.last_used_at)
             if epoch is not None:

@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lc.audit.rules import is_auditor
 from lc.audit.services import enrol_device
+from lc.integrations import ratelimit
 
 NEXT_KEY = "portal_next"
 
@@ -62,6 +63,20 @@ def _lockout_context() -> dict[str, Any]:
     return {"locked": True, "cooloff_minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT}
 
 
+def _source(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _render_throttled(request: HttpRequest, template: str, form: forms.Form, wait: int) -> HttpResponse:
+    """Too many failed checks from this address (lc.integrations.ratelimit): 429, Retry-After."""
+    form.errors.clear()
+    form.add_error(None, _("Too many failed attempts from your network. Try again in %(minutes)d minutes.")
+                   % {"minutes": max(1, round(wait / 60))})
+    response = render(request, template, {"form": form}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def _render_locked(request: HttpRequest, form: forms.Form) -> HttpResponse:
     # The page says it is locked itself: stop AxesMiddleware replacing it with its plain 403.
     request.axes_locked_out = False  # type: ignore[attr-defined]
@@ -75,14 +90,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and request.GET.get("next"):
         request.session[NEXT_KEY] = request.GET["next"]
     form = LoginForm(request.POST or None)
+    if request.method == "POST" and (wait := ratelimit.SIGNIN.retry_after(_source(request))):
+        return _render_throttled(request, "registration/login.html", form, wait)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["username"],
-                            password=form.cleaned_data["password"])
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return _render_locked(request, form)
         if user is None:
+            ratelimit.SIGNIN.failed(username, _source(request))
+            ratelimit.SIGNIN.wait(username, _source(request))  # the progressive delay
             form.add_error(None, _("The username or password is not correct."))
         else:
+            ratelimit.SIGNIN.succeeded(username, _source(request))
             next_url = request.session.get(NEXT_KEY)
             login(request, user)
             if next_url:
@@ -131,10 +151,16 @@ def otp_view(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect("portal:enrol")
     form = TokenForm(request.POST or None)
+    subject = str(request.user.pk)
+    if request.method == "POST" and (wait := ratelimit.TOTP.retry_after(_source(request))):
+        return _render_throttled(request, "registration/otp.html", form, wait)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
+            ratelimit.TOTP.succeeded(subject, _source(request))
             otp_login(request, device)
             return redirect(_next_url(request))
+        ratelimit.TOTP.failed(subject, _source(request))
+        ratelimit.TOTP.wait(subject, _source(request))
         locked = _otp_failed(request)
         if locked is not None:
             return locked

@@ -1,0 +1,33 @@
+"""API request rate per API key (or per signed-in person), issue 17: a 429 problem+json with
+Retry-After beyond settings.API_RATE_PER_MINUTE (lc.api.problems carries the header over)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
+
+from lc.integrations import ratelimit
+from lc.models import ApiKey
+
+
+class PerKeyRate(BaseThrottle):
+    _wait = 0
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return True  # nothing to count against: authentication answers 401 first
+        auth = request.auth
+        bucket = f"key:{auth.pk}" if isinstance(auth, ApiKey) else f"user:{request.user.pk}"
+        self._wait = ratelimit.take(bucket, settings.API_RATE_PER_MINUTE)
+        return self._wait == 0
+
+    def wait(self) -> float | None:
+        return float(self._wait) or None
+
+
+def source(request: Any) -> str:
+    """The address a request came from (the proxy's, when one terminates TLS in front)."""
+    return str(request.META.get("REMOTE_ADDR", ""))

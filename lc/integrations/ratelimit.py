@@ -1,0 +1,109 @@
+"""Rate limits on Redis (issue 17), shared by every web process:
+
+- `RequestRate`: requests per API key (or per signed-in person) per minute, a fixed window.
+- `FailureGate`: failed credential checks (password, API key, TOTP code). Each failure of one
+  subject from one address makes the next check of that pair wait longer (a progressive delay:
+  0.1 s doubling to 2 s, slept by the server so a guesser gains nothing by hurrying), and
+  `SOURCE_FAILURES` failures from one address across all subjects within the window refuse it
+  (429 with Retry-After) until the window ends. Never by subject alone: nobody can lock a named
+  person out from elsewhere (django-axes locks by username *and* address, settings.py).
+
+Redis down: the limits fail open (the request is served), as the key cache does; the second
+factor and axes still hold. Keys live under `tc:rl:`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+
+import redis
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+PREFIX = "tc:rl:"
+DELAY_BASE, DELAY_CAP = 0.1, 2.0  # seconds
+SOURCE_FAILURES = 30  # failed checks from one address per window, across subjects
+WINDOW = 15 * 60  # seconds, as axes' cool-off
+
+
+def progressive_delay(failures: int) -> float:
+    """Seconds to wait before checking again after `failures` failures of one subject and source."""
+    return 0.0 if failures <= 0 else min(DELAY_BASE * 2 ** (failures - 1), DELAY_CAP)
+
+
+def _client() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+
+def _name(*parts: str) -> str:
+    # Hashed: usernames and key prefixes are not written to Redis as they were typed.
+    return PREFIX + parts[0] + ":" + hashlib.sha256("\x00".join(parts[1:]).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class FailureGate:
+    scope: str  # "signin", "apikey", "totp"
+
+    def retry_after(self, source: str) -> int:
+        """Seconds until `source` may try again; 0 when it may now."""
+        try:
+            client = _client()
+            if int(client.get(_name(self.scope, "source", source)) or 0) < SOURCE_FAILURES:
+                return 0
+            return max(1, int(client.ttl(_name(self.scope, "source", source))))
+        except redis.RedisError as exc:
+            log.warning("rate limit %s unavailable: %s", self.scope, exc)
+            return 0
+
+    def wait(self, subject: str, source: str) -> None:
+        """Sleep the progressive delay this subject and source have earned."""
+        try:
+            failures = int(_client().get(_name(self.scope, "pair", subject, source)) or 0)
+        except redis.RedisError:
+            return
+        time.sleep(progressive_delay(failures))
+
+    def failed(self, subject: str, source: str) -> None:
+        try:
+            with _client().pipeline() as pipe:
+                for key in (_name(self.scope, "pair", subject, source), _name(self.scope, "source", source)):
+                    pipe.incr(key)
+                    pipe.expire(key, WINDOW, nx=True)
+                pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("rate limit %s unavailable: %s", self.scope, exc)
+
+    def succeeded(self, subject: str, source: str) -> None:
+        try:
+            _client().delete(_name(self.scope, "pair", subject, source))
+        except redis.RedisError:
+            return
+
+
+SIGNIN, API_KEY, TOTP = FailureGate("signin"), FailureGate("apikey"), FailureGate("totp")
+
+
+def take(bucket: str, per_minute: int) -> int:
+    """Count one request of `bucket` in this minute's window: 0 if within `per_minute`, else the
+    seconds until the window ends."""
+    window = int(time.time() // 60)
+    key = _name("req", bucket, str(window))
+    try:
+        with _client().pipeline() as pipe:
+            pipe.incr(key)
+            pipe.expire(key, 61)
+            count = int(pipe.execute()[0])
+    except redis.RedisError as exc:
+        log.warning("request rate limit unavailable: %s", exc)
+        return 0
+    return 0 if count <= per_minute else max(1, 60 - int(time.time()) % 60)
+
+
+def reset() -> None:
+    """Forget every counter (tests; an operator after a false alarm)."""
+    client = _client()
+    for key in client.scan_iter(match=PREFIX + "*", count=500):
+        client.delete(key)

@@ -1,0 +1,102 @@
+"""Rate limits (issue 17): API requests per key (429 problem+json, Retry-After); sign-in, API-key
+and TOTP checks per source address across subjects (429, Retry-After) with a progressive delay
+per subject and source; never by username alone (another address still gets in)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lc.demo import totp_key
+from lc.integrations import ratelimit
+from lc.integrations.keys import create_api_key
+from tests.api.conftest import client_with_key
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "test-pass-123"  # the cast fixture's
+ATTACKER, OFFICE = "203.0.113.7", "198.51.100.20"
+
+
+@pytest.fixture
+def three_failures(monkeypatch: Any) -> None:
+    monkeypatch.setattr(ratelimit, "SOURCE_FAILURES", 3)
+
+
+def _is_429(response: Any, problem: bool) -> None:
+    assert response.status_code == 429, (response.status_code, response.content[:200])
+    assert 1 <= int(response["Retry-After"]) <= ratelimit.WINDOW
+    if problem:
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert response.json()["status"] == 429
+
+
+def test_api_requests_are_limited_per_key(cast: Any, settings: Any) -> None:
+    settings.API_RATE_PER_MINUTE = 3
+    _, first = create_api_key(user=cast.users["hhl.treasury"], name="one")
+    _, second = create_api_key(user=cast.users["hhl.treasury"], name="two")
+    client = client_with_key(first)
+    answers = [client.get("/api/v1/credits/") for _ in range(8)]  # two minutes' windows at most
+    assert answers[0].status_code == 200
+    limited = [r for r in answers if r.status_code == 429]
+    assert limited, [r.status_code for r in answers]
+    _is_429(limited[0], problem=True)
+    assert client_with_key(second).get("/api/v1/credits/").status_code == 200  # its own budget
+
+
+def _sign_in(client: Client, username: str, password: str = PASSWORD, ip: str = ATTACKER) -> Any:
+    return client.post(reverse("portal:login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_sign_in_failures_from_one_address_across_usernames_are_refused(cast: Any, three_failures: None) -> None:
+    client = Client()
+    for username in ("vhb.maker", "vhb.checker", "ncb.maker"):
+        assert _sign_in(client, username, "wrong").status_code == 200
+    _is_429(_sign_in(client, "hhl.treasury"), problem=False)  # even the right password, from there
+    # Not by username: the same people sign in from their office.
+    assert _sign_in(Client(), "vhb.maker", ip=OFFICE).status_code == 302
+
+
+def test_each_failure_of_one_username_and_address_waits_longer() -> None:
+    assert [ratelimit.progressive_delay(n) for n in range(7)] == [0, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0]
+
+
+def test_the_progressive_delay_is_served_by_the_sign_in(cast: Any) -> None:
+    client = Client()
+    took = []
+    for _ in range(4):
+        start = time.monotonic()
+        _sign_in(client, "vhb.maker", "wrong")
+        took.append(time.monotonic() - start)
+    # Failure n is answered after progressive_delay(n): 0.1, 0.2, 0.4, 0.8 s.
+    assert took[3] >= 0.8 and took[3] > took[0] + 0.6, took
+    start = time.monotonic()
+    _sign_in(Client(), "vhb.maker", "wrong", ip=OFFICE)  # another address owes its first delay only
+    assert time.monotonic() - start < took[3] - 0.5
+
+
+def test_api_key_guessing_from_one_address_is_refused(cast: Any, three_failures: None) -> None:
+    _, good = create_api_key(user=cast.users["hhl.treasury"], name="good")
+    guesser = Client(REMOTE_ADDR=ATTACKER)
+    for n in range(3):
+        response = guesser.get("/api/v1/credits/", HTTP_AUTHORIZATION=f"Bearer tck_guess{n}_secret")
+        assert response.status_code == 401
+    _is_429(guesser.get("/api/v1/credits/", HTTP_AUTHORIZATION=f"Bearer {good}"), problem=True)
+    assert Client(REMOTE_ADDR=OFFICE).get("/api/v1/credits/", HTTP_AUTHORIZATION=f"Bearer {good}").status_code == 200
+
+
+def test_totp_guessing_from_one_address_is_refused(cast: Any, three_failures: None) -> None:
+    user = cast.users["vhb.checker"]
+    device = TOTPDevice.objects.create(user=user, name="phone", key=totp_key(user.username), confirmed=True)
+    client = Client()
+    assert _sign_in(client, "vhb.checker").status_code == 302
+    good = int(f"{TOTP(bytes.fromhex(device.key)).token():06d}")
+    for n in range(3):
+        wrong = f"{(good + 1 + n) % 1_000_000:06d}"
+        assert client.post(reverse("portal:otp"), {"token": wrong}, REMOTE_ADDR=ATTACKER).status_code == 200
+    _is_429(client.post(reverse("portal:otp"), {"token": f"{good:06d}"}, REMOTE_ADDR=ATTACKER), problem=False)

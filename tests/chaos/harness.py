@@ -165,6 +165,7 @@ class Stack:
                     # DEBUG only so that webhooks may go to the plain-http receiver on loopback
                     # (lc.integrations.egress); nothing else here depends on it.
                     "DEBUG": "true", "LOG_LEVEL": "WARNING", "PORT": str(self.port),
+                    "API_RATE_PER_MINUTE": "100000000",  # faults are injected, not the per-key rate limit
                     "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
         up = subprocess.run([PY, "-m", "tradechain.embedded", "up"], cwd=ROOT, env=self.env, capture_output=True,
                             text=True, check=True, timeout=180)

@@ -66,14 +66,14 @@ class EmptyInput(serializers.Serializer):
 BIC = re.compile(r"[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 
 
-def validate_bics(terms: dict[str, Any]) -> dict[str, Any]:
+def validate_bics(terms: dict[str, Any]) -> None:
+    """A DRF field validator: raises, or returns nothing (its value is not used)."""
     banks = terms.get("banks")
     if isinstance(banks, dict):
         for role, bank in banks.items():
             bic = bank.get("bic") if isinstance(bank, dict) else None
             if bic not in (None, "") and not (isinstance(bic, str) and BIC.fullmatch(bic)):
                 raise serializers.ValidationError({f"banks.{role}.bic": "not an ISO 9362 BIC (A-Z, 0-9)"})
-    return terms
 
 
 class CreateApplicationInput(serializers.Serializer):

@@ -176,6 +176,16 @@ def live(c: LetterOfCredit, what: str) -> None:
         raise NotAllowed(what)
 
 
+# A settled, cancelled or expired credit binds no one any more: nothing is amended, presented,
+# transferred or cancelled on it, by any route (issue 20).
+CLOSED_CREDITS = (CreditState.SETTLED, CreditState.CANCELLED, CreditState.EXPIRED)
+
+
+def not_closed(c: LetterOfCredit) -> None:
+    if c.state in CLOSED_CREDITS:
+        raise NotAllowed(f"the credit is {c.state}: closed credits take no further action")
+
+
 def four_eyes(maker_id: Any, f: Facts) -> None:
     if maker_id == f.user.pk:
         raise Forbidden("the checker must be a different person from the maker (four eyes)")
@@ -330,6 +340,7 @@ def check_prepare_amendment(f: Facts, a: Amendment) -> None:
     party(f, f.credit.issuing_bank_id, "issuing bank")
     role(f, Role.MAKER)
     move(a.state, AmendmentState.PENDING_APPROVAL, AMENDMENT_MOVES, "amendment")
+    not_closed(f.credit)
 
 
 def check_issue_amendment(f: Facts, a: Amendment) -> None:
@@ -337,12 +348,14 @@ def check_issue_amendment(f: Facts, a: Amendment) -> None:
     role(f, Role.CHECKER)
     move(a.state, AmendmentState.ISSUED, AMENDMENT_MOVES, "amendment")
     four_eyes(a.maker_id, f)
+    not_closed(f.credit)
 
 
 def check_accept_amendment(f: Facts, a: Amendment) -> None:
     party(f, beneficiary_id(f.credit), "beneficiary")
     role(f, *CORPORATE_ACTORS)
     move(a.state, AmendmentState.ACCEPTED, AMENDMENT_MOVES, "amendment")
+    not_closed(f.credit)
 
 
 def check_reject_amendment(f: Facts, a: Amendment) -> None:
@@ -354,6 +367,7 @@ def check_reject_amendment(f: Facts, a: Amendment) -> None:
         party(f, f.credit.issuing_bank_id, "issuing bank")
         role(f, *MAKER_OR_CHECKER)
     move(a.state, AmendmentState.REJECTED, AMENDMENT_MOVES, "amendment")
+    not_closed(f.credit)
 
 
 def check_decide_amendment_confirmation(f: Facts, a: Amendment) -> None:
@@ -363,6 +377,7 @@ def check_decide_amendment_confirmation(f: Facts, a: Amendment) -> None:
         raise NotAllowed("the credit is not confirmed")
     if a.state not in DECIDING_CONFIRMATION or a.confirmation_extended is not None:
         raise NotAllowed("this amendment is not waiting for the confirming bank")
+    not_closed(f.credit)
 
 
 # -- Presentation actions.

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lc.audit.reads.ReadAccessMiddleware",  # innermost: who opened which credit or document (issue 14)
 ]
 
 ROOT_URLCONF = "tradechain.urls"

@@ -168,3 +168,20 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         return 2 if "browser" in path else 1 if "integration" in path else 0
 
     items.sort(key=weight)
+
+
+@pytest.fixture
+def admin_client(db: Any, admin_user: Any) -> Any:
+    """pytest-django's admin client, past the second factor: the admin is django-otp's
+    OTPAdminSite (issue 14), so a password-only session gets no admin page."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=admin_user, name="test", confirmed=True)
+    client = Client()
+    client.force_login(admin_user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -8,16 +8,13 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from lc.models import User
 from lc.scenarios import Story
 
 
-def test_admin_credit_pages_are_read_only(cast: Any) -> None:
+def test_admin_credit_pages_are_read_only(cast: Any, admin_client: Client) -> None:
     story = Story(cast, dt.datetime(2025, 3, 10, 10, tzinfo=timezone.get_default_timezone()))
     story.issued()
-    admin_user = User.objects.create_superuser("root", "root@example.com", "pw-123456789")
-    client = Client()
-    client.force_login(admin_user)
+    client = admin_client
     listing = client.get("/admin/lc/letterofcredit/")
     assert listing.status_code == 200 and story.reference.encode() in listing.content
     page = client.get(f"/admin/lc/letterofcredit/{story.credit_id}/change/")

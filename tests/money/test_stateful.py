@@ -2,8 +2,8 @@
 PostgreSQL, with every account and the facility rebuilt from scratch after every step.
 
 The book every example starts from is built once, through the services: credit A (USD
-125,000 +5%, partial drawings, transferable) with a presentation at each stage (honoured,
-complying, discrepant with a C17 over-claim, under examination); credit C (USD 40,000 +5%,
+125,000 +5%, partial drawings, transferable) with a presentation at each stage (reimbursed,
+honoured, complying, discrepant with a C17 over-claim, under examination); credit C (USD 40,000 +5%,
 transferable), untouched; credit B (KWD 1000.125 +5%, one drawing) awaiting its checker beyond
 the applicant's facility (USD 175,000: A and C fit, B needs the credit officer's override, as
 does any large increase). Each example runs in a savepoint rolled back at its end, so it costs
@@ -454,7 +454,8 @@ def examined(story: Story, pres: Presentation, at: Iterator[dt.datetime], confir
 
 
 def book(cast: Any) -> dict[str, Any]:
-    """A with a presentation at each stage, C untouched, B awaiting its checker beyond the facility."""
+    """A with a presentation at each stage (USD 80,000 of 131,250 used), C untouched, B awaiting
+    its checker beyond the facility."""
     officer = cast.users["vhb.credit"]
     services.set_facility(actor=officer, applicant=cast.orgs["importer"], currency="USD", limit=FACILITY_LIMIT,
                           expiry_date=dt.date(2099, 12, 31))
@@ -462,11 +463,15 @@ def book(cast: Any) -> dict[str, Any]:
     a = issued(cast, form="IRREVOCABLE TRANSFERABLE", partial_shipments="ALLOWED")
     c = issued(cast, form="IRREVOCABLE TRANSFERABLE", amount="40000.00")
     at = (a.at(98, 1) + dt.timedelta(minutes=m) for m in range(300))  # before the machine's clock
-    honoured, complying = presented(a, "30000.00", at), presented(a, "20000.00", at)
-    discrepant, _ = presented(a, "15000.00", at, over_claim=True), presented(a, "10000.00", at)
-    examined(a, honoured, at, confirm=False), examined(a, complying, at, confirm=False)
+    reimbursed, honoured = presented(a, "5000.00", at), presented(a, "30000.00", at)
+    complying, discrepant = presented(a, "20000.00", at), presented(a, "15000.00", at, over_claim=True)
+    presented(a, "10000.00", at)  # left under examination
+    for pres in (reimbursed, honoured, complying):
+        examined(a, pres, at, confirm=False)
     examined(a, discrepant, at, confirm=True)
-    services.honour_presentation(actor=cast.users["ncb.maker"], presentation_id=honoured.pk, now=next(at))
+    for pres in (reimbursed, honoured):
+        services.honour_presentation(actor=cast.users["ncb.maker"], presentation_id=pres.pk, now=next(at))
+    services.reimburse_presentation(actor=cast.users["vhb.maker"], presentation_id=reimbursed.pk, now=next(at))
     b = Story(cast, example_start(), currency="KWD", amount="1000.125")
     b.apply(), b.submit(), b.prepare()
     MoneyMachine.clock_from = a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -129,6 +130,34 @@ def _verify_part(start: int, end: int, canonical: bool, counter: Any, out: Any, 
     connection.close()
 
 
+def _fork_part(start: int, end: int, canonical: bool, counter: Any, out: Any, index: int) -> int:
+    """Fork one verifier with os.fork, not multiprocessing.Process: Process runs the after-fork
+    hooks other libraries registered, and kombu's closes the parent's broker channels, which
+    blocks for ever on a channel inherited mid-BRPOP (a Celery worker, or any process that
+    consumed). The child only reads the database and writes its result to the queue."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        _verify_part(start, end, canonical, counter, out, index)
+        out.close()
+        out.join_thread()  # the queue's feeder thread must flush before the child exits
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _exit_status(pid: int, exits: dict[int, int]) -> int | None:
+    """The child's exit code once it has ended (reaped once, remembered), None while it runs."""
+    if pid not in exits:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            return None
+        exits[pid] = os.waitstatus_to_exitcode(status)
+    return exits[pid]
+
+
 def verify_parallel(
     *,
     start: int | None = None,
@@ -154,23 +183,22 @@ def verify_parallel(
     connection.close()
     ctx = mp.get_context("fork")
     counter, out = ctx.Value("q", 0), ctx.Queue()
-    procs = [ctx.Process(target=_verify_part, args=(a, b, canonical, counter, out, i))
-             for i, (a, b) in enumerate(parts)]
-    for p in procs:
-        p.start()
+    pids = [_fork_part(a, b, canonical, counter, out, i) for i, (a, b) in enumerate(parts)]
+    exits: dict[int, int] = {}
     got: dict[int, VerifyResult] = {}
-    while len(got) < len(procs):
+    while len(got) < len(pids):
         if on_progress:
             on_progress(min(counter.value, total), total)
         try:
             index, result = out.get(timeout=0.1)
             got[index] = VerifyResult(**result)
         except Exception:  # queue.Empty: keep drawing progress
-            if any(p.exitcode not in (None, 0) for p in procs):
+            if any(_exit_status(pid, exits) not in (None, 0) for pid in pids):
                 raise RuntimeError("a verification process died") from None
-    for p in procs:
-        p.join()
-    results = [got[i] for i in range(len(procs))]
+    for pid in pids:
+        if pid not in exits:
+            os.waitpid(pid, 0)
+    results = [got[i] for i in range(len(pids))]
     broken = [r for r in results if not r.ok]
     if broken:
         worst = min(broken, key=lambda r: r.broken_seq or 0)

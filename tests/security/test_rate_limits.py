@@ -100,3 +100,14 @@ def test_totp_guessing_from_one_address_is_refused(cast: Any, three_failures: No
         wrong = f"{(good + 1 + n) % 1_000_000:06d}"
         assert client.post(reverse("portal:otp"), {"token": wrong}, REMOTE_ADDR=ATTACKER).status_code == 200
     _is_429(client.post(reverse("portal:otp"), {"token": f"{good:06d}"}, REMOTE_ADDR=ATTACKER), problem=False)
+
+
+def test_a_failure_counter_expires_with_its_window_and_later_failures_do_not_extend_it() -> None:
+    ratelimit.reset()
+    ratelimit.SIGNIN.failed("someone", ATTACKER)
+    client = ratelimit._client()
+    keys = [ratelimit._name("signin", "pair", "someone", ATTACKER), ratelimit._name("signin", "source", ATTACKER)]
+    client.expire(keys[0], 100)  # as if the window had run for a while
+    ratelimit.SIGNIN.failed("someone", ATTACKER)
+    assert int(client.get(keys[0])) == 2 and 0 < client.ttl(keys[0]) <= 100
+    assert int(client.get(keys[1])) == 2 and 0 < client.ttl(keys[1]) <= ratelimit.WINDOW

@@ -60,8 +60,10 @@ class ReadAccess(models.Model):
     user = models.CharField(max_length=200)  # immutable ledger id, user:<uuid>
     username = models.CharField(max_length=150)
     org = models.CharField(max_length=200)
-    what = models.CharField(max_length=20)  # credit, document, evidence, history, export
+    what = models.CharField(max_length=20)  # credit, document, presentation, message, evidence, history, export
     target = models.CharField(max_length=200)
+    route = models.CharField(max_length=100, default="")  # the URL name that served it
+    via = models.CharField(max_length=100, default="")  # apikey:<uuid> for an API key; "" for a session
     prev_hash = models.BinaryField(max_length=32)
     hash = models.BinaryField(max_length=32)
 

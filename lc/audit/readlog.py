@@ -32,14 +32,20 @@ FETCH = 10_000
 
 
 def row_hash(prev: bytes, seq: int, at: dt.datetime, user: str, username: str, org: str, what: str,
-             target: str) -> bytes:
-    body = canonical({"seq": seq, "at": format_time(at), "user": user, "username": username, "org": org,
-                      "what": what, "target": target})
-    return hashlib.sha256(bytes(prev) + body).digest()
+             target: str, route: str = "", via: str = "") -> bytes:
+    """`route` and `via` are hashed only when set: rows written before they existed keep their hashes."""
+    fields = {"seq": seq, "at": format_time(at), "user": user, "username": username, "org": org,
+              "what": what, "target": target}
+    fields.update({k: v for k, v in (("route", route), ("via", via)) if v})
+    return hashlib.sha256(bytes(prev) + canonical(fields)).digest()
 
 
-def log_read(user: User, what: str, target: str, at: dt.datetime | None = None) -> int:
-    """Append one row (its own short transaction, or the caller's); returns its seq."""
+def log_read(user: User, what: str, target: str, at: dt.datetime | None = None, *, route: str = "",
+             via: str = "") -> int:
+    """Append one row (its own short transaction, or the caller's); returns its seq.
+
+    `route` is the URL name that served the read (api:message-raw, audit:evidence ...), `via` the
+    credential it came with (an API key's id; empty for a signed-in session)."""
     at = at or timezone.now()
     org = user.organization.ledger_id if user.organization is not None else "org:tradechain"
     with transaction.atomic(), connection.cursor() as cur:
@@ -47,11 +53,11 @@ def log_read(user: User, what: str, target: str, at: dt.datetime | None = None) 
         cur.execute("SELECT seq, hash FROM audit_read_access ORDER BY seq DESC LIMIT 1")
         last = cur.fetchone()
         seq, prev = (last[0] + 1, bytes(last[1])) if last else (1, GENESIS)
-        digest = row_hash(prev, seq, at, user.ledger_id, user.username, org, what, target)
+        digest = row_hash(prev, seq, at, user.ledger_id, user.username, org, what, target, route, via)
         cur.execute(
-            "INSERT INTO audit_read_access (seq, at, \"user\", username, org, what, target, prev_hash, hash) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [seq, at, user.ledger_id, user.username, org, what, target, prev, digest],
+            "INSERT INTO audit_read_access (seq, at, \"user\", username, org, what, target, route, via, prev_hash, hash) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [seq, at, user.ledger_id, user.username, org, what, target, route, via, prev, digest],
         )
     return seq
 
@@ -77,13 +83,14 @@ def verify_read_log() -> ReadLogCheck:
     seals = _seals()
     prev, expected = GENESIS, 1
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("SELECT seq, at, \"user\", username, org, what, target, prev_hash, hash "
+        cur.execute("SELECT seq, at, \"user\", username, org, what, target, route, via, prev_hash, hash "
                     "FROM audit_read_access ORDER BY seq")
         while rows := cur.fetchmany(FETCH):
-            for seq, at, user, username, org, what, target, prev_hash, stored in rows:
+            for seq, at, user, username, org, what, target, route, via, prev_hash, stored in rows:
                 if seq != expected:
                     return ReadLogCheck(False, expected - 1, prev.hex(), f"row {expected} is missing")
-                if bytes(prev_hash) != prev or row_hash(prev, seq, at, user, username, org, what, target) != stored:
+                if bytes(prev_hash) != prev or \
+                        row_hash(prev, seq, at, user, username, org, what, target, route, via) != stored:
                     return ReadLogCheck(False, expected - 1, prev.hex(), f"row {seq} does not match its hash")
                 prev = bytes(stored)
                 if seq in seals and seals.pop(seq) != prev.hex():

@@ -30,6 +30,12 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def _log(request: HttpRequest, what: str, target: str) -> None:
+    """A read of these views in the read-access log, with the route that served it."""
+    match = request.resolver_match
+    readlog.log_read(_user(request), what, target, route=match.view_name if match is not None else "")
+
+
 def _credit(request: HttpRequest, credit_id: Any) -> LetterOfCredit:
     """A bank auditor sees the bank's credits; a platform auditor every credit; else 404."""
     user = _user(request)
@@ -73,7 +79,7 @@ def ledger_csv_view(request: HttpRequest) -> StreamingHttpResponse:
     f = browser.Filters.from_query(request.GET)
     user = _user(request)
     scope = browser.scope_for(user)
-    readlog.log_read(user, "export", urlencode(f.query()) or "all")
+    _log(request, "export", urlencode(f.query()) or "all")
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
@@ -90,7 +96,7 @@ def ledger_csv_view(request: HttpRequest) -> StreamingHttpResponse:
 @audit_view
 def credit_view(request: HttpRequest, credit_id: Any) -> HttpResponse:
     credit = _credit(request, credit_id)
-    readlog.log_read(_user(request), "history", credit.subject)
+    _log(request, "history", credit.subject)
     f = browser.Filters(subject=credit.subject)
     rows = browser.rows_with_proofs(list(reversed(browser.fetch(f, None, 10_000))))
     documents = Document.objects.filter(presentation__credit=credit).select_related("presentation").order_by(
@@ -107,7 +113,7 @@ def evidence_view(request: HttpRequest, credit_id: Any) -> HttpResponse:
         export = export_evidence(credit.subject)
     except EvidenceError as exc:
         raise Http404(str(exc)) from exc
-    readlog.log_read(_user(request), "evidence", credit.subject)
+    _log(request, "evidence", credit.subject)
     response = HttpResponse(export.to_bytes(), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="evidence-{credit.reference}.json"'
     return response

@@ -31,6 +31,7 @@ from lc.models import (
     Amendment,
     ApiKey,
     BankClosure,
+    BankWorkingDay,
     Discrepancy,
     Document,
     LetterOfCredit,
@@ -76,13 +77,23 @@ class ClosureInline(admin.TabularInline):  # type: ignore[type-arg]
         return ()
 
 
+class WorkingDayInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Official adjusted working days (weekend days or holidays the bank opens on); each added or
+    removed row is one ledger entry; an edited row is recorded as the old day removed and the new
+    one added."""
+
+    model = BankWorkingDay
+    fields = ("day", "reason")
+    extra = 0
+
+
 @admin.register(Organization)
 class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "kind", "bic", "country", "city")
     list_filter = ("kind", "country")
     search_fields = ("name", "bic", "city")
     fields = ("name", "kind", "bic", "country", "city", "address")
-    inlines = [ClosureInline]
+    inlines = [ClosureInline, WorkingDayInline]
 
     def save_model(self, request: HttpRequest, obj: Organization, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
         data = {f: form.cleaned_data[f] for f in config.ORG_FIELDS if f in form.cleaned_data}
@@ -94,6 +105,9 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):  # type: ignore[type-a
             obj.pk, obj._state.adding = created.pk, False
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is BankWorkingDay:
+            self._save_working_days(request, form, formset)
+            return
         actor: User = request.user  # type: ignore[assignment]
         for row in formset.save(commit=False):
             if row.pk is None:
@@ -104,6 +118,18 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):  # type: ignore[type-a
                     actor=actor, closure_id=r.pk, reason=r.reason, force_majeure=r.force_majeure))
         for row in formset.deleted_objects:
             _run(request, "closure", lambda r=row: config.remove_bank_closure(actor=actor, closure_id=r.pk))
+
+    def _save_working_days(self, request: HttpRequest, form: Any, formset: Any) -> None:
+        actor: User = request.user  # type: ignore[assignment]
+        for row in formset.save(commit=False):
+            if row.pk is not None and not _run(request, "working day", lambda r=row: config.remove_bank_working_day(
+                    actor=actor, working_day_id=r.pk)):
+                continue
+            _run(request, "working day", lambda r=row: config.add_bank_working_day(
+                actor=actor, bank_id=form.instance.pk, day=r.day, reason=r.reason))
+        for row in formset.deleted_objects:
+            _run(request, "working day", lambda r=row: config.remove_bank_working_day(
+                actor=actor, working_day_id=r.pk))
 
 
 @admin.register(User)

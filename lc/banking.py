@@ -39,6 +39,9 @@ class BankingCalendar:
     public_holidays: frozenset[date] = frozenset()
     closures: frozenset[date] = frozenset()
     force_majeure: frozenset[date] = frozenset()
+    # Official adjusted working days: weekend days or holidays on which the bank opens (mainland
+    # China's make-up Saturdays and Sundays), entered by the bank; the holidays package has none.
+    openings: frozenset[date] = frozenset()
 
     @classmethod
     def for_country(
@@ -49,6 +52,7 @@ class BankingCalendar:
         subdivision: str | None = None,
         closures: Iterable[date] = (),
         force_majeure: Iterable[date] = (),
+        openings: Iterable[date] = (),
         weekend: Iterable[int] = DEFAULT_WEEKEND,
     ) -> BankingCalendar:
         """Public holidays of ``country_code`` (ISO 3166 alpha-2) for ``years``."""
@@ -62,6 +66,7 @@ class BankingCalendar:
             public_holidays=frozenset(table.keys()),
             closures=frozenset(closures),
             force_majeure=frozenset(force_majeure),
+            openings=frozenset(openings),
         )
 
     def facts(self, start: date, end: date) -> dict[str, Any]:
@@ -73,21 +78,25 @@ class BankingCalendar:
 
         return {"from": start, "to": end, "weekend": sorted(self.weekend),
                 "public_holidays": within(self.public_holidays), "closures": within(self.closures),
-                "force_majeure": within(self.force_majeure)}
+                "force_majeure": within(self.force_majeure), "openings": within(self.openings)}
 
     @classmethod
     def from_facts(cls, facts: Mapping[str, Any]) -> BankingCalendar:
         """The calendar of a ledger entry's facts (dates as `date` or ISO text), valid in their window."""
 
         def days(key: str) -> frozenset[date]:
-            return frozenset(d if isinstance(d, date) else date.fromisoformat(d) for d in facts[key])
+            # Entries written before adjusted working days existed have no "openings": none then.
+            return frozenset(d if isinstance(d, date) else date.fromisoformat(d) for d in facts.get(key, ()))
 
         return cls(weekend=frozenset(int(d) for d in facts["weekend"]), public_holidays=days("public_holidays"),
-                   closures=days("closures"), force_majeure=days("force_majeure"))
+                   closures=days("closures"), force_majeure=days("force_majeure"), openings=days("openings"))
 
     def is_ordinarily_closed(self, d: date) -> bool:
-        """Closed by weekend, public holiday or own closure: the days art. 29(a) extends past."""
-        return d.weekday() in self.weekend or d in self.public_holidays or d in self.closures
+        """Closed by weekend, public holiday or own closure: the days art. 29(a) extends past. An
+        adjusted working day opens a weekend day or holiday; the bank's own closure wins over it."""
+        if d in self.closures:
+            return True
+        return d not in self.openings and (d.weekday() in self.weekend or d in self.public_holidays)
 
     def is_banking_day(self, d: date) -> bool:
         return not self.is_ordinarily_closed(d) and d not in self.force_majeure

@@ -16,6 +16,7 @@ LEDGERED: dict[str, tuple[str, ...]] = {
     "lc.Organization": ("org.created", "org.changed"),
     "lc.User": ("user.created", "user.changed", "user.deactivated", "user.reactivated", "user.password_set"),
     "lc.BankClosure": ("org.closure_added", "org.closure_changed", "org.closure_removed"),
+    "lc.BankWorkingDay": ("org.working_day_added", "org.working_day_removed"),
     "lc.ApiKey": ("apikey.created", "apikey.revoked"),
     "lc.WebhookSubscription": ("webhook.created", "webhook.changed", "webhook.disabled"),
     "otp_totp.TOTPDevice": ("otp.device_enrolled", "otp.device_removed"),

@@ -103,6 +103,14 @@ def check_remove_bank_closure(actor: Actor, bank: Organization) -> None:
     check_add_bank_closure(actor, bank)
 
 
+def check_add_bank_working_day(actor: Actor, bank: Organization) -> None:
+    check_add_bank_closure(actor, bank)
+
+
+def check_remove_bank_working_day(actor: Actor, bank: Organization) -> None:
+    check_add_bank_closure(actor, bank)
+
+
 def _integrator(actor: Actor, org_id: Any) -> None:
     if _trusted(actor):
         return

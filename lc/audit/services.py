@@ -22,8 +22,8 @@ from lc import events
 from lc.audit import rules
 from lc.audit.record import Actor, org_card, record_change, user_card
 from lc.errors import InvalidInput, NotAllowed, NotFound
-from lc.models import BankClosure, Organization, Role, User
-from lc.services.common import ObjectId
+from lc.models import BankClosure, BankWorkingDay, Organization, Role, User
+from lc.services.common import ObjectId, calendar_for
 
 USER_FIELDS = ("username", "first_name", "last_name", "email", "organization", "roles", "is_staff", "is_superuser")
 ORG_FIELDS = ("name", "kind", "bic", "country", "city", "address")
@@ -35,7 +35,7 @@ def _invalid(exc: ValidationError) -> InvalidInput:
     return InvalidInput("; ".join(f"{e['field']}: {e['message']}" for e in errors), errors)
 
 
-def _lock(model: Any, pk: ObjectId, what: str) -> Any:
+def _lock(model: Any, pk: ObjectId | int, what: str) -> Any:
     try:
         return model.objects.select_for_update().get(pk=pk)
     except (model.DoesNotExist, ValueError, ValidationError) as exc:
@@ -207,6 +207,8 @@ def add_bank_closure(*, actor: Actor, bank_id: ObjectId, day: dt.date, reason: s
     rules.check("add_bank_closure", actor, bank)
     if BankClosure.objects.filter(bank=bank, day=day).exists():
         raise NotAllowed(f"{bank.name} already has a closure on {day}")
+    if bank.working_days.filter(day=day).exists():
+        raise NotAllowed(f"{day} is an adjusted working day at {bank.name}: remove it first")
     closure = BankClosure.objects.create(bank=bank, day=day, reason=reason, force_majeure=force_majeure)
     record_change(events.CLOSURE_ADDED, subject=bank.ledger_id, actor=actor, at=now,
                   payload=_closure_payload(closure))
@@ -243,6 +245,44 @@ def remove_bank_closure(*, actor: Actor, closure_id: ObjectId, now: dt.datetime 
     payload = _closure_payload(closure)
     closure.delete()
     record_change(events.CLOSURE_REMOVED, subject=payload["bank"], actor=actor, at=now, payload=payload)
+
+
+def _working_day_payload(working_day: BankWorkingDay) -> dict[str, Any]:
+    return {"bank": working_day.bank.ledger_id, "bank_name": working_day.bank.name, "bic": working_day.bank.bic,
+            "working_day": working_day.pk, "day": working_day.day, "reason": working_day.reason}
+
+
+@transaction.atomic
+def add_bank_working_day(*, actor: Actor, bank_id: ObjectId, day: dt.date, reason: str,
+                         now: dt.datetime | None = None) -> BankWorkingDay:
+    """An official adjusted working day (a weekend day or holiday the bank opens on, as mainland
+    China's make-up days): every deadline counted across it counts it as a banking day from now on.
+    Only a day the bank would otherwise be closed, and never a day of its own closure."""
+    now = now or timezone.now()
+    bank = _lock(Organization, bank_id, "bank")
+    rules.check("add_bank_working_day", actor, bank)
+    if bank.working_days.filter(day=day).exists():
+        raise NotAllowed(f"{day} is already an adjusted working day at {bank.name}")
+    if BankClosure.objects.filter(bank=bank, day=day).exists():
+        raise NotAllowed(f"{bank.name} has a closure on {day}: remove it first")
+    if calendar_for(bank, [day.year]).is_banking_day(day):
+        raise InvalidInput(f"{day} is already a banking day at {bank.name}", [
+            {"field": "day", "message": "an adjusted working day is a weekend day or a public holiday"}])
+    working_day = BankWorkingDay.objects.create(bank=bank, day=day, reason=reason)
+    record_change(events.WORKING_DAY_ADDED, subject=bank.ledger_id, actor=actor, at=now,
+                  payload=_working_day_payload(working_day))
+    return working_day
+
+
+@transaction.atomic
+def remove_bank_working_day(*, actor: Actor, working_day_id: int, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    working_day: BankWorkingDay = _lock(BankWorkingDay, working_day_id, "working day")
+    working_day.bank = Organization.objects.select_for_update().get(pk=working_day.bank_id)
+    rules.check("remove_bank_working_day", actor, working_day.bank)
+    payload = _working_day_payload(working_day)
+    working_day.delete()
+    record_change(events.WORKING_DAY_REMOVED, subject=payload["bank"], actor=actor, at=now, payload=payload)
 
 
 # -- Second factors.

@@ -24,7 +24,7 @@ from lc.models.money import (
     Utilisation,
     UtilisationKind,
 )
-from lc.models.parties import BankClosure, Organization, OrgKind, Role, User, closure_sets
+from lc.models.parties import BankClosure, BankWorkingDay, Organization, OrgKind, Role, User, closure_sets
 from lc.models.presentations import (
     OPEN_FOR_EXAMINATION,
     PRESENTATION_MOVES,
@@ -56,6 +56,7 @@ __all__ = [
     "ApiKey",
     "AvailabilityAccount",
     "BankClosure",
+    "BankWorkingDay",
     "Cancellation",
     "Certainty",
     "Confirmation",

@@ -140,6 +140,26 @@ class BankClosure(models.Model):
         return f"{self.bank} {kind} {self.day}"
 
 
+class BankWorkingDay(models.Model):
+    """An official adjusted working day: a weekend day or public holiday on which the bank opens
+    because the authorities moved a working day there (mainland China's make-up weekend days,
+    published each year by the State Council). Entered by the bank; a banking day in every count."""
+
+    id = models.BigAutoField(primary_key=True)
+    bank = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="working_days")
+    day = models.DateField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "day"], name="lc_working_day_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank} working day {self.day}"
+
+
 def closure_sets(bank: Organization) -> tuple[set[date], set[date]]:
     rows = bank.closures.values_list("day", "force_majeure")
     return {d for d, fm in rows if not fm}, {d for d, fm in rows if fm}

@@ -134,15 +134,18 @@ def enqueue_after_commit(task_name: str, *args: str, subject: str = "") -> None:
 
 
 def calendar_for(bank: Organization, years: Iterable[int]) -> BankingCalendar:
-    """The bank's banking days at its location: weekends, public holidays, its closures."""
+    """The bank's banking days at its location: weekends, public holidays, its closures and its
+    adjusted working days."""
     closures, force_majeure = closure_sets(bank)
+    openings = set(bank.working_days.values_list("day", flat=True))
     try:
         return BankingCalendar.for_country(
-            bank.country, years, closures=closures, force_majeure=force_majeure
+            bank.country, years, closures=closures, force_majeure=force_majeure, openings=openings
         )
     except ValueError:
         # No public-holiday table for this country: weekends and the bank's own closures.
-        return BankingCalendar(closures=frozenset(closures), force_majeure=frozenset(force_majeure))
+        return BankingCalendar(closures=frozenset(closures), force_majeure=frozenset(force_majeure),
+                               openings=frozenset(openings))
 
 
 def calendar_facts(bank: Organization, start: dt.date, end: dt.date) -> dict[str, Any]:

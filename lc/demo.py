@@ -12,10 +12,15 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lc.audit import services as config
+from lc.audit.record import Operator
 from lc.models import Organization, OrgKind, Role, User
 
 DEMO_PASSWORD = "tradechain-demo-2026"  # printed for the demo, not a secret
+# Who the ledger names for everything the seed creates: explicit, never "system".
+SEEDER = Operator("seed_demo")
 
 ORGS = {
     "issuing": dict(name="Victoria Harbour Bank Ltd", kind=OrgKind.BANK, bic="VHBKHKHH", country="HK",
@@ -76,32 +81,37 @@ def totp_key(username: str) -> str:
 
 @transaction.atomic
 def ensure_cast(password: str = DEMO_PASSWORD, with_totp: bool = True) -> Cast:
-    """Create (or find) the demo organisations and users; idempotent."""
-    orgs = {}
-    for key, spec in ORGS.items():
-        match = {"bic": spec["bic"]} if spec["bic"] else {"name": spec["name"]}
-        orgs[key], _ = Organization.objects.get_or_create(**match, defaults=spec)
+    """Create (or find) the demo organisations and users; idempotent.
+
+    Through the same ledgered services an administrator uses (lc.audit.services), under
+    SEEDER: every seeded organisation, person (with their roles) and second factor has its
+    org.created / user.created / otp.device_enrolled entry, so the seed needs no exemption from
+    "every change of rights is on the ledger". Rows found already are left as they are."""
+    orgs = {key: _ensure_org(spec) for key, spec in ORGS.items()}
     users = {}
     for username, (org_key, roles, first, last) in USERS.items():
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults=dict(organization=orgs[org_key], roles=list(roles), first_name=first, last_name=last,
-                          email=f"{username}@example.com"),
-        )
-        if created:
-            user.set_password(password)
-            user.save()
+        user = User.objects.filter(username=username).first() or config.create_user(
+            actor=SEEDER, username=username, organization=orgs[org_key], roles=list(roles), first_name=first,
+            last_name=last, email=f"{username}@example.com", password=password)
         if with_totp and orgs[org_key].is_bank:
             _ensure_totp(user)
         users[username] = user
     return Cast(orgs=orgs, users=users)
 
 
-def _ensure_totp(user: User) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+def _ensure_org(spec: dict[str, str]) -> Organization:
+    match = {"bic": spec["bic"]} if spec["bic"] else {"name": spec["name"]}
+    return Organization.objects.filter(**match).first() or config.create_organization(
+        actor=SEEDER, name=spec["name"], kind=spec["kind"], bic=spec["bic"], country=spec["country"],
+        city=spec["city"], address=spec["address"])
 
-    TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={"key": totp_key(user.username),
-                                                                        "confirmed": True})
+
+def _ensure_totp(user: User) -> None:
+    """The demo device, enrolled (ledgered) as a person's own enrolment would be."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={
+        "key": totp_key(user.username), "confirmed": False})
+    if not device.confirmed:
+        config.enrol_device(actor=SEEDER, device_id=device.pk)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lc.audit import services as config
-from lc.audit.record import Operator
-from lc.demo import DEMO_PASSWORD, totp_key
+from lc.demo import DEMO_PASSWORD, SEEDER, totp_key
 from lc.models import Role, User
 
 PLATFORM_USERS = {
@@ -19,7 +18,7 @@ PLATFORM_USERS = {
 
 
 def ensure_platform_people(password: str = DEMO_PASSWORD) -> list[User]:
-    seeder = Operator("seed_demo")
+    seeder = SEEDER
     people = []
     for username, spec in PLATFORM_USERS.items():
         user = User.objects.filter(username=username).first() or config.create_user(

@@ -56,7 +56,9 @@ def test_credit_lifecycle_from_application_to_settlement(story: Story, sequenced
     assert story.credit.state == CreditState.SETTLED
     sequenced()
     result = services_verify()
-    assert result.ok and result.checked == Entry.objects.count() == 11
+    assert result.ok and result.checked == Entry.objects.count()
+    # The credit's eleven acts, after the seeded parties and people (ledgered too, issue 14).
+    assert Entry.objects.filter(subject=f"lc:{story.credit_id}").count() == 11
 
 
 def services_verify() -> Any:

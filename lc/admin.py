@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
@@ -24,6 +26,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lc.audit import services as config
+from lc.audit.operations import requeue_publications, reset_lockout
 from lc.errors import DomainError
 from lc.integrations.keys import revoke_api_key
 from lc.integrations.webhooks import disable_subscription
@@ -44,7 +47,8 @@ from lc.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from ledger.admin import ReadOnlyMixin
+from ledger.admin import ReadOnlyMixin, ReceiptAdmin
+from ledger.models import Receipt
 
 for model in (Group, TOTPDevice):  # Group: unused; TOTPDevice: django-otp's admin shows the key
     if admin.site.is_registered(model):
@@ -329,3 +333,41 @@ class ApiKeyAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         for key in queryset.filter(revoked_at__isnull=True):
             _run(request, key.prefix, lambda k=key: revoke_api_key(key=k, actor=request.user))  # type: ignore[arg-type]
+
+
+# Operators' acts on the machinery, ledgered through lc.audit.operations under the signed-in person.
+
+if admin.site.is_registered(Receipt):
+    admin.site.unregister(Receipt)
+
+
+@admin.register(Receipt)
+class LedgeredReceiptAdmin(ReceiptAdmin):
+    """The ledger's receipt console, its requeue action ledgered here (the ledger knows no lc)."""
+
+    @admin.action(description="Publish the selected failed receipts again")
+    def requeue(self, request: HttpRequest, queryset: QuerySet[Receipt]) -> None:
+        try:
+            count = requeue_publications(actor=request.user, receipt_ids=[r.id for r in queryset])  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, f"requeue: {exc}")
+            return
+        self.message_user(request, f"{count} failed publications queued again (ledgered)", messages.SUCCESS)
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LedgeredAccessAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' failed sign-ins; deleting one lifts that lock-out, as a ledgered reset of
+    its username from its address (user.lockout_reset) under the signed-in person."""
+
+    def delete_model(self, request: HttpRequest, obj: AccessAttempt) -> None:
+        self.delete_queryset(request, AccessAttempt.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+        for username, ip in sorted(set(queryset.values_list("username", "ip_address")), key=str):
+            _run(request, f"{username}@{ip}", lambda u=username, a=ip: reset_lockout(
+                actor=request.user, username=u, ip=a))  # type: ignore[arg-type]

@@ -125,6 +125,12 @@ WEBHOOK_CHANGED = _c("webhook.changed", _("Webhook subscription changed"), "chan
 WEBHOOK_DISABLED = _c("webhook.disabled", _("Webhook subscription disabled (delivery log kept)"), "disable_webhook")
 DEVICE_ENROLLED = _c("otp.device_enrolled", _("Second-factor device enrolled"), "enrol_device")
 DEVICE_REMOVED = _c("otp.device_removed", _("Second-factor device removed"), "remove_device")
+# Operators' acts on the machinery that people and auditors rely on: sending a webhook again,
+# publishing a failed checkpoint publication again, lifting a sign-in lock-out.
+WEBHOOK_REDELIVERED = _c("webhook.redelivered", _("Webhook delivery sent again on request"), "redeliver_webhook")
+PUBLICATION_REQUEUED = _c("ledger.publication_requeued", _("Failed checkpoint publication queued again"),
+                          "requeue_publication")
+LOCKOUT_RESET = _c("user.lockout_reset", _("Sign-in lock-out reset"), "reset_lockout")
 CHAIN_VERIFIED = _c("audit.chain_verified", _("Ledger chain verified by an auditor"), "verify_chain")
 READ_LOG_SEALED = _c("audit.read_log_sealed", _("Read-access log sealed into the ledger"), "seal_read_log")
 

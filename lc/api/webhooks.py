@@ -89,4 +89,4 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     @action(detail=True, methods=["post"])
     @idempotent
     def redeliver(self, request: Request, pk: str) -> Response:
-        return self.answer(webhooks.redeliver(self.target()), WebhookDeliverySerializer, 202)
+        return self.answer(webhooks.redeliver(self.target(), actor=self.actor()), WebhookDeliverySerializer, 202)

@@ -146,6 +146,20 @@ def check_disable_webhook(actor: Actor, sub: WebhookSubscription) -> None:
     _integrator(actor, sub.organization_id)
 
 
+def check_redeliver_webhook(actor: Actor, sub: WebhookSubscription) -> None:
+    _integrator(actor, sub.organization_id)
+
+
+def check_requeue_publication(actor: Actor, target: Any = None) -> None:
+    _platform(actor)
+
+
+def check_reset_lockout(actor: Actor, user: User | None = None) -> None:
+    """A bank's administrator may lift a lock-out of the bank's own people; anyone else's (or a
+    username nobody holds) is for platform staff."""
+    _admin_of(actor, user.organization_id) if user is not None and user.organization_id else _platform(actor)
+
+
 def check_enrol_device(actor: Actor, user: User) -> None:
     if isinstance(actor, User) and actor.pk == user.pk:
         return

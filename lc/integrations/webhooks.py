@@ -175,8 +175,18 @@ def attempt(delivery: WebhookDelivery) -> bool:
     return ok
 
 
-def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
-    delivery.status, delivery.attempts = "pending", 0  # a fresh series of attempts
+@transaction.atomic
+def redeliver(delivery: WebhookDelivery, *, actor: Actor) -> WebhookDelivery:
+    """Send an event again (a fresh series of attempts), ledgered under who asked for it."""
+    delivery = WebhookDelivery.objects.select_for_update(of=("self",)).select_related(
+        "subscription__organization").get(pk=delivery.pk)
+    sub = delivery.subscription
+    rules.check("redeliver_webhook", actor, sub)
+    before = {"status": delivery.status, "attempts": delivery.attempts}
+    delivery.status, delivery.attempts = "pending", 0
     delivery.save(update_fields=["status", "attempts"])
     _enqueue(delivery.pk)
+    record_change(events_catalogue.WEBHOOK_REDELIVERED, subject=f"webhook:{sub.id}", actor=actor, at=timezone.now(),
+                  payload={**_subscription_payload(sub), "delivery": str(delivery.pk), "event_id": delivery.event_id,
+                           "event_type": delivery.event_type, "before": before})
     return delivery

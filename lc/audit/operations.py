@@ -1,0 +1,65 @@
+"""Operators' acts on the machinery: publishing a failed checkpoint publication again, and
+lifting a sign-in lock-out (django-axes). Neither changes a credit, but an auditor asks who
+did them and when: each is one ledger entry in its transaction, under the named person (or the
+operator at a shell), like every configuration change (lc.audit.services). An act that finds
+nothing to do records nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.db import transaction
+from django.utils import timezone
+
+from lc import events
+from lc.audit import rules
+from lc.audit.record import Actor, record_change
+from lc.models import User
+from ledger.models import Receipt
+from ledger.publishers import requeue_failed
+
+PUBLICATIONS = "ledger:publications"
+
+
+@transaction.atomic
+def requeue_publications(*, actor: Actor, receipt_ids: list[int], now: dt.datetime | None = None) -> int:
+    """Move failed receipts back to pending (ledger.publishers.requeue_failed) and record which."""
+    rules.check("requeue_publication", actor)
+    failed = list(Receipt.objects.select_for_update(of=("self",)).select_related("checkpoint")
+                  .filter(id__in=receipt_ids, status=Receipt.Status.FAILED).order_by("id"))
+    if not failed:
+        return 0
+    count = requeue_failed([r.id for r in failed])
+    record_change(events.PUBLICATION_REQUEUED, subject=PUBLICATIONS, actor=actor, at=now or timezone.now(),
+                  payload={"receipts": [{"receipt": r.id, "checkpoint": r.checkpoint.size, "publisher": r.publisher,
+                                         "attempts": r.attempts, "failure": r.detail[:500]} for r in failed]})
+    return count
+
+
+@transaction.atomic
+def reset_lockout(*, actor: Actor, username: str | None = None, ip: str | None = None,
+                  now: dt.datetime | None = None) -> int:
+    """Clear django-axes' failed attempts for a username, an address, both, or (neither) all.
+    Returns how many attempts were removed; the entry names whose and from where."""
+    user = User.objects.filter(username=username).first() if username else None
+    rules.check("reset_lockout", actor, user)
+    attempts = AccessAttempt.objects.select_for_update()
+    if username:
+        attempts = attempts.filter(username=username)
+    if ip:
+        attempts = attempts.filter(ip_address=ip)
+    cleared: list[dict[str, Any]] = [
+        {"username": a.username, "ip_address": a.ip_address, "failures": a.failures_since_start}
+        for a in attempts.order_by("id")]
+    if not cleared:
+        return 0
+    count = axes_reset(ip=ip, username=username)  # through axes' handler, in this transaction
+    subject = user.ledger_id if user is not None else f"signin:{username or ip or 'all'}"
+    record_change(events.LOCKOUT_RESET, subject=subject, actor=actor, at=now or timezone.now(),
+                  payload={"username": username, "ip_address": ip, "user": user.ledger_id if user else None,
+                           "attempts": count, "cleared": cleared})
+    return int(count)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("checkpoint", views.checkpoint, name="checkpoint"),
     path("checkpoints/<int:size>", views.checkpoint_of_size, name="checkpoint-of-size"),
     path("proof/<int:seq>", views.proof, name="proof"),
+    path("consistency/<int:old>/<int:new>", views.consistency, name="consistency"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from ledger.keys import verifier_strings
 from ledger.models import Checkpoint
-from ledger.proofs import latest_checkpoint
+from ledger.proofs import ProofError, consistency_proof_between, latest_checkpoint
 from ledger.witnessing import cosigned_note
 
 NOTE_TYPE = "text/plain; charset=utf-8"
@@ -49,6 +49,23 @@ def checkpoint_of_size(request: HttpRequest, size: int) -> HttpResponse:
         patch_cache_control(response, public=True, max_age=86400, immutable=True)
     else:
         patch_cache_control(response, public=True, max_age=5)
+    return response
+
+
+@require_GET
+def consistency(request: HttpRequest, old: int, new: int) -> JsonResponse:
+    """RFC 9162 consistency proof PROOF(old, D[new]) (CT's get-sth-consistency), for gossip:
+    anyone holding two of our signed checkpoints of different sizes checks the larger extends
+    the smaller (ledger.witness.gossip). 404 unless 0 < old <= new <= our latest checkpoint."""
+    cp = latest_checkpoint()
+    if cp is None or not 0 < old <= new <= cp.size:
+        raise Http404(f"no proof from {old} to {new}: our latest checkpoint has size {cp.size if cp else 0}")
+    try:
+        path = consistency_proof_between(old, new) if old < new else []
+    except ProofError as exc:
+        raise Http404(str(exc)) from exc
+    response = JsonResponse({"old_size": old, "new_size": new, "proof": [h.hex() for h in path]})
+    patch_cache_control(response, public=True, max_age=86400, immutable=True)  # a proof never changes
     return response
 
 

@@ -2,12 +2,15 @@
 
     python -m ledger.witness keygen --name NAME --key FILE     # prints the verifier key (vkey)
     python -m ledger.witness serve --state FILE.sqlite --key FILE --logs FILE --port N [--host H]
-    python -m ledger.witness gossip --policy FILE --origin ORIGIN
+    python -m ledger.witness gossip --policy FILE --origin ORIGIN [--log URL]
     python -m ledger.witness refusals --state FILE.sqlite
 
 `--logs` lists the trusted logs, one `log <vkey>` line each (the key name is the origin).
-`gossip` asks every witness with a URL in a tlog-policy file what it last cosigned and reports
-two checkpoints of one size with different roots (exit status 1), i.e. a split view.
+`gossip` asks every witness with a URL in a tlog-policy file what it last cosigned, and the log
+(--log, else the policy's log URL: the prefix of /checkpoint and /consistency/<old>/<new>) for
+its latest checkpoint; it reports a split view (exit status 1): two checkpoints of one size with
+different roots, or of different sizes without a valid consistency proof from the log. Pairs of
+different sizes it could not check (no log URL, log unreachable) give exit status 2.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ledger.note import NoteError
-from ledger.witness.gossip import fetch_view, find_forks
+from ledger.witness.gossip import compare, fetch_log_view, fetch_view, log_proofs
 from ledger.witness.keyfile import ensure_key, load_key
 from ledger.witness.policy import parse_policy
 from ledger.witness.server import Witness, make_server, parse_logs
@@ -49,7 +52,9 @@ def serve(args: argparse.Namespace) -> int:
 
 def gossip(args: argparse.Namespace) -> int:
     policy = parse_policy(Path(args.policy).read_text())
-    logs = [entry.verifier for entry in policy.logs if entry.verifier.name == args.origin]
+    entries = [entry for entry in policy.logs if entry.verifier.name == args.origin]
+    logs = [entry.verifier for entry in entries]
+    log_url = args.log or next((entry.url for entry in entries if entry.url), "")
     views = []
     for w in policy.witnesses.values():
         if not w.url:
@@ -61,12 +66,24 @@ def gossip(args: argparse.Namespace) -> int:
             continue
         print(f"{w.name}: size {view.size} root {view.root.hex()}")
         views.append(view)
-    forks = find_forks(views)
-    for fork in forks:
+    if log_url:
+        try:
+            views.append(fetch_log_view(log_url, args.origin, logs))
+            print(f"log: size {views[-1].size} root {views[-1].root.hex()}")
+        except (OSError, ValueError, NoteError) as exc:
+            print(f"log: no verified view ({exc})")
+    found = compare(views, log_proofs(log_url) if log_url else None)
+    for fork in found.forks:
         print(fork.describe())
         print(f"--- as seen by {fork.first.source}\n{fork.first.note}--- as seen by {fork.second.source}\n{fork.second.note}")
-    print("RESULT: SPLIT VIEW" if forks else f"RESULT: {len(views)} views, no fork")
-    return 1 if forks else 0
+    for pair in found.unchecked:
+        print(f"UNCHECKED: {pair.first.source} size {pair.first.size}, {pair.second.source} size {pair.second.size}: "
+              f"{pair.reason}")
+    if found.forks:
+        print("RESULT: SPLIT VIEW")
+        return 1
+    print(f"RESULT: {len(views)} views, no fork" + (f"; {len(found.unchecked)} pairs UNCHECKED" if found.unchecked else ""))
+    return 2 if found.unchecked else 0
 
 
 def refusals(args: argparse.Namespace) -> int:
@@ -91,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     g = sub.add_parser("gossip", help="compare what the policy's witnesses cosigned")
     g.add_argument("--policy", required=True)
     g.add_argument("--origin", required=True)
+    g.add_argument("--log", default="", help="the log's URL prefix (default: the policy's log URL)")
     r = sub.add_parser("refusals", help="checkpoints refused as evidence of a fork or a bad proof")
     r.add_argument("--state", required=True)
     args = parser.parse_args(argv)

@@ -26,11 +26,12 @@ import hashlib
 import logging
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -245,3 +246,63 @@ def is_witnessed(checkpoint: Checkpoint, policy: Policy) -> bool:
     keys = {(name, bytes(key_id)) for name, key_id in checkpoint.cosignatures.values_list("key_name", "key_id")}
     names = {w.name for w in policy.witnesses.values() if (w.verifier.name, w.verifier.key_id) in keys}
     return bool(policy.witnesses) and policy.satisfied(names)
+
+
+# --- status, for the audit views and the portal ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WitnessLag:
+    """One policy witness against our newest checkpoint. The cosigned size and times come from
+    the stored cosignatures (the evidence); contact and error from WitnessStatus (the last
+    exchange, which is all that table keeps: an error followed by a success is gone)."""
+
+    name: str
+    key: str  # <key name>+<hex key id>, as in the vkey
+    url: str
+    cosigned_size: int | None  # the largest of our checkpoints it cosigned
+    received_at: dt.datetime | None  # when its latest cosignature reached us
+    lag_entries: int  # our newest size minus cosigned_size (all of it when it never cosigned)
+    lag_seconds: float | None  # newest checkpoint's signing time minus the cosigned one's; None: never
+    contacted_at: dt.datetime | None  # our last request to it, answered or not
+    last_status: int | None  # its HTTP status then, 0 unreachable, None never asked
+    error: str  # what went wrong in that exchange, "" when it cosigned
+
+
+@dataclass(frozen=True)
+class WitnessingStatus:
+    newest_size: int
+    newest_at: dt.datetime
+    quorum: str  # the policy's rule in words
+    quorum_met: bool  # for the newest checkpoint
+    witnesses: list[WitnessLag]
+
+
+def witnessing_status() -> WitnessingStatus | None:
+    """Each configured witness's lag behind our newest checkpoint and whether that checkpoint
+    meets the policy; None when witnessing is off or nothing is signed yet. Four queries."""
+    policy = witness_policy()
+    newest = latest_checkpoint() if policy is not None else None
+    if policy is None or newest is None:
+        return None
+    cosigned = {(row["key_name"], bytes(row["key_id"])): row for row in Cosignature.objects.values(
+        "key_name", "key_id").annotate(size=Max("checkpoint__size"), received=Max("received_at")).order_by()}
+    sizes = {row["size"] for row in cosigned.values()}
+    signed_at = dict(Checkpoint.objects.filter(size__in=sizes).values_list("size", "created_at"))
+    statuses = {s.witness: s for s in WitnessStatus.objects.filter(witness__in=list(policy.witnesses))}
+    lags = [_lag(w, cosigned.get((w.verifier.name, w.verifier.key_id)), signed_at, statuses.get(w.name), newest)
+            for w in policy.witnesses.values()]
+    met = policy.satisfied(lag.name for lag in lags if lag.cosigned_size == newest.size)
+    return WitnessingStatus(newest.size, newest.created_at, policy.describe(), met, lags)
+
+
+def _lag(w: Witness, cosigned: Mapping[str, Any] | None, signed_at: dict[int, dt.datetime], status: WitnessStatus | None,
+         newest: Checkpoint) -> WitnessLag:
+    size = int(cosigned["size"]) if cosigned else None
+    seconds = (newest.created_at - signed_at[size]).total_seconds() if size is not None else None
+    error = "" if status is None or status.detail == "cosigned" else status.detail
+    return WitnessLag(
+        name=w.name, key=f"{w.verifier.name}+{w.verifier.key_id.hex()}", url=w.url, cosigned_size=size,
+        received_at=cosigned["received"] if cosigned else None, lag_entries=newest.size - (size or 0),
+        lag_seconds=seconds, contacted_at=status.attempted_at if status else None,
+        last_status=status.last_status if status else None, error=error)

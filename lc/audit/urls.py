@@ -12,5 +12,6 @@ urlpatterns: list[URLPattern] = [
     path("credits/<uuid:credit_id>/evidence.json", views.evidence_view, name="evidence"),
     path("verify/", views.verify_view, name="verify"),
     path("verify/<uuid:run_id>/", views.verify_run_view, name="verify-run"),
+    path("witnesses/", views.witnesses_view, name="witnesses"),
     path("reads/", views.access_log_view, name="reads"),
 ]

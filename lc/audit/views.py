@@ -1,7 +1,7 @@
 """The auditors' views: ledger browser (and its CSV), a credit's full history with its documents'
-hashes and evidence bundle, chain verification with live progress, anchoring chart, and the
-read-access log. Read-only (lc.audit.access); each credit, document list and bundle opened is
-written to the read-access log."""
+hashes and evidence bundle, chain verification with live progress, anchoring chart, witness
+status, and the read-access log. Read-only (lc.audit.access); each credit, document list and
+bundle opened is written to the read-access log."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from lc.models import Document, LetterOfCredit, User
 from lc.portal.access import render_page
 from ledger.anchoring import anchoring_lag
 from ledger.evidence import EvidenceError, export_evidence
+from ledger.witnessing import witnessing_status
 
 
 def _user(request: HttpRequest) -> User:
@@ -135,6 +136,13 @@ def verify_run_view(request: HttpRequest, run_id: Any) -> HttpResponse:
     template = "audit/_verify_progress.html" if request.headers.get("HX-Request") else "audit/verify.html"
     return render_page(request, template, {"run": run, "checked": checked, "total": total, "percent": percent,
                                            "poll": reverse("audit:verify-run", args=[run.pk])}, nav="audit")
+
+
+@audit_view
+def witnesses_view(request: HttpRequest) -> HttpResponse:
+    """Each policy witness's lag behind our newest checkpoint, and whether it meets the quorum.
+    Not a read of any credit or person, so nothing for the read-access log (like the overview)."""
+    return render_page(request, "audit/witnesses.html", {"status": witnessing_status()}, nav="audit")
 
 
 @audit_view

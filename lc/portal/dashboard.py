@@ -41,6 +41,7 @@ from lc.portal import charts
 from lc.portal.access import is_bank_user, org_of, portal_view, render_page
 from lc.services.common import calendar_for, years_around
 from lc.services.money import facility_summary
+from ledger.witnessing import witnessing_status
 
 QUEUE_SIZE = 8
 EXPIRY_HORIZON_DAYS = 30
@@ -210,5 +211,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                     else ""
                 p.days_left = (p.examination_deadline - today).days if p.examination_deadline else None
     context = {"queues": queues, "today": today, "role_labels": [Role(r).label for r in user.roles],
-               "waiting": sum(q.total for q in queues if q.key not in ("mine", "expiring")), **book_charts(org)}
+               "waiting": sum(q.total for q in queues if q.key not in ("mine", "expiring")), **book_charts(org),
+               # Read-only, for bank staff: whether the counterparty banks' witnesses keep up with the log.
+               "witnessing": witnessing_status() if is_bank_user(user) else None}
     return render_page(request, "portal/dashboard.html", context, nav="dashboard")

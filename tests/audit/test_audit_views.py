@@ -19,7 +19,7 @@ UNSAFE = ("post", "put", "patch", "delete")
 
 def audit_urls(credit_id: Any) -> list[str]:
     return [reverse("audit:home"), reverse("audit:ledger"), reverse("audit:ledger-csv"), reverse("audit:reads"),
-            reverse("audit:credit", args=[credit_id]), reverse("audit:evidence", args=[credit_id]),
+            reverse("audit:witnesses"), reverse("audit:credit", args=[credit_id]), reverse("audit:evidence", args=[credit_id]),
             reverse("audit:verify")]
 
 

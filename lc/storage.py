@@ -10,6 +10,7 @@ type is sniffed from the content, not taken from the name or the Content-Type he
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import errno
 import hashlib
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 if TYPE_CHECKING:
     from lc.models import Document
@@ -196,3 +199,15 @@ def display_name(document: Document) -> str:
     name = document.original_name.replace("\\", "/").rsplit("/", 1)[-1]
     name = re.sub(r"[^A-Za-z0-9._ -]", "_", name).strip(" .")
     return (name or f"{document.doc_type}-{document.sha256[:12]}")[:120]
+
+
+def file_response(sha256: str, content_type: str, name: str) -> HttpResponse:
+    """A stored file as a download, re-hashed first (CorruptFile rather than a changed file);
+    `ETag` and `Repr-Digest` (RFC 9530) carry the SHA-256 the ledger holds."""
+    response = HttpResponse(read_verified(sha256), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["ETag"] = f'"{sha256}"'
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(sha256)).decode()}:"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

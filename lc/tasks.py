@@ -46,12 +46,16 @@ def bump_key_epoch() -> None:
 
 @shared_task(name="lc.tasks.sweep_orphan_files", ignore_result=True)
 def sweep_orphan_files() -> int:
-    """Remove stored files no document refers to (their presentation rolled back)."""
-    from lc.models import Document
+    """Remove stored files no presented or printed document refers to (their action rolled back)."""
+    from lc.models import Document, PrintedDocument
     from lc.storage import sweep_orphans
 
-    return sweep_orphans(lambda hashes: set(
-        Document.objects.filter(sha256__in=hashes).values_list("sha256", flat=True)))
+    def referenced(hashes: set[str]) -> set[str]:
+        presented = Document.objects.filter(sha256__in=hashes).values_list("sha256", flat=True)
+        printed = PrintedDocument.objects.filter(sha256__in=hashes).values_list("sha256", flat=True)
+        return set(presented) | set(printed)
+
+    return sweep_orphans(referenced)
 
 
 @shared_task(name="lc.tasks.purge_idempotency_records", ignore_result=True)

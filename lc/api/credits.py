@@ -6,13 +6,14 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lc import services
+from lc import services, storage
 from lc.api import inputs, ledger_feed
 from lc.api.base import ScopedViewSet
 from lc.api.credit_list import credit_list_response
@@ -20,7 +21,8 @@ from lc.api.filters import CreditFilter
 from lc.api.idempotency import idempotent
 from lc.api.paging import CursorPagination, cursor
 from lc.api.presentations import document_input
-from lc.api.schema import action_schema, detail_schema, list_schema
+from lc.api.problems import problem_response
+from lc.api.schema import READ_DETAIL_ERRORS, action_schema, detail_schema, list_schema, problems
 from lc.api.serializers import (
     AmendmentSerializer,
     AvailabilitySerializer,
@@ -29,9 +31,10 @@ from lc.api.serializers import (
     CreditSerializer,
     LedgerEntrySerializer,
     PresentationDetailSerializer,
+    PrintedDocumentSerializer,
     TermsVersionSerializer,
 )
-from lc.models import LetterOfCredit, TermsVersion
+from lc.models import LetterOfCredit, PrintedDocument, TermsVersion
 from lc.services.visibility import audience_for
 
 TAGS = ["credits"]
@@ -56,6 +59,10 @@ class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def get_serializer_class(self) -> Any:
         return CreditDetailSerializer if self.action != "list" else CreditSerializer
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # A PDF download answers in its own type whatever the Accept header; its errors are JSON.
+        return super().perform_content_negotiation(request, force=force or self.action == "printed_file")
 
     def credit_id(self) -> UUID:
         """The credit of the URL, if the caller may see it (404 otherwise)."""
@@ -201,3 +208,29 @@ class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             entries += ledger_feed.pending(audience, credit.subject)  # the tail: committed, not yet sequenced
         return self.get_paginated_response(LedgerEntrySerializer(entries, many=True).data)
 
+
+    @list_schema(summary="The documents printed for the credit (advices, refusal notices), oldest first",
+                 response=PrintedDocumentSerializer(many=True), tags=TAGS)
+    @action(detail=True, methods=["get"], pagination_class=cursor("created_at"), filterset_class=None)
+    def printed(self, request: Request, pk: str) -> Response:
+        return self.paginated(PrintedDocument.objects.filter(credit_id=self.credit_id()), PrintedDocumentSerializer)
+
+    @extend_schema(
+        summary="Download a printed document (PDF), checked against its SHA-256", operation_id="v1_credits_printed_file",
+        description="The PDF the action produced (advice of credit or amendment, refusal notice), by the SHA-256 "
+                    "its ledger entry holds (`documents`). `Repr-Digest` (RFC 9530) and `ETag` carry that hash; the "
+                    "server re-hashes the file before sending it.",
+        tags=TAGS,
+        parameters=[OpenApiParameter("sha256", OpenApiTypes.STR, OpenApiParameter.PATH, pattern="^[0-9a-f]{64}$",
+                                     description="The document's SHA-256, lower-case hex.")],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **problems(*READ_DETAIL_ERRORS)},
+    )
+    @action(detail=True, methods=["get"], url_path=r"printed/(?P<sha256>[0-9a-f]{64})", url_name="printed-file",
+            filterset_class=None, pagination_class=None)
+    def printed_file(self, request: Request, pk: str, sha256: str) -> HttpResponse:
+        credit = self.target()
+        printed = PrintedDocument.objects.filter(credit=credit, sha256=sha256).first()
+        if printed is None:
+            return problem_response(404, "not-found", "Not found", "No such printed document for this credit.")
+        printed.credit = credit
+        return storage.file_response(printed.sha256, "application/pdf", printed.file_name())

@@ -23,6 +23,7 @@ from lc.models import (
     LetterOfCredit,
     Organization,
     Presentation,
+    PrintedDocument,
     RefusalNotice,
     TermsVersion,
     WaiverRequest,
@@ -127,6 +128,16 @@ class TermsVersionSerializer(ApiModelSerializer):
     class Meta:
         model = TermsVersion
         fields = ["id", "credit", "number", "amendment", "terms", "created_at"]
+        read_only_fields = fields
+
+
+class PrintedDocumentSerializer(ApiModelSerializer):
+    """A PDF an action produced (issue 20); its bytes are at `printed/{sha256}/` under the credit,
+    and the same SHA-256 is in the `documents` of that action's ledger entry."""
+
+    class Meta:
+        model = PrintedDocument
+        fields = ["id", "credit", "kind", "lang", "sha256", "size", "amendment", "presentation", "created_at"]
         read_only_fields = fields
 
 

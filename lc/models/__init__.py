@@ -42,6 +42,7 @@ from lc.models.presentations import (
     WaiverDecision,
     WaiverRequest,
 )
+from lc.models.printed import PrintedDocument, PrintedKind
 
 __all__ = [
     "AMENDMENT_MOVES",
@@ -79,6 +80,8 @@ __all__ = [
     "Outcome",
     "Presentation",
     "PresentationState",
+    "PrintedDocument",
+    "PrintedKind",
     "Rate",
     "RefusalNotice",
     "Role",

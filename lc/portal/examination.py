@@ -22,6 +22,8 @@ from lc.models import (
     DiscrepancyStatus,
     LetterOfCredit,
     Presentation,
+    PrintedDocument,
+    PrintedKind,
     RefusalNotice,
     User,
 )
@@ -113,8 +115,10 @@ def refusal_view(request: HttpRequest, credit_id: Any, presentation_id: Any) -> 
               .filter(presentation__credit=credit, presentation_id=presentation_id).first())
     if notice is None:
         raise Http404("no refusal notice for this presentation")
+    printed = PrintedDocument.objects.filter(credit=credit, presentation=notice.presentation,
+                                             kind=PrintedKind.REFUSAL_NOTICE).first()
     context = {"credit": credit, "notice": notice, "presentation": notice.presentation,
-               "disposal_label": notice.get_disposal_display()}
+               "disposal_label": notice.get_disposal_display(), "printed": printed}
     return render_page(request, "portal/refusal.html", context, nav="credits")
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
 
 import ledger
 from lc.events import label_of
+from lc.models import PrintedKind
 from lc.services.visibility import Audience, redact, shown_actor, visible
 from ledger.models import Entry, PendingEntry
 
@@ -37,6 +38,7 @@ class Event:
     anchored: bool | None = None  # None while not yet sequenced
     witnessed: bool = False  # a checkpoint containing it met the witness policy (issue 19)
     proof_url: str = ""
+    documents: list[dict[str, str]] = field(default_factory=list)  # what the action printed (issue 20)
 
     @property
     def sequenced(self) -> bool:
@@ -65,6 +67,14 @@ def _details(data: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def _documents(data: dict[str, Any]) -> list[dict[str, str]]:
+    """The printed documents of the entry (kind, lang, sha256), each downloadable by its hash."""
+    items = data.get("documents")
+    labels = dict(PrintedKind.choices)
+    return [{**d, "label": str(labels.get(str(d.get("kind")), d.get("kind", "")))}
+            for d in (items if isinstance(items, list) else []) if isinstance(d, dict) and "sha256" in d]
+
+
 def _event(audience: Audience, row: Entry | PendingEntry, seq: int | None) -> Event | None:
     data = _payload(row.payload)
     if not visible(audience, data):
@@ -73,7 +83,7 @@ def _event(audience: Audience, row: Entry | PendingEntry, seq: int | None) -> Ev
     actor, actor_name = shown_actor(audience, row.actor, row.actor_org)
     return Event(kind=row.kind, title=label_of(row.kind), at=row.at, actor=actor, actor_name=actor_name,
                  actor_org=row.actor_org, details=_details(shown), seq=seq,
-                 hash_hex=row.hash_hex if isinstance(row, Entry) else "")
+                 hash_hex=row.hash_hex if isinstance(row, Entry) else "", documents=_documents(shown))
 
 
 def _proof_url(seq: int) -> str:

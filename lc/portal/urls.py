@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from lc.portal import action_views, auth, credits, dashboard, examination, messages
+from lc.portal import action_views, auth, credits, dashboard, examination, messages, printed
 
 app_name = "portal"
 
@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", auth.logout_view, name="logout"),
     path("credits/", credits.credit_list_view, name="credits"),
     path("credits/<uuid:credit_id>/", credits.credit_view, name="credit"),
+    path("credits/<uuid:credit_id>/printed/<slug:sha256>/", printed.printed_view, name="printed"),
     path("credits/<uuid:credit_id>/messages/", messages.credit_messages_view, name="credit-messages"),
     path("messages/<uuid:message_id>/raw/", messages.raw_message_view, name="message-raw"),
     path("inbox/", messages.inbox_view, name="inbox"),

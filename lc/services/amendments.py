@@ -21,6 +21,7 @@ from lc.models import (
 )
 from lc.services import messages as swift_messages
 from lc.services import money as accounts
+from lc.services import printing as printed
 from lc.services.common import ObjectId, check, local_date, lock_credit, now_or, org_of, record
 from lc.services.credits import _denormalise, check_terms, complete_terms, parse_terms
 from lc.services.visibility import amendment_audience
@@ -98,8 +99,10 @@ def issue_amendment(*, actor: User, amendment_id: ObjectId, now: dt.datetime | N
     amendment.state, amendment.checker, amendment.issued_at = AmendmentState.ISSUED, actor, now
     amendment.save()
     sent = swift_messages.send_amendment(credit, amendment, actor=actor, now=now)
+    advice = printed.amendment_advice(credit, amendment, actor=actor, now=now)
     record(events.AMENDMENT_ISSUED, subject=credit.subject, actor=actor, at=now,
-           payload={**_payload(amendment), "messages": sent, "changes": amendment.changes, "facility": facility})
+           payload={**_payload(amendment), "messages": sent, "changes": amendment.changes, "facility": facility,
+                    "documents": [advice]})
     emit(credit, events.AMENDMENT_ISSUED, _payload(amendment))
     return amendment
 

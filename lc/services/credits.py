@@ -32,6 +32,7 @@ from lc.models import (
 )
 from lc.services import messages as swift_messages
 from lc.services import money as accounts
+from lc.services import printing as printed
 from lc.services.common import (
     AmountInput,
     ObjectId,
@@ -249,7 +250,9 @@ def advise_credit(*, actor: User, credit_id: ObjectId, now: dt.datetime | None =
     check("advise_credit", actor, credit, now, credit)
     credit.state, credit.updated_at = CreditState.ADVISED, now
     credit.save()
-    record(events.CREDIT_ADVISED, subject=credit.subject, actor=actor, at=now, payload=_summary(credit))
+    advice = printed.credit_advice(credit, actor=actor, now=now)
+    record(events.CREDIT_ADVISED, subject=credit.subject, actor=actor, at=now,
+           payload={**_summary(credit), "documents": [advice]})
     emit(credit, events.CREDIT_ADVISED, _summary(credit))
     return credit
 

@@ -35,6 +35,7 @@ from lc.models import (
 )
 from lc.services import messages as swift_messages
 from lc.services import money as accounts
+from lc.services import printing as printed
 from lc.services.common import (
     ObjectId,
     calendar_facts,
@@ -258,8 +259,10 @@ def refuse_presentation(*, actor: User, presentation_id: ObjectId, disposal: str
     pres.save()
     released = accounts.release(credit, pres, held, now)  # the claim no longer holds the credit
     sent = swift_messages.send_refusal(credit, pres, discrepancies, disposal, actor=actor, now=now)
+    printed_notice = printed.refusal_notice(credit, pres, notice, actor=actor, now=now)
     record(events.REFUSED, subject=credit.subject, actor=actor, at=now, payload={
         **_pres_payload(pres), "messages": sent, "notice": str(notice.id), "disposal": disposal,
+        "documents": [printed_notice],
         # Art. 16(d): the notice is due by the deadline of art. 14(b); its calendar facts let the
         # entry alone show whether it was in time.
         "refused_on": local_date(now), "refusal_deadline": pres.examination_deadline,

@@ -11,7 +11,7 @@ from django.urls import URLPattern, reverse
 from lc import services
 from lc.api.urls import router
 from lc.integrations.keys import create_api_key
-from lc.models import SwiftMessage, WebhookDelivery, WebhookSubscription
+from lc.models import PrintedDocument, SwiftMessage, WebhookDelivery, WebhookSubscription
 from lc.scenarios import Story, example_documents
 from lc.services.facilities import set_facility
 from ledger.models import Entry, PendingEntry
@@ -49,6 +49,7 @@ def world(story: Story) -> dict[str, Any]:
         "refusal": notice.pk, "waiver": waiver.pk, "webhook": sub.pk,
         "webhook-delivery": WebhookDelivery.objects.filter(subscription=sub).first().pk, "api-key": key.pk,
         "message": SwiftMessage.objects.filter(credit_id=story.credit_id).first().pk, "facility": facility.pk,
+        "printed": PrintedDocument.objects.get(credit_id=story.credit_id, kind="credit_advice").sha256,
     }
 
 
@@ -91,7 +92,10 @@ def test_strangers_see_nothing_and_change_nothing(world: dict[str, Any], strange
                 resp = by_credit
                 ok = ok and resp.status_code == 200 and resp.json()["results"] == []
         else:
-            url = reverse(f"api:{name}", kwargs={"pk": world[_kind(name)]})
+            kwargs = {"pk": world[_kind(name)]}
+            if name == "credit-printed-file":  # a printed PDF: its SHA-256 beside the credit's id
+                kwargs["sha256"] = world["printed"]
+            url = reverse(f"api:{name}", kwargs=kwargs)
             resp = client.generic(method, url, "{}", content_type="application/json", HTTP_IDEMPOTENCY_KEY=name)
             ok = resp.status_code == 404 and resp["Content-Type"] == "application/problem+json"
         if not ok:

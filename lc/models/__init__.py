@@ -24,7 +24,7 @@ from lc.models.money import (
     Utilisation,
     UtilisationKind,
 )
-from lc.models.parties import BankClosure, BankWorkingDay, Organization, OrgKind, Role, User, closure_sets
+from lc.models.parties import BankClosure, BankWorkingDay, Organization, OrgKind, Role, User, calendar_days
 from lc.models.presentations import (
     OPEN_FOR_EXAMINATION,
     PRESENTATION_MOVES,
@@ -94,6 +94,6 @@ __all__ = [
     "WaiverRequest",
     "WebhookDelivery",
     "WebhookSubscription",
-    "closure_sets",
+    "calendar_days",
     "party_q",
 ]

@@ -160,6 +160,10 @@ class BankWorkingDay(models.Model):
         return f"{self.bank} working day {self.day}"
 
 
-def closure_sets(bank: Organization) -> tuple[set[date], set[date]]:
-    rows = bank.closures.values_list("day", "force_majeure")
-    return {d for d, fm in rows if not fm}, {d for d, fm in rows if fm}
+def calendar_days(bank: Organization) -> tuple[set[date], set[date], set[date]]:
+    """The bank's own closures, force-majeure days and adjusted working days, in one query."""
+    closures = bank.closures.values_list("day", "force_majeure", models.Value(False))
+    openings = bank.working_days.values_list("day", models.Value(False), models.Value(True))
+    rows = list(closures.union(openings, all=True))
+    return ({d for d, fm, opening in rows if not fm and not opening}, {d for d, fm, _ in rows if fm},
+            {d for d, _, opening in rows if opening})

@@ -29,7 +29,7 @@ from lc.models import (
     Organization,
     Presentation,
     User,
-    closure_sets,
+    calendar_days,
 )
 
 # A row's id as a caller holds it: a UUID, or its text from a URL or a form.
@@ -136,8 +136,7 @@ def enqueue_after_commit(task_name: str, *args: str, subject: str = "") -> None:
 def calendar_for(bank: Organization, years: Iterable[int]) -> BankingCalendar:
     """The bank's banking days at its location: weekends, public holidays, its closures and its
     adjusted working days."""
-    closures, force_majeure = closure_sets(bank)
-    openings = set(bank.working_days.values_list("day", flat=True))
+    closures, force_majeure, openings = calendar_days(bank)
     try:
         return BankingCalendar.for_country(
             bank.country, years, closures=closures, force_majeure=force_majeure, openings=openings

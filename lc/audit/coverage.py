@@ -34,6 +34,8 @@ LEDGERED: dict[str, tuple[str, ...]] = {
     "lc.Facility": ("facility.set",),
     "lc.Rate": ("facility.rate_set",),
     "lc.FacilityOverride": ("facility.overridden",),
+    # Written in the action's transaction; the entry's payload["documents"] holds its SHA-256.
+    "lc.PrintedDocument": ("lc.advised", "amendment.issued", "presentation.refused"),
     "audit.VerificationRun": ("audit.chain_verified",),
     "audit.ReadAccess": ("audit.read_log_sealed",),  # its own chain, sealed into the ledger
 }

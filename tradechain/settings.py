@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",  # passkeys as a second factor beside TOTP (lc/portal/passkeys.py)
     "axes",
     "ledger",
     "outbox",
@@ -156,6 +157,20 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 # progressive delay and the per-source limit across usernames (sign-in, API keys, TOTP codes).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor beside TOTP, never instead of the
+# password. The relying party ID is WEBAUTHN_RP_ID, or the host the request came to (validated
+# against ALLOWED_HOSTS; credentials are bound to it, so set it once a deployment has its name).
+# Origins: WEBAUTHN_ALLOWED_ORIGINS, or https://<host> for each ALLOWED_HOSTS name, plus, while
+# that variable is unset, the dev server's own http://localhost:<port> (lc/portal/passkeys.py).
+OTP_WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "TradeChain")
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "lc.portal.passkeys.relying_party_id"
+WEBAUTHN_ORIGINS_CONFIGURED = bool(os.environ.get("WEBAUTHN_ALLOWED_ORIGINS", "").strip())
+OTP_WEBAUTHN_ALLOWED_ORIGINS = os.environ.get("WEBAUTHN_ALLOWED_ORIGINS", "").replace(",", " ").split() or [
+    f"https://{host}" for host in ALLOWED_HOSTS if host and host != "*" and not host.startswith(".")]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # the password first, always (axes, rate limits)
+OTP_WEBAUTHN_HELPER_CLASS = "lc.portal.passkeys.PortalWebAuthnHelper"  # ledgers each registration
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]

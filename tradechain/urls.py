@@ -13,6 +13,9 @@ urlpatterns = [
     path("api/v1/", include("lc.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("ledger.urls")),
+    # Passkey ceremonies (django-otp-webauthn): registration needs a signed-in person,
+    # verification a password already given (passwordless sign-in is off).
+    path("webauthn/", include("django_otp_webauthn.urls")),
     path("audit/", include("lc.audit.urls")),
     path("", include("lc.portal.urls")),
 ]

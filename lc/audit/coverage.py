@@ -20,6 +20,9 @@ LEDGERED: dict[str, tuple[str, ...]] = {
     "lc.ApiKey": ("apikey.created", "apikey.revoked"),
     "lc.WebhookSubscription": ("webhook.created", "webhook.changed", "webhook.disabled"),
     "otp_totp.TOTPDevice": ("otp.device_enrolled", "otp.device_removed"),
+    # Passkeys: the same kinds with type "webauthn" (lc.audit.services.enrol_passkey / remove_passkey);
+    # sign count and last use change at each sign-in, as a TOTP device's counters do.
+    "django_otp_webauthn.WebAuthnCredential": ("otp.device_enrolled", "otp.device_removed"),
     "lc.LetterOfCredit": ("lc.application_created", "lc.issued", "lc.advised", "lc.cancelled", "lc.expired"),
     "lc.TermsVersion": ("lc.issued", "amendment.accepted"),
     "lc.Amendment": ("amendment.proposed", "amendment.prepared", "amendment.issued", "amendment.accepted"),
@@ -59,6 +62,10 @@ DERIVED: dict[str, str] = {
     "auth.Permission": "framework table written by migrate",
     "auth.Group": "unused (no admin, no service): roles live on lc.User and are ledgered",
     "contenttypes.ContentType": "framework table written by migrate",
+    "django_otp_webauthn.WebAuthnAttestation": "the authenticator's attestation, stored with its passkey's "
+                                               "ledgered registration and deleted with it",
+    "django_otp_webauthn.WebAuthnUserHandle": "a person's random WebAuthn user handle, made at their first "
+                                              "passkey registration (ledgered)",
     "sessions.Session": "sign-in sessions (who opened what is in the read-access log)",
     "axes.AccessAttempt": "failed sign-in counters of django-axes (a reset: user.lockout_reset)",
     "axes.AccessAttemptExpiration": "django-axes lockout expiry",

@@ -166,7 +166,14 @@ def check_enrol_device(actor: Actor, user: User) -> None:
     _platform(actor)
 
 
-def check_remove_device(actor: Actor, user: User) -> None:
+def check_remove_device(actor: Actor, user: User, last: bool = False) -> None:
+    """A person removes their own device (a passkey they no longer hold) while another remains, so
+    that no session drops to a password alone; the administrator or platform staff remove anyone's,
+    the last one too (a lost phone: the person enrols again)."""
+    if isinstance(actor, User) and actor.pk == user.pk and not _trusted(actor):
+        if last:
+            raise Forbidden("this is your only second factor: add another before removing it")
+        return
     _platform(actor) if user.is_staff or user.is_superuser else _admin_of(actor, user.organization_id)
 
 

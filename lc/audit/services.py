@@ -9,6 +9,7 @@ subscriptions have theirs in lc.integrations (keys.py, webhooks.py), the same wa
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +17,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from lc import events
 from lc.audit import rules
@@ -315,7 +319,55 @@ def remove_device(*, actor: Actor, device_id: int, now: dt.datetime | None = Non
         device = TOTPDevice.objects.select_for_update(of=("self",)).select_related("user").get(pk=device_id)
     except TOTPDevice.DoesNotExist as exc:
         raise NotFound("no such device") from exc
-    rules.check("remove_device", actor, device.user)
+    rules.check("remove_device", actor, device.user, _is_last(device))
     payload = _device_payload(device)
     device.delete()
+    record_change(events.DEVICE_REMOVED, subject=payload["user"], actor=actor, at=now, payload=payload)
+
+
+def _is_last(device: Device) -> bool:
+    """Whether `device` is its user's only confirmed second factor (TOTP and passkeys alike)."""
+    return not any(d.persistent_id != device.persistent_id for d in devices_for_user(device.user, confirmed=True))
+
+
+def _passkey_payload(credential: WebAuthnCredential) -> dict[str, Any]:
+    """A passkey as the ledger shows it: hashes of its credential id and public key (the ids the
+    authenticator and the database know it by), never the key itself."""
+    user: User = credential.user  # type: ignore[assignment]
+    return {"user": user.ledger_id, "username": user.username, "device": credential.persistent_id,
+            "name": credential.name, "type": "webauthn", "credential_id_sha256": credential.credential_id_sha256,
+            "public_key_sha256": hashlib.sha256(bytes(credential.public_key)).hexdigest(),
+            "aaguid": credential.aaguid}
+
+
+def _lock_passkey(credential_id: int) -> WebAuthnCredential:
+    try:
+        return WebAuthnCredential.objects.select_for_update(of=("self",)).select_related("user").get(pk=credential_id)
+    except WebAuthnCredential.DoesNotExist as exc:
+        raise NotFound("no such passkey") from exc
+
+
+@transaction.atomic
+def enrol_passkey(*, actor: Actor, credential_id: int, now: dt.datetime | None = None) -> WebAuthnCredential:
+    """Confirm a passkey whose registration the library has just verified (attestation, origin,
+    challenge), in the registration's transaction: as enrol_device does for a TOTP device."""
+    now = now or timezone.now()
+    credential = _lock_passkey(credential_id)
+    rules.check("enrol_device", actor, credential.user)
+    if credential.confirmed:
+        raise NotAllowed("this passkey is already registered")
+    credential.confirmed = True
+    credential.save(update_fields=["confirmed"])
+    record_change(events.DEVICE_ENROLLED, subject=credential.user.ledger_id, actor=actor, at=now,  # type: ignore[union-attr]
+                  payload=_passkey_payload(credential))
+    return credential
+
+
+@transaction.atomic
+def remove_passkey(*, actor: Actor, credential_id: int, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    credential = _lock_passkey(credential_id)
+    rules.check("remove_device", actor, credential.user, _is_last(credential))
+    payload = _passkey_payload(credential)
+    credential.delete()
     record_change(events.DEVICE_REMOVED, subject=payload["user"], actor=actor, at=now, payload=payload)

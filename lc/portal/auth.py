@@ -1,6 +1,8 @@
 """Sign-in: password (django-axes counts failures and locks the account), then for everyone of
-an organisation, bank staff and company users alike, a TOTP code (django-otp), with enrolment by
-QR code for those without a device (issue 17: a company's password alone must not bind it)."""
+an organisation, bank staff and company users alike, a second factor: a TOTP code (django-otp) or
+a passkey (django-otp-webauthn, lc/portal/passkeys.py), with enrolment of either, by QR code or
+by registering a passkey, for those without one (issue 17: a company's password alone must not
+bind it)."""
 
 from __future__ import annotations
 
@@ -24,11 +26,14 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from lc.audit.rules import is_auditor
 from lc.audit.services import enrol_device
 from lc.integrations import ratelimit
+from lc.portal.passkeys import passkey_context
 
 NEXT_KEY = "portal_next"
 
@@ -120,9 +125,7 @@ def _has_organisation(user: Any) -> bool:
 def _after_password(request: HttpRequest, user: Any) -> HttpResponse:
     if not _has_organisation(user):
         return redirect(_next_url(request))
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect("portal:otp")
-    return redirect("portal:enrol")
+    return redirect("portal:otp" if user_has_device(user, confirmed=True) else "portal:enrol")
 
 
 def _needs_password(request: HttpRequest) -> bool:
@@ -147,14 +150,14 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         return redirect("portal:login")
     if request.user.is_verified():  # type: ignore[union-attr]
         return redirect(_next_url(request))
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    if device is None:
+    if not user_has_device(request.user, confirmed=True):
         return redirect("portal:enrol")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     form = TokenForm(request.POST or None)
     subject = str(request.user.pk)
     if request.method == "POST" and (wait := ratelimit.TOTP.retry_after(_source(request))):
         return _render_throttled(request, "registration/otp.html", form, wait)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and device is not None and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
             ratelimit.TOTP.succeeded(subject, _source(request))
             otp_login(request, device)
@@ -165,7 +168,10 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         if locked is not None:
             return locked
         form.add_error("token", _("That code is not valid. Check your device's clock and try again."))
-    return render(request, "registration/otp.html", {"form": form})
+    context = {"form": form, "totp": device is not None,
+               "passkeys": WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists(),
+               **passkey_context(request, _next_url(request))}
+    return render(request, "registration/otp.html", context)
 
 
 def qr_svg(data: str) -> SafeString:
@@ -182,7 +188,7 @@ def qr_svg(data: str) -> SafeString:
 def enrol_view(request: HttpRequest) -> HttpResponse:
     if _needs_password(request):
         return redirect("portal:login")
-    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+    if user_has_device(request.user, confirmed=True):
         return redirect("portal:otp")
     device, _created = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False,
                                                        defaults={"name": "portal"})
@@ -195,7 +201,8 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         form.add_error("token", _("That code is not valid. Scan the code again and enter the current six digits."))
     secret = b32encode(device.bin_key).decode().rstrip("=")
-    context = {"form": form, "qr": qr_svg(device.config_url), "secret": secret}
+    context = {"form": form, "qr": qr_svg(device.config_url), "secret": secret,
+               **passkey_context(request, _next_url(request))}
     return render(request, "registration/enrol.html", context)
 
 

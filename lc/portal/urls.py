@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from lc.portal import action_views, auth, credits, dashboard, examination, messages, printed
+from lc.portal import action_views, auth, credits, dashboard, examination, messages, passkeys, printed
 
 app_name = "portal"
 
@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("login/verify/", auth.otp_view, name="otp"),
     path("login/enrol/", auth.enrol_view, name="enrol"),
     path("logout/", auth.logout_view, name="logout"),
+    path("account/security/", passkeys.security_view, name="security"),
+    path("account/security/passkeys/<int:credential_id>/remove/", passkeys.remove_passkey_view, name="remove-passkey"),
     path("credits/", credits.credit_list_view, name="credits"),
     path("credits/<uuid:credit_id>/", credits.credit_view, name="credit"),
     path("credits/<uuid:credit_id>/printed/<slug:sha256>/", printed.printed_view, name="printed"),

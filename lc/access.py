@@ -54,8 +54,10 @@ from lc.models import (
 MAKER_OR_CHECKER = (Role.MAKER, Role.CHECKER)
 EXAMINER_OR_MAKER = (Role.EXAMINER, Role.MAKER)
 CORPORATE_ACTORS = (Role.MAKER, Role.API_CLIENT)
-# A presentation is finished once settled or refused (nothing more can be drawn under it).
-CLOSED_PRESENTATIONS = (PresentationState.SETTLED, PresentationState.REFUSED)
+# A presentation is finished once settled or refused (nothing more can be drawn under it), or
+# deemed not made for want of a notice of completeness (eUCP art. e6(c)(iii)): it blocks neither
+# expiry nor cancellation.
+CLOSED_PRESENTATIONS = (PresentationState.SETTLED, PresentationState.REFUSED, PresentationState.LAPSED)
 OPEN_AMENDMENTS = (AmendmentState.PROPOSED, AmendmentState.PENDING_APPROVAL, AmendmentState.ISSUED)
 DECIDING_CONFIRMATION = (AmendmentState.ISSUED, AmendmentState.ACCEPTED)
 WAIVABLE = (PresentationState.DISCREPANT, PresentationState.WAIVER_REQUESTED, PresentationState.REFUSED)
@@ -382,10 +384,18 @@ def check_decide_amendment_confirmation(f: Facts, a: Amendment) -> None:
 
 # -- Presentation actions.
 
+def not_lapsed(p: Presentation) -> None:
+    """A presentation deemed not made takes no further act; the beneficiary presents anew."""
+    if p.state == PresentationState.LAPSED:
+        raise NotAllowed("this presentation is deemed not made: no notice of completeness came by the last "
+                         "day for presentation (eUCP art. e6(c))")
+
+
 def check_add_document(f: Facts, p: Presentation) -> None:
     if f.user.organization_id != p.presenter_id:
         raise Forbidden("only the presenter may add documents")
     acting(f)
+    not_lapsed(p)
     if p.state != PresentationState.RECEIVED:
         raise NotAllowed("documents can be added only before the notice of completeness")
 
@@ -394,6 +404,7 @@ def check_notify_completeness(f: Facts, p: Presentation) -> None:
     if f.user.organization_id != p.presenter_id:
         raise Forbidden("only the presenter sends the notice of completeness")
     acting(f)
+    not_lapsed(p)
     move(p.state, PresentationState.UNDER_EXAMINATION, PRESENTATION_MOVES, "presentation")
     if p.pk not in f.with_documents:
         raise NotAllowed("a presentation with no documents cannot be complete")

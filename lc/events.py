@@ -73,6 +73,9 @@ AMENDMENT_CONFIRMATION_DECLINED = _e("amendment.confirmation_declined",
 PRESENTATION_MADE = _e("presentation.made", _("Documents presented"), "present_documents", "presentation.made")
 DOCUMENT_ADDED = _e("presentation.document_added", _("Document added"), "add_document")
 PRESENTATION_COMPLETED = _e("presentation.completed", _("Notice of completeness"), "notify_completeness")
+# eUCP 2.1 art. e6(c)(iii): no notice of completeness by the last day for presentation.
+PRESENTATION_LAPSED = _e("presentation.lapsed", _("Deemed not presented: no notice of completeness (eUCP e6)"),
+                         SYSTEM, "presentation.lapsed")
 ENGINE_EXAMINED = _e("presentation.engine_examined", _("Examined by the rules engine"), SYSTEM,
                      "presentation.discrepancies_found")
 FOUND_COMPLYING = _e("presentation.complying", _("Examination: complying"), "conclude_examination")

@@ -22,7 +22,7 @@ def run_timers() -> dict[str, Any]:
     from lc.services import run_timers as _run
 
     report = _run()
-    return {"expired": len(report.expired), "deadline_warnings": len(report.deadline_warnings),
+    return {"lapsed": len(report.lapsed), "expired": len(report.expired), "deadline_warnings": len(report.deadline_warnings),
             "expiry_warnings": len(report.expiry_warnings)}
 
 

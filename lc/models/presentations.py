@@ -24,10 +24,14 @@ class PresentationState(models.TextChoices):
     HONOURED = "honoured", _("Honoured")
     REIMBURSED = "reimbursed", _("Reimbursed")
     SETTLED = "settled", _("Settled")
+    # eUCP 2.1 art. e6(c)(iii): no notice of completeness by the last day for presentation.
+    LAPSED = "lapsed", _("Deemed not presented (eUCP e6)")
 
 
 PRESENTATION_MOVES: dict[str, set[str]] = {
-    PresentationState.RECEIVED: {PresentationState.UNDER_EXAMINATION},
+    # The notice of completeness starts the examination; without it by the last day for
+    # presentation, the timer deems the presentation not made (lc.services.timers).
+    PresentationState.RECEIVED: {PresentationState.UNDER_EXAMINATION, PresentationState.LAPSED},
     PresentationState.UNDER_EXAMINATION: {PresentationState.COMPLYING, PresentationState.DISCREPANT},
     PresentationState.COMPLYING: {PresentationState.HONOURED},
     PresentationState.DISCREPANT: {
@@ -39,6 +43,7 @@ PRESENTATION_MOVES: dict[str, set[str]] = {
     PresentationState.HONOURED: {PresentationState.REIMBURSED, PresentationState.SETTLED},
     PresentationState.REIMBURSED: {PresentationState.SETTLED},
     PresentationState.SETTLED: set(),
+    PresentationState.LAPSED: set(),
 }
 OPEN_FOR_EXAMINATION = (
     PresentationState.UNDER_EXAMINATION, PresentationState.DISCREPANT, PresentationState.WAIVER_REQUESTED,

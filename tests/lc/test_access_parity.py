@@ -31,6 +31,8 @@ from lc.models import (
 from lc.portal import actions as portal_actions
 from lc.portal.credits import facts_for, load_presentations
 from lc.scenarios import EXAMPLE_ISSUE, Story, example_documents, weeks_between
+from lc.services.credits import last_day_for_presentation
+from lc.services.timers import lapse_presentation
 from ledger.models import Entry, PendingEntry
 
 Call = Callable[[Any, Any, Cast], Any]
@@ -131,7 +133,7 @@ def _late_documents(shift: int) -> list[services.DocumentInput]:
 @pytest.fixture
 def book(cast: Cast) -> Cast:
     """The demo book, plus the states it lacks so that every action is open to someone: an
-    eUCP presentation awaiting its notice of completeness, amendments at each step, a
+    eUCP presentation awaiting its notice of completeness, one deemed not made, amendments at each step, a
     confirmed credit with an amendment and a cancellation to consent to, presentations with
     open findings, examined by the engine, complying, discrepant within the deadline, reimbursed."""
     now = timezone.now()
@@ -148,6 +150,13 @@ def book(cast: Cast) -> Cast:
     e = story()
     services.present_documents(actor=u["nef.exports"], credit_id=e.credit_id, presented_to=cast.orgs["issuing"],
                                amount_claimed=Decimal("1000.00"), documents=_docs()[:1], electronic=True)
+    lapsed = story()  # eUCP: no notice of completeness by the last day for presentation
+    gone = services.present_documents(actor=u["nef.exports"], credit_id=lapsed.credit_id,
+                                      presented_to=cast.orgs["advising"], amount_claimed=Decimal("1000.00"),
+                                      documents=_docs()[:1], electronic=True)
+    assert lapsed.credit is not None
+    last_day = last_day_for_presentation(lapsed.credit)
+    assert lapse_presentation(presentation_id=gone.pk, now=lapsed.at((last_day - EXAMPLE_ISSUE).days - shift + 1))
     a = story()
     services.propose_amendment(actor=u["hhl.treasury"], credit_id=a.credit_id, changes={"amount": "126000.00"})
     b = story()
@@ -287,7 +296,7 @@ def test_cancel_is_not_offered_while_a_presentation_is_open(book: Cast) -> None:
 def test_system_events_have_no_person_action() -> None:
     system = {e.kind for e in events.EVENTS.values() if e.action == events.SYSTEM}
     assert system == {"lc.expired", "lc.expiry_warning", "presentation.engine_examined",
-                      "presentation.deadline_warning"}
+                      "presentation.deadline_warning", "presentation.lapsed"}
 
 
 @pytest.mark.django_db

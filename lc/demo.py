@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lc.audit import services as config
@@ -83,27 +84,45 @@ def totp_key(username: str) -> str:
 def ensure_cast(password: str = DEMO_PASSWORD, with_totp: bool = True) -> Cast:
     """Create (or find) the demo organisations and users; idempotent.
 
-    Through the same ledgered services an administrator uses (lc.audit.services), under
-    SEEDER: every seeded organisation, person (with their roles) and second factor has its
-    org.created / user.created / otp.device_enrolled entry, so the seed needs no exemption from
-    "every change of rights is on the ledger". Rows found already are left as they are."""
-    orgs = {key: _ensure_org(spec) for key, spec in ORGS.items()}
-    users = {}
-    for username, (org_key, roles, first, last) in USERS.items():
-        user = User.objects.filter(username=username).first() or config.create_user(
-            actor=SEEDER, username=username, organization=orgs[org_key], roles=list(roles), first_name=first,
-            last_name=last, email=f"{username}@example.com", password=password)
-        if with_totp and orgs[org_key].is_bank:
-            _ensure_totp(user)
-        users[username] = user
+    Through the ledgered seeding service (lc.audit.services.seed_people: the checks and entries
+    an administrator's create_organization / create_user make), under SEEDER: every seeded
+    organisation, person (with their roles) and second factor has its org.created /
+    user.created / otp.device_enrolled entry, so the seed needs no exemption from "every change
+    of rights is on the ledger". Rows found already are left as they are. In a few statements:
+    every test that uses the demo cast seeds it afresh."""
+    orgs = _existing_orgs()
+    new_orgs = {key: Organization(**spec) for key, spec in ORGS.items() if key not in orgs}
+    orgs.update(new_orgs)
+    users = {u.username: u for u in User.objects.filter(username__in=list(USERS))}
+    new_users = {username: User(username=username, organization=orgs[org_key], roles=list(roles),
+                                first_name=first, last_name=last, email=f"{username}@example.com")
+                 for username, (org_key, roles, first, last) in USERS.items() if username not in users}
+    if new_orgs or new_users:
+        config.seed_people(actor=SEEDER, orgs=list(new_orgs.values()),
+                           users=[(user, password) for user in new_users.values()])
+    users.update(new_users)
+    orgs, users = {key: orgs[key] for key in ORGS}, {username: users[username] for username in USERS}
+    if with_totp:
+        for username, (org_key, _, _, _) in USERS.items():
+            if orgs[org_key].is_bank:
+                _ensure_totp(users[username])
     return Cast(orgs=orgs, users=users)
 
 
-def _ensure_org(spec: dict[str, str]) -> Organization:
-    match = {"bic": spec["bic"]} if spec["bic"] else {"name": spec["name"]}
-    return Organization.objects.filter(**match).first() or config.create_organization(
-        actor=SEEDER, name=spec["name"], kind=spec["kind"], bic=spec["bic"], country=spec["country"],
-        city=spec["city"], address=spec["address"])
+def _existing_orgs() -> dict[str, Organization]:
+    """The demo organisations already there, by their key in ORGS (a bank by BIC, others by name)."""
+    def match(spec: dict[str, str]) -> tuple[str, str]:
+        return ("bic", spec["bic"]) if spec["bic"] else ("name", spec["name"])
+
+    wanted = {match(spec): key for key, spec in ORGS.items()}
+    rows = Organization.objects.filter(Q(bic__in=[v for f, v in wanted if f == "bic"])
+                                       | Q(name__in=[v for f, v in wanted if f == "name"]))
+    found = {}
+    for org in rows:
+        key = wanted.get(("bic", org.bic)) or wanted.get(("name", org.name))
+        if key is not None:
+            found[key] = org
+    return found
 
 
 def _ensure_totp(user: User) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -80,9 +80,13 @@ def create_user(*, actor: Actor, username: str, organization: Organization | Non
     except ValidationError as exc:
         raise _invalid(exc) from exc
     user.save()
-    record_change(events.USER_CREATED, subject=user.ledger_id, actor=actor, at=now,
-                  payload={"user": user_card(user), "password_set": bool(password)})
+    _user_created(user, actor, now, password_set=bool(password))
     return user
+
+
+def _user_created(user: User, actor: Actor, now: dt.datetime, *, password_set: bool) -> None:
+    record_change(events.USER_CREATED, subject=user.ledger_id, actor=actor, at=now,
+                  payload={"user": user_card(user), "password_set": password_set})
 
 
 @transaction.atomic
@@ -165,9 +169,50 @@ def create_organization(*, actor: Actor, name: str, kind: str, country: str, cit
     except ValidationError as exc:
         raise _invalid(exc) from exc
     org.save()
+    _org_created(org, actor, now)
+    return org
+
+
+def _org_created(org: Organization, actor: Actor, now: dt.datetime) -> None:
     record_change(events.ORG_CREATED, subject=org.ledger_id, actor=actor, at=now,
                   payload={"organization": org_card(org), "address": org.address})
-    return org
+
+
+@transaction.atomic
+def seed_people(*, actor: Actor, orgs: Sequence[Organization], users: Sequence[tuple[User, str | None]],
+                now: dt.datetime | None = None) -> None:
+    """Many new organisations and people at once (the demo seed; a bank's onboarding file): the
+    rule checks, field and password validation and ledger entries of create_organization and
+    create_user, one entry per row, in a few statements instead of a dozen per row.
+
+    The caller hands unsaved rows whose BICs, names and usernames it has found free: the checks
+    that would ask the database (uniqueness, the organisation's existence) are left to its
+    constraints, which refuse a race as an IntegrityError and roll the whole seed back."""
+    now = now or timezone.now()
+    for org in orgs:
+        rules.check("create_organization", actor)
+        _clean(org, exclude=[])
+    for user, password in users:
+        rules.check("create_user", actor, user.organization, privileged=user.is_staff or user.is_superuser)
+        _check_roles(user.roles)
+        user.roles = sorted(user.roles)
+        if password:
+            _validate_password(password, user)
+        user.set_password(password) if password else user.set_unusable_password()
+        _clean(user, exclude=["password", "organization"])
+    Organization.objects.bulk_create(orgs)
+    User.objects.bulk_create([user for user, _ in users])
+    for org in orgs:
+        _org_created(org, actor, now)
+    for user, password in users:
+        _user_created(user, actor, now, password_set=bool(password))
+
+
+def _clean(obj: Any, exclude: list[str]) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
 
 
 @transaction.atomic

@@ -64,3 +64,24 @@ def test_seeding_again_records_nothing(db: Any) -> None:
     seeded = PendingEntry.objects.count()
     ensure_cast(password="seed-pass-2026-long", with_totp=True)
     assert PendingEntry.objects.count() == seeded
+
+
+@pytest.mark.parametrize("bad", ["role", "password", "email", "actor"])
+def test_a_seed_with_one_bad_row_writes_nothing(db: Any, bad: str) -> None:
+    from lc.audit import services as config
+    from lc.audit.record import Operator
+    from lc.errors import DomainError
+
+    bank = Organization(name="Kowloon Bank", kind="bank", bic="KWLNHKHH", country="HK", city="Hong Kong")
+    good = User(username="kwl.maker", organization=bank, roles=["maker"], email="m@example.com")
+    wrong = User(username="kwl.checker", organization=bank, roles=["checker"], email="c@example.com")
+    password = "a-long-enough-pass-2026"
+    if bad == "role":
+        wrong.roles = ["emperor"]
+    elif bad == "email":
+        wrong.email = "not an address"
+    actor = Operator("seed") if bad != "actor" else None
+    with pytest.raises(DomainError):
+        config.seed_people(actor=actor, orgs=[bank], users=[(good, password), (wrong, "1234" if bad == "password" else password)])
+    assert not Organization.objects.filter(bic="KWLNHKHH").exists() and not User.objects.filter(username__startswith="kwl.").exists()
+    assert not PendingEntry.objects.filter(subject__in=[bank.ledger_id, good.ledger_id]).exists()

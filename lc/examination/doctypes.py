@@ -120,10 +120,14 @@ class Draft(BaseDocument):
 @register_document
 @dataclass(frozen=True, kw_only=True)
 class OceanBillOfLading(CargoDetails):
-    """``issuer`` is the carrier; ``signed_by`` is CARRIER, MASTER or AGENT (art. 20(a)(i))."""
+    """``issuer`` is the carrier; ``signed_by`` is CARRIER, MASTER or AGENT (art. 20(a)(i)); an
+    agent's signature shows the agent's name and for whom it signs (``agent_for``: CARRIER or
+    MASTER)."""
 
     doc_type: ClassVar[DocType] = DocType.OCEAN_BILL_OF_LADING
     signed_by: str = "CARRIER"
+    agent_name: str = ""
+    agent_for: str = ""
     shipper: DocParty | None = None
     consignee: str = ""  # as printed: "TO ORDER OF ...", or a name
     consignee_party: DocParty | None = None  # a named consignee with its address, when one is shown
@@ -147,10 +151,13 @@ class OceanBillOfLading(CargoDetails):
 @register_document
 @dataclass(frozen=True, kw_only=True)
 class AirWaybill(CargoDetails):
-    """``issuer`` is the carrier. The flight box is ignored (art. 23(a)(iii))."""
+    """``issuer`` is the carrier; ``signed_by`` is CARRIER or AGENT (for the carrier, art.
+    23(a)(i): an air waybill has no master). The flight box is ignored (art. 23(a)(iii))."""
 
     doc_type: ClassVar[DocType] = DocType.AIR_WAYBILL
     signed_by: str = "CARRIER"
+    agent_name: str = ""
+    agent_for: str = ""
     accepted_for_carriage: bool = True
     consignee: str = ""
     consignee_party: DocParty | None = None

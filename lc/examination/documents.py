@@ -89,6 +89,10 @@ def _form_of_original(doc: Doc, reading: Reading) -> Discrepancy | None:
             required="signed",
             found="unsigned",
         )
+    if isinstance(d, OceanBillOfLading | AirWaybill) and d.signed:
+        problem = _signatory(doc, d)
+        if problem is not None:
+            return problem
     if isinstance(d, OceanBillOfLading) and not d.issuer.name.strip():
         return discrepancy(
             "C21",
@@ -100,6 +104,29 @@ def _form_of_original(doc: Doc, reading: Reading) -> Discrepancy | None:
             found=None,
         )
     return None
+
+
+# Who may sign an original transport document, and for whom an agent may (art. 20(a)(i), 23(a)(i)).
+_SIGNATORIES = {DocType.OCEAN_BILL_OF_LADING: ("CARRIER", "MASTER"), DocType.AIR_WAYBILL: ("CARRIER",)}
+
+
+def _signatory(doc: Doc, d: OceanBillOfLading | AirWaybill) -> Discrepancy | None:
+    """Signed by the carrier or master, or by a named agent for one of them (ISBP 821 E5, H4: an
+    agent's signature names the agent and says for whom it signs)."""
+    allowed = _SIGNATORIES[d.doc_type]
+    signer, principal = d.signed_by.strip().upper(), d.agent_for.strip().upper()
+    if signer in allowed or (signer == "AGENT" and principal in allowed and d.agent_name.strip()):
+        return None
+    if signer == "AGENT":
+        why = "does not name the agent" if not d.agent_name.strip() else \
+            f"does not indicate that the agent signs for the {' or '.join(a.lower() for a in allowed)}"
+        text = f"{label(doc).capitalize()} is signed by an agent but {why}."
+    else:
+        text = f"{label(doc).capitalize()} is signed by {d.signed_by.strip().lower() or 'an unidentified party'}, " \
+            f"not by the {' or '.join(a.lower() for a in allowed)} or a named agent for them."
+    article = "UCP 600 art. 20(a)(i)" if d.doc_type is DocType.OCEAN_BILL_OF_LADING else "UCP 600 art. 23(a)(i)"
+    return discrepancy("C21", article, text, doc, field="signed_by",
+                       required=" or ".join(allowed) + " or AGENT for them", found=d.signed_by)
 
 
 def _numbers(doc: Doc, reading: Reading, clause: str, shown: str) -> list[Discrepancy]:

@@ -13,6 +13,7 @@ from exam_cases import (
     BUILDERS,
     D,
     M,
+    air_waybill,
     amounts,
     case,
     credit,
@@ -24,6 +25,7 @@ from exam_cases import (
     split_bills,
     worded,
 )
+from test_examination_table import AIR
 from test_examination_table import CASES as WAVE_ONE
 
 from lc.banking import BankingCalendar
@@ -639,6 +641,25 @@ CASES = [
     ),
     check("port_of_ningbo", BASE, present(bl={"port_of_loading": "Port of Ningbo"})),
     check("port_with_the_wrong_country", BASE, present(bl={"port_of_loading": "Ningbo, Malaysia"}), "C22"),
+    # Art. 20(a)(i), 23(a)(i): the carrier, the master, or a named agent for one of them signs
+    check("bl_signed_by_the_master", BASE, present(bl={"signed_by": "MASTER"})),
+    check("bl_signed_by_a_named_agent_for_the_carrier", BASE,
+          present(bl={"signed_by": "AGENT", "agent_name": "Ningbo Ocean Shipping Agency", "agent_for": "CARRIER"})),
+    check("bl_signed_by_a_named_agent_for_the_master", BASE,
+          present(bl={"signed_by": "agent", "agent_name": "Ningbo Ocean Shipping Agency", "agent_for": "master"})),
+    check("bl_signed_by_the_shipper", BASE, present(bl={"signed_by": "SHIPPER"}), "C21",
+          where=((BL, "signed_by"),)),
+    check("bl_signed_by_an_unnamed_agent", BASE, present(bl={"signed_by": "AGENT", "agent_for": "CARRIER"}),
+          "C21", where=((BL, "signed_by"),)),
+    check("bl_signed_by_an_agent_not_saying_for_whom", BASE,
+          present(bl={"signed_by": "AGENT", "agent_name": "Ningbo Ocean Shipping Agency"}), "C21",
+          where=((BL, "signed_by"),)),
+    check("awb_signed_by_a_named_agent_for_the_carrier", AIR,
+          present(drop=("bl",), extra=(air_waybill(signed_by="AGENT", agent_name="Ningbo Air Services",
+                                                   agent_for="CARRIER"),))),
+    check("awb_signed_by_an_agent_for_a_master", AIR,
+          present(drop=("bl",), extra=(air_waybill(signed_by="AGENT", agent_name="Ningbo Air Services",
+                                                   agent_for="MASTER"),)), "C21"),
 ]
 ALL = WAVE_ONE + CASES
 

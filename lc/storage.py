@@ -5,7 +5,9 @@ a full or read-only disk raises StoreFull / StoreUnavailable, which the API answ
 clean 507 / 503 problem (lc.api.problems), with nothing half-written left in place.
 
 The client's file name is never used as a path (it is kept for display only); the
-type is sniffed from the content, not taken from the name or the Content-Type header.
+type is sniffed from the content, not taken from the name or the Content-Type header: PDF, PNG,
+JPEG and TIFF by their signatures, XML and JSON by parsing the whole file (issue 17). Anything
+else is UnsupportedType (HTTP 415).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import base64
 import datetime as dt
 import errno
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -21,7 +24,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
+from xml.parsers import expat
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -39,6 +43,10 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
 )
+XML, JSON = "application/xml", "application/json"
+ACCEPTED: tuple[str, ...] = (*dict.fromkeys(ctype for _, ctype in SIGNATURES), XML, JSON)
+HEAD = 1024  # bytes kept from the start of a file to sniff it (a text file may start with a BOM and blanks)
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,18 @@ class StoredFile:
 
 
 def sniff(data: bytes) -> str | None:
-    return next((ctype for magic, ctype in SIGNATURES if data.startswith(magic)), None)
+    """The type the first bytes claim: a signature, or for text (UTF-8, an optional BOM and
+    blanks first) an XML element or declaration, or a JSON object or array. XML and JSON are
+    only candidates here: `check_text` parses them whole."""
+    signed = next((ctype for magic, ctype in SIGNATURES if data.startswith(magic)), None)
+    text = data.removeprefix(BOM).lstrip(b" \t\r\n")
+    if signed or not text:
+        return signed
+    return XML if text[:1] == b"<" else JSON if text[:1] in (b"{", b"[") else None
+
+
+class UnsupportedType(InvalidInput):
+    """The bytes are none of the accepted types, whatever the name or Content-Type say (HTTP 415)."""
 
 
 class Upload(Protocol):
@@ -84,13 +103,62 @@ def check_head(head: bytes, size: int, field: str = "file") -> str:
         raise InvalidInput("file is empty", [{"field": field, "message": "empty"}])
     ctype = sniff(head)
     if ctype is None:
-        raise InvalidInput("only PDF, PNG, JPEG or TIFF files are accepted (checked from the content)",
-                           [{"field": field, "message": "unsupported file type"}])
+        _unsupported(field, "unsupported file type")
     return ctype
 
 
-def check_upload(data: bytes, field: str = "file") -> str:
-    return check_head(data[:16], len(data), field)
+def _unsupported(field: str, why: str) -> NoReturn:
+    raise UnsupportedType("only PDF, PNG, JPEG, TIFF, XML or JSON files are accepted (checked from the content)"
+                          f": {why}", [{"field": field, "message": "unsupported file type"}])
+
+
+def check_text(path: Path, ctype: str, field: str = "file") -> None:
+    """An XML or JSON candidate must parse, whole. Reads the stored file again (at most
+    UPLOAD_MAX_BYTES, already checked): XML in chunks, JSON at once."""
+    if ctype == XML:
+        _check_xml(path, field)
+    elif ctype == JSON:
+        _check_json(path.read_bytes(), field)
+
+
+class _NoDtd(Exception):
+    pass
+
+
+def _refuse_dtd(*_: Any) -> NoReturn:
+    raise _NoDtd
+
+
+def _check_xml(path: Path, field: str) -> None:
+    """Well-formed XML without a document type declaration. With no DTD there is nothing to
+    declare an entity with, so no entity is ever expanded (billion laughs) or fetched
+    (external entities): the parse stops at `<!DOCTYPE`, before any declaration is read.
+    Trade documents in XML (UBL, ISO 20022) are schema-validated and carry no DTD."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.ExternalEntityRefHandler = _refuse_dtd
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 16):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _NoDtd:
+        _unsupported(field, "XML with a document type declaration (DTD) is not accepted")
+    except expat.ExpatError as exc:
+        _unsupported(field, f"not well-formed XML ({expat.ErrorString(exc.code)})")
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _check_json(data: bytes, field: str) -> None:
+    """Strict JSON in UTF-8 (NaN and Infinity are not JSON; a nesting too deep to parse is refused)."""
+    try:
+        json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        _unsupported(field, "not JSON in UTF-8")
 
 
 def path_for(sha256: str) -> Path:
@@ -132,12 +200,13 @@ def store(content: bytes | Upload, field: str = "file") -> StoredFile:
                 size += len(chunk)
                 if size > settings.UPLOAD_MAX_BYTES:
                     raise _too_large(field)
-                head = head if len(head) >= 16 else (head + chunk)[:16]
+                head = head if len(head) >= HEAD else (head + chunk)[:HEAD]
                 digest.update(chunk)
                 fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         ctype = check_head(head, size, field)
+        check_text(Path(tmp), ctype, field)
         sha = digest.hexdigest()
         with _disk_errors():
             _place(Path(tmp), path_for(sha))

@@ -58,7 +58,7 @@ class DocumentViewSet(_PresentationChildViewSet):
         description="The bytes as presented, in the type sniffed at upload. `Repr-Digest` (RFC 9530) and "
                     "`ETag` carry the SHA-256 the ledger holds; the server re-hashes the file before sending it.",
         tags=["presentations"],
-        responses={**{(200, ctype): OpenApiTypes.BINARY for _, ctype in storage.SIGNATURES},
+        responses={**{(200, ctype): OpenApiTypes.BINARY for ctype in storage.ACCEPTED},
                    **problems(*READ_DETAIL_ERRORS)},
     )
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)

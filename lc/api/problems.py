@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from lc.errors import DomainError, Forbidden, InvalidInput, NotAllowed, NotFound
-from lc.storage import CorruptFile, StoreFull, StoreUnavailable
+from lc.storage import CorruptFile, StoreFull, StoreUnavailable, UnsupportedType
 from ledger.chain import EncodingError
 
 PROBLEM_BASE = "https://tradechain.dev/problems/"
@@ -54,6 +54,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         return problem_response(404, "not-found", "Not found", "No such object.")
     if isinstance(exc, (Forbidden, DjangoPermissionDenied)):
         return problem_response(403, "forbidden", "Forbidden", str(exc) or "You may not do this.")
+    if isinstance(exc, UnsupportedType):  # an uploaded file's bytes, sniffed (lc.storage)
+        return problem_response(415, "unsupported-file-type", "Unsupported file type", str(exc), exc.errors)
     if isinstance(exc, InvalidInput):
         return problem_response(422, "invalid-input", "Invalid input", str(exc), exc.errors)
     if isinstance(exc, DomainError):

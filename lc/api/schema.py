@@ -18,7 +18,8 @@ ERROR_DESCRIPTIONS = {
     403: "Authenticated, but the organisation or role may not make this move.",
     404: "No such object, or not visible to the caller's organisation.",
     409: "The move is not allowed in the current state, or a request with this Idempotency-Key is in progress.",
-    415: "Unsupported request content type.",
+    415: "Unsupported request content type, or an uploaded file whose bytes are not PDF, PNG, JPEG, TIFF, "
+         "XML or JSON (sniffed, whatever its name or Content-Type say).",
     422: "The facts given are invalid (per-field errors listed), or the Idempotency-Key was reused "
          "with a different request.",
 }

@@ -130,7 +130,7 @@ def test_uploads_are_sniffed_not_trusted(story: Any, api_as: Any) -> None:
     parts = {"presented_to": str(story.cast.orgs["advising"].pk), "amount_claimed": "125000.00",
              "data": [_json(docs[0].data)], "file": [fake]}
     resp = api_as("nef.exports").post(f"{CREDITS}{story.credit_id}/present/", parts, format="multipart")
-    assert resp.status_code == 422 and resp.json()["errors"][0]["message"] == "unsupported file type"
+    assert resp.status_code == 415 and resp.json()["errors"][0]["message"] == "unsupported file type"
 
 
 def test_oversized_upload_is_refused(story: Any, api_as: Any, settings: Any) -> None:

@@ -97,6 +97,14 @@ DISCREPANCY_ADDED = _e("discrepancy.added", _("Discrepancy added by examiner"), 
 # MT700 from an issuing bank not on the platform becomes a credit "received" at the advising bank.
 CREDIT_RECEIVED = _e("lc.received", _("Credit received (MT700 imported)"), "import_message")
 MESSAGE_IMPORTED = _e("message.imported", _("SWIFT message imported"), "import_message")
+# What a counterpart off the platform told this bank about one of its credits (or a presentation
+# under it): the refusal (MT734), the payment (MT754), the reimbursement (MT756).
+REFUSAL_RECORDED = _e("message.refusal_recorded", _("Counterpart's refusal recorded (MT734 imported)"),
+                      "import_message", "message.refusal_recorded")
+PAYMENT_RECORDED = _e("message.payment_recorded", _("Counterpart's payment recorded (MT754 imported)"),
+                      "import_message", "message.payment_recorded")
+REIMBURSEMENT_RECORDED = _e("message.reimbursement_recorded", _("Reimbursement recorded (MT756 imported)"),
+                            "import_message", "message.reimbursement_recorded")
 
 
 # Money (issue 13): the issuing bank's facilities per applicant, its rate table, and a credit

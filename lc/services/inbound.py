@@ -10,8 +10,9 @@ else. A valid one does what it says:
 - MT700 from an issuing bank not on the platform: a credit "received" at this (advising) bank.
 - MT707 (+708) for such a credit: the amendment, issued and awaiting the beneficiary (art. 10).
 - MT734 / MT754 / MT756 about a credit of this bank: the counterpart's refusal, payment or
-  reimbursement, recorded with the facts read from it.
-Anything else is kept, linked to its credit when field 20 or 21 names one.
+  reimbursement, recorded with the facts read from it (lc.services.advices), its own entry kind.
+Anything else is kept, linked to its credit when field 20 or 21 names one; a message that
+names no credit is kept "unmatched" with a note saying so.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from lc import access, events
 from lc.errors import InvalidInput, NotAllowed
 from lc.events import Event
 from lc.examination.types import Bank, CreditTerms, Party
+from lc.integrations.webhooks import emit
 from lc.models import (
     Amendment,
     AmendmentState,
@@ -43,6 +45,7 @@ from lc.models import (
     User,
 )
 from lc.services import messages as swift_messages
+from lc.services.advices import ADVICES, record_advice
 from lc.services.common import local_date, now_or, org_of, record
 from lc.services.credits import complete_terms
 from lc.swift import (
@@ -54,8 +57,6 @@ from lc.swift import (
     mt700_to_terms,
     mt707_to_amendment,
     read_inbound,
-    read_mt734,
-    read_payment,
     serialise,
     validate,
 )
@@ -156,24 +157,34 @@ def _apply(messages: list[Message], org: Organization, actor: User, now: dt.date
         return _receive_credit(messages, org, actor, now)
     credit = _credit_named(messages[0], org)
     if credit is None:
-        return _keep(messages, org, actor, now, Outcome.UNMATCHED, None)
+        return _keep(messages, org, actor, now, Outcome.UNMATCHED, None, findings=_unmatched(messages))
     if mt == "707":
         return _apply_amendment(messages, credit, org, actor, now)
-    if mt == "734":
-        refusal = read_mt734(messages[0])
-        return _keep(messages, org, actor, now, Outcome.REFUSAL_RECORDED, credit, facts={
-            "discrepancies": list(refusal.discrepancies), "disposal": refusal.disposal,
-            "amount": _amount(refusal.amount)})
-    if mt in ("754", "756"):
-        payment = read_payment(messages[0])
-        outcome = Outcome.PAYMENT_RECORDED if mt == "754" else Outcome.REIMBURSEMENT_RECORDED
-        return _keep(messages, org, actor, now, outcome, credit, facts={
-            "amount": _amount(payment.amount), "value_date": payment.value_date})
+    if mt in ADVICES:
+        return _record_advice(messages, credit, org, actor, now)
     return _keep(messages, org, actor, now, Outcome.MATCHED, credit)
 
 
-def _amount(money: tuple[str, Any]) -> dict[str, str]:
-    return {"currency": money[0], "amount": str(money[1])}
+def _unmatched(messages: Sequence[Message]) -> list[list[dict[str, Any]]]:
+    """The note an unmatched message carries in the inbox: which references named no credit."""
+    first = messages[0]
+    refs = ", ".join(r for r in (first.reference, first.related_reference) if r)
+    where = first.get("21") or first.get("20")
+    note = Finding("UNMATCHED", where.tag if where else "", where.line if where else 0,
+                   f"no credit of this bank is named by {refs or 'the message'}: kept, applied to nothing")
+    return [[finding_dict(first.message_type, note)]] + [[] for _ in messages[1:]]
+
+
+def _record_advice(messages: list[Message], credit: LetterOfCredit, org: Organization, actor: User,
+                   now: dt.datetime) -> Imported:
+    """An MT734 / MT754 / MT756 about a credit of this bank: the counterpart's refusal, payment
+    or reimbursement, recorded by lc.services.advices in this transaction."""
+    received = credit.advising_bank_id == org.pk and not _on_platform(credit.issuing_bank.bic)
+    got = record_advice(messages[0], credit, org, received=received, now=now)
+    result = _keep(messages, org, actor, now, got.outcome, credit, event=got.event, facts=got.facts,
+                   presentation=got.presentation)
+    emit(credit, got.event, {**got.webhook, "message": result.rows[0].sha256})
+    return result
 
 
 def _matched(messages: Sequence[Message], org: Organization) -> LetterOfCredit | None:

@@ -155,6 +155,23 @@ def settle(credit: LetterOfCredit, pres: Presentation, amount: Decimal, at: dt.d
     return _apply(credit, UtilisationKind.SETTLED, at, pres, settled=amount)
 
 
+def draw_advised(credit: LetterOfCredit, amount: Decimal, at: dt.datetime) -> Change:
+    """A counterpart advised that it paid, accepted or negotiated under the credit (an imported
+    MT754): a drawing no presentation of ours reserved. Never beyond what is available."""
+    return _apply(credit, UtilisationKind.DRAWN, at, drawn=amount)
+
+
+def settle_advised(credit: LetterOfCredit, amount: Decimal, at: dt.datetime,
+                   pres: Presentation | None = None) -> Change:
+    """A counterpart advised a reimbursement (an imported MT756): what was drawn is settled.
+    Settling more than was drawn is refused here, not left to the account's check constraint."""
+    now = figures(credit)
+    if now.settled + amount > now.drawn:
+        raise NotAllowed(f"only {credit.currency} {money.text(now.drawn - now.settled, credit.currency)} drawn "
+                         f"under {credit.reference} is unsettled: a reimbursement cannot settle more")
+    return _apply(credit, UtilisationKind.SETTLED, at, pres, settled=amount)
+
+
 def earmark(credit: LetterOfCredit, amount: Decimal, at: dt.datetime) -> Change:
     return _apply(credit, UtilisationKind.EARMARKED, at, earmarked=amount)
 

@@ -233,7 +233,7 @@ def test_a_counterparts_refusal_is_recorded_against_the_received_credit(cast: An
                         amount=("USD", Decimal("125000.00")), discrepancies=["Late shipment"], disposal="RETURN")
     result = services_import(cast.users["ncb.maker"], serialise(mt734))
     assert (result.outcome, result.credit) == (Outcome.REFUSAL_RECORDED, credit)
-    assert entry_payload(credit.subject, "message.imported")["discrepancies"] == ["Late shipment"]
+    assert entry_payload(credit.subject, "message.refusal_recorded")["discrepancies"] == ["Late shipment"]
 
 
 @pytest.mark.parametrize("value", ["NINGBO\r\n:20:FAKE", "NINGBO\n:20:FAKE", "NINGBO -}{4:", "NINGBÖ"])

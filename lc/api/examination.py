@@ -116,3 +116,6 @@ class WaiverViewSet(_PresentationChildViewSet):
     serializer_class = WaiverSerializer
     filterset_class = WaiverFilter
     pagination_class = cursor("-requested_at")
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("requested_by", "decided_by")  # whose notes (serializer)

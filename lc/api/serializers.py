@@ -207,6 +207,12 @@ class PresentationDetailSerializer(PresentationSerializer):
         read_only_fields = fields
 
 
+def _viewer_org(serializer: serializers.Serializer) -> Any:
+    """The organisation of the person reading (None for platform staff): internal notes are its own only."""
+    request = serializer.context.get("request")
+    return getattr(getattr(request, "user", None), "organization_id", None)
+
+
 class DiscrepancySerializer(ApiModelSerializer):
     reason = serializers.SerializerMethodField(help_text=(
         "The examiner's note: shown to the examining bank only (empty for everyone else)."))
@@ -219,8 +225,7 @@ class DiscrepancySerializer(ApiModelSerializer):
 
     def get_reason(self, disc: Discrepancy) -> str:
         """Internal to the organisation that wrote it (issue 17; lc.services.visibility)."""
-        request = self.context.get("request")
-        viewer = getattr(getattr(request, "user", None), "organization_id", None)
+        viewer = _viewer_org(self)
         writer = disc.decided_by.organization_id if disc.decided_by is not None else None
         return disc.reason if viewer is not None and viewer == writer else ""
 
@@ -236,10 +241,25 @@ class RefusalNoticeSerializer(ApiModelSerializer):
 
 
 class WaiverSerializer(ApiModelSerializer):
+    note = serializers.SerializerMethodField(help_text=(
+        "The requesting bank's note: shown to that bank only (empty for everyone else)."))
+    decision_note = serializers.SerializerMethodField(help_text=(
+        "The applicant's note on its decision: shown to the applicant only (empty for everyone else)."))
+
     class Meta:
         model = WaiverRequest
-        fields = ["id", "presentation", "requested_at", "decision", "decided_at", "note"]
+        fields = ["id", "presentation", "requested_at", "decision", "decided_at", "note", "decision_note"]
         read_only_fields = fields
+
+    def get_note(self, waiver: WaiverRequest) -> str:
+        """Internal to the organisation that wrote it (issue 17; lc.services.visibility)."""
+        viewer = _viewer_org(self)
+        return waiver.note if viewer is not None and viewer == waiver.requested_by.organization_id else ""
+
+    def get_decision_note(self, waiver: WaiverRequest) -> str:
+        viewer = _viewer_org(self)
+        writer = waiver.decided_by.organization_id if waiver.decided_by is not None else None
+        return waiver.decision_note if viewer is not None and viewer == writer else ""
 
 
 class LedgerEntrySerializer(serializers.Serializer):

@@ -238,7 +238,9 @@ class WaiverRequest(models.Model):
     decision = models.CharField(max_length=10, choices=WaiverDecision.choices, default=WaiverDecision.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    # Two notes, two writers, each read only by its own organisation (lc.services.visibility):
+    note = models.TextField(blank=True)  # the requesting bank's, with the request
+    decision_note = models.TextField(blank=True)  # the applicant's, with its decision
 
     class Meta:
         ordering = ["presentation", "requested_at"]

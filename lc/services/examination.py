@@ -204,7 +204,7 @@ def request_waiver(*, actor: User, presentation_id: ObjectId, note: str = "", no
     pres.save()
     sent = swift_messages.send_discrepancy_advice(credit, pres, actor=actor, now=now)
     record(events.WAIVER_REQUESTED, subject=credit.subject, actor=actor, at=now,
-           payload={**_pres_payload(pres), "messages": sent, "waiver": str(waiver.id),
+           payload={**_pres_payload(pres), "messages": sent, "waiver": str(waiver.id), "note": note,
                     "examination_deadline": pres.examination_deadline})
     return waiver
 
@@ -218,7 +218,8 @@ def decide_waiver(*, actor: User, presentation_id: ObjectId, waive: bool, note: 
     check("decide_waiver", actor, credit, now, pres)
     waiver = pres.waivers.select_for_update().get(decision=WaiverDecision.PENDING)
     waiver.decision = WaiverDecision.WAIVED if waive else WaiverDecision.DECLINED
-    waiver.decided_by, waiver.decided_at, waiver.note = actor, now, note or waiver.note
+    # The applicant's note is its own: the requesting bank's note stays as the bank wrote it.
+    waiver.decided_by, waiver.decided_at, waiver.decision_note = actor, now, note
     waiver.save()
     sent = swift_messages.send_authorisation(credit, pres, waiver, actor=actor, now=now) if waive else []
     record(events.WAIVED if waive else events.WAIVER_DECLINED, subject=credit.subject,

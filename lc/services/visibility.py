@@ -8,7 +8,8 @@ the portal timeline and the webhooks read.
   named in a payload) is shown as
   that organisation (`org:<uuid>` and its name), so a counterparty learns which bank acted, never
   which of its staff.
-- Internal notes (an examiner's remarks and withdrawal reasons, the applicant's waiver note) are
+- Internal notes (an examiner's remarks and withdrawal reasons, the bank's note with a waiver
+  request, the applicant's note on its waiver decision) are
   read only by the organisation that wrote them: the keys are removed from the payload for
   everyone else and named in `redacted`, so a reader knows the chain hash covers more than it got.
 
@@ -32,6 +33,7 @@ INTERNAL_KEYS: dict[str, frozenset[str]] = {
     events.DISCREPANCY_ADDED.kind: frozenset({"reason"}),  # the examiner's note
     events.DISCREPANCY_CONFIRMED.kind: frozenset({"reason"}),
     events.DISCREPANCY_WITHDRAWN.kind: frozenset({"reason"}),  # why the examiner withdrew it
+    events.WAIVER_REQUESTED.kind: frozenset({"note"}),  # the requesting bank's note
     events.WAIVED.kind: frozenset({"note"}),  # the applicant's own note on its waiver decision
     events.WAIVER_DECLINED.kind: frozenset({"note"}),
 }

@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation is rate-limited: its 429 is added to all of them (lc.api.schema).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lc.api.schema.document_rate_limit"],
     # Three models have a `state`: each choice set gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "CreditStateEnum": "lc.models.CreditState",

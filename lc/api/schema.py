@@ -22,6 +22,8 @@ ERROR_DESCRIPTIONS = {
          "XML or JSON (sniffed, whatever its name or Content-Type say).",
     422: "The facts given are invalid (per-field errors listed), or the Idempotency-Key was reused "
          "with a different request.",
+    429: "Too many requests for this API key (or signed-in person) in this minute; retry after "
+         "`Retry-After` seconds.",
 }
 READ_LIST_ERRORS = (400, 401, 403, 404)  # 404: an invalid cursor
 READ_DETAIL_ERRORS = (401, 403, 404)
@@ -114,6 +116,29 @@ def list_schema(*, summary: str, response: Any, tags: list[str] | None = None,
 
 def detail_schema(*, summary: str, response: Any, tags: list[str] | None = None) -> Callable[[Any], Any]:
     return extend_schema(summary=summary, tags=tags, responses={200: response, **problems(*READ_DETAIL_ERRORS)})
+
+
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def _too_many_requests() -> dict[str, Any]:
+    return {
+        "description": ERROR_DESCRIPTIONS[429],
+        "headers": {"Retry-After": {"required": True, "description": "Seconds until the rate window ends.",
+                                    "schema": {"type": "integer", "minimum": 1, "maximum": 60}}},
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def document_rate_limit(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """A postprocessing hook (settings.SPECTACULAR_SETTINGS): the rate limit is the default
+    throttle of every API view (lc.api.throttles.PerKeyRate), so every operation documents its
+    429, rather than each schema helper remembering to."""
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                operation.setdefault("responses", {}).setdefault("429", _too_many_requests())
+    return result
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

@@ -35,6 +35,13 @@ DUE = (
     "ORDER BY available_at, id LIMIT %s FOR UPDATE SKIP LOCKED"
 )
 MARK = "UPDATE outbox_message SET published_at = now(), publications = publications + 1 WHERE id = ANY(%s)"
+# After an outage, what was handed over shortly before it and not done since is offered again at
+# once instead of after the redelivery interval: a restarted Redis may have dropped the last second
+# of its append-only file, and a worker cut off mid-task holds its message until the visibility
+# timeout. Consumers are idempotent by message id, so a second copy costs one skipped run.
+REOFFER = ("UPDATE outbox_message SET published_at = NULL WHERE done_at IS NULL AND published_at IS NOT NULL "
+           "AND published_at >= to_timestamp(%s)")
+REOFFER_MARGIN = 10.0  # seconds before the first failure, and any clock difference with the database
 
 
 class BrokerUnavailable(Exception):
@@ -98,16 +105,28 @@ class Relay:
             raise BrokerUnavailable(len(sent), failure)
         return len(sent)
 
+    def reoffer_since(self, since: float) -> int:
+        """Make every undone message published at or after `since` (a Unix time) due now."""
+        with connection.cursor() as cur:
+            cur.execute(REOFFER, [since])
+            return int(cur.rowcount)
+
 
 def run_forever(stop: Callable[[], bool] | None = None, relay: Relay | None = None) -> None:
     """The relay loop: publish what is due, sleep briefly when idle, back off (up to 5 s)
-    while the broker or the database is away, and say once when each comes back."""
+    while the broker or the database is away, and say once when each comes back. The first
+    pass the broker takes after it was lost re-offers what was handed over shortly before
+    (REOFFER): the wait after an outage is one pass, not the redelivery interval."""
     relay = relay or Relay()
     idle = settings.OUTBOX_RELAY_IDLE_SLEEP
-    pause, down = 0.0, False
+    pause, down, broker_lost_at = 0.0, False, None
     while not (stop and stop()):
         try:
-            if relay.relay_pending() == 0:
+            sent = relay.relay_pending()
+            if broker_lost_at is not None:  # the broker took this pass: it is back
+                sent += relay.reoffer_since(broker_lost_at - REOFFER_MARGIN)
+                broker_lost_at = None
+            if sent == 0:
                 time.sleep(idle)
             if down:
                 log.warning("outbox relay: broker and database answer again")
@@ -117,5 +136,7 @@ def run_forever(stop: Callable[[], bool] | None = None, relay: Relay | None = No
                 log.warning("outbox relay paused: %s", exc)
             if isinstance(exc, DatabaseError):
                 connection.close()
+            elif broker_lost_at is None:
+                broker_lost_at = time.time()
             down, pause = True, min(max(pause * 2, 0.25), 5.0)
             time.sleep(pause)

@@ -135,3 +135,38 @@ def test_a_webhook_already_being_sent_is_not_sent_again(cast: Any) -> None:
     assert deliver(str(delivery.pk)) is None
     delivery.refresh_from_db()
     assert delivery.attempts == 0 and delivery.status == "sending"
+
+
+class LosesTheBrokerOnce(Relay):
+    """The real relay, except that its first pass finds the broker gone (as a paused or restarted
+    Redis does); `passes` counts the passes so the loop can be stopped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passes = 0
+
+    def relay_pending(self, batch_size: int = 200) -> int:
+        self.passes += 1
+        if self.passes == 1:
+            raise BrokerUnavailable(0, ConnectionError("broker gone"))
+        return super().relay_pending(batch_size)
+
+
+def test_after_a_broker_outage_what_was_handed_over_just_before_is_offered_again_at_once(
+        story: Any, settings: Any) -> None:
+    from outbox.relay import run_forever
+
+    settings.OUTBOX_REDELIVER_AFTER, settings.OUTBOX_RELAY_IDLE_SLEEP = 3600, 0.01
+    story.issued()
+    pres = story.present()
+    Relay().relay_pending()  # handed over; then the broker goes and takes it with it
+    handed = examine_message(pres)
+    assert handed.publications == 1 and handed.published_at is not None
+    old = Message.objects.create(task=EXAMINE_TASK, args=["old"], subject="presentation:old",
+                                 published_at=timezone.now() - dt.timedelta(minutes=30), publications=1)
+    relay = LosesTheBrokerOnce()
+    run_forever(stop=lambda: relay.passes >= 3, relay=relay)
+    # Not after the hour the redelivery interval would wait: on the first pass the broker took.
+    assert examine_message(pres).publications == 2
+    # Only what was handed over within the margin before the outage; older work waits its turn.
+    assert Message.objects.get(pk=old.pk).publications == 1

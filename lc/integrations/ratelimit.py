@@ -127,7 +127,10 @@ def take(bucket: str, per_minute: int) -> int:
 
 
 def reset() -> None:
-    """Forget every counter (tests; an operator after a false alarm)."""
+    """Forget every counter (tests; an operator after a false alarm). No Redis, no counters."""
     client = _client()
-    for key in client.scan_iter(match=PREFIX + "*", count=500):
-        client.delete(key)
+    try:
+        for key in client.scan_iter(match=PREFIX + "*", count=500):
+            client.delete(key)
+    except redis.RedisError as exc:
+        log.warning("rate limit counters not reset: %s", exc)

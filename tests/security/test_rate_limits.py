@@ -111,3 +111,10 @@ def test_a_failure_counter_expires_with_its_window_and_later_failures_do_not_ext
     ratelimit.SIGNIN.failed("someone", ATTACKER)
     assert int(client.get(keys[0])) == 2 and 0 < client.ttl(keys[0]) <= 100
     assert int(client.get(keys[1])) == 2 and 0 < client.ttl(keys[1]) <= ratelimit.WINDOW
+
+
+def test_without_redis_the_limits_fail_open_and_reset_forgets_nothing_loudly(settings: Any) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    ratelimit.reset()  # the chaos suite's tests start before their Redis does
+    ratelimit.SIGNIN.failed("someone", ATTACKER)
+    assert ratelimit.SIGNIN.retry_after(ATTACKER) == 0 and ratelimit.take("bucket", 1) == 0

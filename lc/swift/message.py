@@ -1,7 +1,6 @@
 """Typed messages: a ``Message`` dataclass per message type, the parser and the serialiser.
 
-A field keeps its lines as sent; ``line`` (where it started in the source) is not part of
-equality, so ``parse(serialise(m)) == m``.
+A ``Field`` (from the tokenizer) keeps its lines as sent.
 """
 
 from __future__ import annotations
@@ -13,27 +12,13 @@ from typing import ClassVar
 
 from lc.swift.errors import SwiftParseError
 from lc.swift.specs import SPECS
+from lc.swift.tokenizer import Field as Field  # defined where it is read; imported from here
 from lc.swift.tokenizer import tokenize
 
 CRLF = "\r\n"
 _BASIC = re.compile(r"F01([A-Z0-9]{12})(\d{4})(\d{6})")
 _INPUT = re.compile(r"I(\d{3})([A-Z0-9]{12})([SUN]?)(\d?)(\d{0,3})")
 _OUTPUT = re.compile(r"O(\d{3})(\d{4})(\d{6})([A-Z0-9]{12})(\d{4})(\d{6})(\d{6})(\d{4})([SUN]?)")
-
-
-@dataclass(frozen=True)
-class Field:
-    tag: str
-    lines: tuple[str, ...]
-    line: int = field(default=0, compare=False)
-
-    @functools.cached_property
-    def value(self) -> str:
-        return "\n".join(self.lines)
-
-    @property
-    def letter(self) -> str:
-        return self.tag[2:]
 
 
 @dataclass(frozen=True)
@@ -75,11 +60,22 @@ class Message:
 
     def all(self, tag: str) -> list[Field]:
         """Fields with this tag; "41a" stands for any letter option of 41."""
-        if tag.endswith("a") and len(tag) == 3:
-            spec = SPECS.get(self.message_type)
-            index = spec.spec_for if spec else lambda _tag: None
-            return [f for f in self.fields if (found := index(f.tag)) is not None and found[1].tag == tag]
-        return [f for f in self.fields if f.tag == tag]
+        by_tag, by_spec = self._by_tag
+        return list((by_spec if tag.endswith("a") and len(tag) == 3 else by_tag).get(tag, ()))
+
+    @functools.cached_property
+    def _by_tag(self) -> tuple[dict[str, list[Field]], dict[str, list[Field]]]:
+        """The fields by tag as sent, and by the spec's tag ("41a" for 41A or 41D), made once:
+        the validator's rules and the terms mapping look fields up by tag many times."""
+        spec = SPECS.get(self.message_type)
+        by_tag: dict[str, list[Field]] = {}
+        by_spec: dict[str, list[Field]] = {}
+        for fld in self.fields:
+            by_tag.setdefault(fld.tag, []).append(fld)
+            found = spec.spec_for(fld.tag) if spec else None
+            if found is not None:
+                by_spec.setdefault(found[1].tag, []).append(fld)
+        return by_tag, by_spec
 
     def get(self, tag: str) -> Field | None:
         found = self.all(tag)
@@ -120,8 +116,7 @@ def parse(text: str) -> Message:
     if not (_INPUT.fullmatch(raw.app_header) or _OUTPUT.fullmatch(raw.app_header)):
         raise SwiftParseError(1, f"block 2 {raw.app_header!r} is neither an input nor an output application header")
     cls = MESSAGE_CLASSES.get(raw.app_header[1:4], Message)
-    fields = tuple(Field(f.tag, f.lines, f.line) for f in raw.fields)
-    return cls(basic_header=raw.basic_header, app_header=raw.app_header, fields=fields,
+    return cls(basic_header=raw.basic_header, app_header=raw.app_header, fields=raw.fields,
                user_header=raw.user_header, trailer=raw.trailer, text_length=raw.text_length)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
+import string
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lc.swift.charset import X_CHARS, Z_CHARS
@@ -46,8 +48,10 @@ def _set_class(chars: frozenset[str]) -> str:
     return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
 
-CLASSES = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]", "d": "[0-9,]", "x": _set_class(X_CHARS),
-           "z": _set_class(Z_CHARS)}
+KIND_CHARS = {"n": frozenset(string.digits), "a": frozenset(string.ascii_uppercase),
+              "c": frozenset(string.ascii_uppercase + string.digits), "d": frozenset(string.digits + ","),
+              "x": X_CHARS, "z": Z_CHARS}
+CLASSES = {kind: _set_class(chars) for kind, chars in KIND_CHARS.items()}
 
 
 @functools.cache
@@ -112,4 +116,23 @@ def compiled(fmt: str) -> re.Pattern[str]:
 
 
 def matches(fmt: str, value: str) -> bool:
-    return compiled(fmt).fullmatch(value) is not None
+    return matcher(fmt)(value)
+
+
+@functools.cache
+def matcher(fmt: str) -> Callable[[str], bool]:
+    """The test of ``compiled(fmt)``, made faster for a block of lines (``100*65z``, ``4*35x``):
+    one bytes.translate maps each character to "a" (in the kind), a line break or "!", and the
+    block's shape is matched on that. The engine steps over a literal faster than over a
+    character class: 45A's 6,000 characters cost about two thirds of what the class pattern
+    cost (callgrind). tests/swift hold the two tests to the same answers."""
+    nodes = parse_notation(fmt)
+    if len(nodes) != 1 or not isinstance(nodes[0], Item) or nodes[0].lines == 1:
+        pattern = compiled(fmt)
+        return lambda value: pattern.fullmatch(value) is not None
+    item = nodes[0]
+    line = f"a{{{item.low},{item.high}}}"
+    shape = re.compile(f"{line}(?:\n{line}){{0,{item.lines - 1}}}".encode("ascii"))
+    table = bytes(b"a"[0] if chr(i) in KIND_CHARS[item.kind] else i if i == 10 else b"!"[0] for i in range(256))
+    # Every kind is ASCII: a value that is not cannot match.
+    return lambda value: value.isascii() and shape.fullmatch(value.encode("ascii").translate(table)) is not None

@@ -62,10 +62,10 @@ class MessageSpec:
     amount_tags: tuple[str, ...] = field(default=())  # C02: one currency across these
 
     def spec_for(self, tag: str) -> tuple[int, FieldSpec] | None:
-        return self._index.get(tag)
+        return self.index.get(tag)
 
     @functools.cached_property
-    def _index(self) -> dict[str, tuple[int, FieldSpec]]:
+    def index(self) -> dict[str, tuple[int, FieldSpec]]:
         """Every concrete tag ("41A", "41D", "32B") -> (position, spec)."""
         out: dict[str, tuple[int, FieldSpec]] = {}
         for index, spec in enumerate(self.fields):

@@ -8,19 +8,33 @@ on its own stays in the text and is reported by the validator (M60).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from lc.swift.errors import SwiftParseError
 
 _PAIR = re.compile(r"\{([A-Za-z0-9]{1,3}):([^{}]*)\}")
+_BLOCK = re.compile(r"[\r\n]*(?:\{([1-5]):)?")  # line breaks between blocks are skipped
 
 
 @dataclass(frozen=True)
-class RawField:
+class Field:
+    """A field as sent: its lines, and the line it starts on in the source (``line`` is not part
+    of equality, so ``parse(serialise(m)) == m``)."""
+
     tag: str
     lines: tuple[str, ...]
-    line: int
+    line: int = field(default=0, compare=False)
+    value: str = field(init=False, repr=False, compare=False)  # the lines joined by "\n"
+
+    def __post_init__(self) -> None:
+        # Joined once here: the validator reads it for every field, and a cached_property
+        # (with its lock on Python 3.11) cost more than the join.
+        object.__setattr__(self, "value", "\n".join(self.lines))
+
+    @property
+    def letter(self) -> str:
+        return self.tag[2:]
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,7 @@ class RawMessage:
     basic_header: str
     app_header: str
     user_header: tuple[tuple[str, str], ...]
-    fields: tuple[RawField, ...]
+    fields: tuple[Field, ...]
     trailer: tuple[tuple[str, str], ...]
     text_length: int  # characters of block 4 between "{4:" and "}" (the 10,000 limit)
 
@@ -46,14 +60,10 @@ class _Reader:
 
     def block_start(self) -> str | None:
         """The id of the block starting here ("1" ... "5"), None at the end of the text."""
-        while self.pos < len(self.text) and self.text[self.pos] in "\r\n":
-            self.pos += 1
-        if self.pos >= len(self.text):
-            return None
-        m = re.compile(r"\{([1-5]):").match(self.text, self.pos)
-        if not m:
-            raise self.fail(f"expected a block such as '{{1:', found {self.text[self.pos:self.pos + 10]!r}")
+        m = cast(re.Match[str], _BLOCK.match(self.text, self.pos))  # it matches everywhere
         self.pos = m.end()
+        if m.group(1) is None and self.pos < len(self.text):
+            raise self.fail(f"expected a block such as '{{1:', found {self.text[self.pos:self.pos + 10]!r}")
         return m.group(1)
 
     def simple(self) -> str:
@@ -93,7 +103,7 @@ def tokenize(text: str) -> RawMessage:
     for needed in "124":
         if needed not in found:
             raise SwiftParseError(reader.line(), f"block {needed} is missing")
-    text_block = cast(tuple[tuple[RawField, ...], int], found["4"])
+    text_block = cast(tuple[tuple[Field, ...], int], found["4"])
     return RawMessage(
         basic_header=cast(str, found["1"]),
         app_header=cast(str, found["2"]),
@@ -104,7 +114,7 @@ def tokenize(text: str) -> RawMessage:
     )
 
 
-def _text_block(reader: _Reader) -> tuple[tuple[RawField, ...], int]:
+def _text_block(reader: _Reader) -> tuple[tuple[Field, ...], int]:
     text, start = reader.text, reader.pos
     first = reader.line()
     if text.startswith("\r\n", start):
@@ -116,7 +126,7 @@ def _text_block(reader: _Reader) -> tuple[tuple[RawField, ...], int]:
     end = _block_end(text, body_start - 1)
     if end < 0:
         raise reader.fail("block 4 is not closed by '-}' on a line of its own")
-    body = text[body_start:end].replace("\r\n", "\n") if end > body_start else ""
+    body = text[body_start:end] if end > body_start else ""
     reader.pos = text.index("-}", end) + 2
     return _fields(body, first + 1), reader.pos - start - 1
 
@@ -131,30 +141,38 @@ def _block_end(text: str, newline_at: int) -> int:
     return pos - 1 if text[pos - 1] == "\r" else pos
 
 
-# Searched in "\n" + body: a literal prefix lets the engine skip ahead (5x faster than ^ with re.M).
-_FIELD_START = re.compile(r"\n:(\d{2}[A-Za-z]?):")
-_BAD_START = re.compile(r"\n[:-]")
+_TAG = re.compile(r"(\d{2}[A-Za-z]?):")
 
 
-def _fields(body: str, first_line: int) -> tuple[RawField, ...]:
+def _fields(body: str, first_line: int) -> tuple[Field, ...]:
     """Fields start at a line ':NN[a]:'; a field's other lines may not start with ':' or '-'.
-    One pass of C-level searches over the block (this is the parser's hot path)."""
+    This is the parser's hot path: the block is cut with C-level str methods at CrLf, and read
+    again with every CrLf made a Lf only when a bare Lf (pasted text) turns up."""
     if not body:
         return ()
-    body = "\n" + body
-    starts = list(_FIELD_START.finditer(body))
-    if not starts or starts[0].start() != 0:
-        raise SwiftParseError(first_line, "block 4 must start with a field tag such as ':20:'")
-    out: list[RawField] = []
-    line = first_line
-    for index, m in enumerate(starts):
-        end = starts[index + 1].start() if index + 1 < len(starts) else len(body)
-        content = body[m.end():end]
-        bad = _BAD_START.search(content)
-        if bad:
-            at = line + content.count("\n", 0, bad.start()) + 1
-            raise SwiftParseError(at, f"a line of field {m.group(1)} must not start with {content[bad.start() + 1]!r}")
-        lines = tuple(content.split("\n"))
-        out.append(RawField(m.group(1), lines, line))
+    fields = _split(body, "\r\n", first_line)
+    return fields if fields is not None else _split(body.replace("\r\n", "\n"), "\n", first_line) or ()
+
+
+def _split(body: str, newline: str, line: int) -> tuple[Field, ...] | None:
+    """The fields of ``body`` with lines ending in ``newline``; None when that is CrLf and a bare
+    Lf is found. Fields are read in order, so the first broken line is the one reported."""
+    chunks = (newline + body).split(newline + ":")
+    if chunks[0]:
+        raise SwiftParseError(line, "block 4 must start with a field tag such as ':20:'")
+    out: list[Field] = []
+    for chunk in chunks[1:]:
+        m = _TAG.match(chunk)
+        if m is None:
+            raise SwiftParseError(line, f"a line of field {out[-1].tag} must not start with ':'" if out else
+                                  "block 4 must start with a field tag such as ':20:'")
+        lines = chunk[m.end():].split(newline)
+        if newline == "\r\n" and "\n" in "".join(lines):
+            return None
+        dash = chunk.find(newline + "-")
+        if dash >= 0:
+            raise SwiftParseError(line + chunk.count(newline, 0, dash) + 1,
+                                  f"a line of field {m.group(1)} must not start with '-'")
+        out.append(Field(m.group(1), tuple(lines), line))
         line += len(lines)
     return tuple(out)

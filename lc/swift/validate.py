@@ -12,8 +12,10 @@ option not allowed), U58 (the usage rule "58a when 49 is CONFIRM or MAY ADD").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from schwifty import BIC
@@ -23,7 +25,7 @@ from lc.swift.charset import OUTSIDE, bad_chars, charset_of, describe
 from lc.swift.errors import Finding
 from lc.swift.message import Field, Message
 from lc.swift.money import is_currency, minor_units
-from lc.swift.notation import matches
+from lc.swift.notation import matcher
 from lc.swift.specs import BIC as BIC_FORMAT
 from lc.swift.specs import OPT_A, SPECS, FieldSpec, MessageSpec
 
@@ -32,15 +34,44 @@ _BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 _DATED = ("6!n", "6!n3!a15d", "6!n29x")
 
 
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A concrete tag's place in a message type and what its checks need, worked out once per
+    message type: deriving them for every field was most of the validator's own time."""
+
+    index: int  # position in the message spec (order, repetition, where a missing field goes)
+    spec: FieldSpec
+    fmt: str
+    fits: Callable[[str], bool]  # the format test (notation.matcher)
+    allowed: frozenset[str]  # the M60 character set
+    bic_line: str  # the line holding a BIC: "first" (41A), "last" (option A), "" when none
+    dated: bool  # starts with a YYMMDD date (T50)
+    amount_at: int | None  # where a currency and amount (3!a15d) start
+
+
+@functools.cache
+def slots(mt: str) -> dict[str, Slot]:
+    """Every concrete tag of message type ``mt`` ("41A", "41D", "20") -> its slot."""
+    out = {}
+    for tag, (index, spec) in SPECS[mt].index.items():
+        fmt = spec.format_for(tag)
+        assert fmt is not None
+        bic_line = "last" if fmt == OPT_A else "first" if fmt.startswith(BIC_FORMAT + "$") else ""
+        amount_at = (6 if fmt.startswith("6!n") else 0) if "3!a15d" in fmt else None
+        out[tag] = Slot(index, spec, fmt, matcher(fmt), charset_of(fmt), bic_line, fmt.startswith(_DATED), amount_at)
+    return out
+
+
 def validate(message: Message) -> list[Finding]:
     spec = SPECS.get(message.message_type)
     if spec is None:
         return [Finding("UNKNOWN", "", 1, f"message type MT{message.message_type} is not a documentary credit message")]
-    findings = list(_structure(message, spec))
-    for fld in message.fields:
-        found = spec.spec_for(fld.tag)
-        if found:
-            findings.extend(check_field(fld, found[1]))
+    table = slots(spec.mt)
+    found = [table.get(fld.tag) for fld in message.fields]
+    findings = list(_structure(message, spec, found))
+    for fld, slot in zip(message.fields, found, strict=True):
+        if slot is not None:
+            findings.extend(check_field(fld, slot))
     for rule in (*_RULES.get(spec.mt, ()), _one_currency):
         findings.extend(rule(message, spec))
     if message.text_length > TEXT_LIMIT:
@@ -48,16 +79,15 @@ def validate(message: Message) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.line, f.tag, f.code))
 
 
-def _structure(message: Message, spec: MessageSpec) -> Iterator[Finding]:
+def _structure(message: Message, spec: MessageSpec, found: list[Slot | None]) -> Iterator[Finding]:
     last, seen = -1, dict[int, int]()
-    for fld in message.fields:
-        found = spec.spec_for(fld.tag)
-        if found is None:
+    for fld, slot in zip(message.fields, found, strict=True):
+        if slot is None:
             lettered = any(s.tag.endswith("a") and s.number == fld.tag[:2] for s in spec.fields)
             code = "OPTION" if lettered else "UNKNOWN"
             yield Finding(code, fld.tag, fld.line, f"field {fld.tag} is not allowed in MT{spec.mt}")
             continue
-        index, fspec = found
+        index, fspec = slot.index, slot.spec
         seen[index] = seen.get(index, 0) + 1
         if seen[index] > fspec.max_repeat:
             yield Finding("REPEAT", fld.tag, fld.line, f"field {fspec.tag} may appear {fspec.max_repeat} time(s)")
@@ -78,24 +108,21 @@ def _where(message: Message, spec: MessageSpec, index: int) -> int:
     return message.fields[-1].line + len(message.fields[-1].lines) if message.fields else 1
 
 
-def check_field(fld: Field, spec: FieldSpec) -> list[Finding]:
-    fmt = spec.format_for(fld.tag)
-    assert fmt is not None
-    allowed = charset_of(fmt)
+def check_field(fld: Field, slot: Slot) -> list[Finding]:
     value = fld.value
-    fits = matches(fmt, value)  # the format's classes are within X/Z: a match has no M60
-    if not fits and OUTSIDE[allowed].search(value):
-        return [_m60(fld, fmt, allowed)]
+    fits = slot.fits(value)  # the format's classes are within X/Z: a match has no M60
+    if not fits and OUTSIDE[slot.allowed].search(value):
+        return [_m60(fld, slot.fmt, slot.allowed)]
     if fld.tag in ("20", "21") and (value.startswith("/") or value.endswith("/") or "//" in value):
         return [Finding("T26", fld.tag, fld.line, "must not start or end with '/' nor contain '//'")]
-    bic = _bic_line(fld, fmt)
-    if bic is not None:
-        problem = bic_problem(bic[1])
+    if slot.bic_line:
+        offset = len(fld.lines) - 1 if slot.bic_line == "last" else 0
+        problem = bic_problem(fld.lines[offset])
         if problem:
-            return [Finding(problem[0], fld.tag, fld.line + bic[0], problem[1])]
+            return [Finding(problem[0], fld.tag, fld.line + offset, problem[1])]
     if not fits:
-        return [Finding("T12", fld.tag, fld.line, f"does not match the format {fmt.replace('$', ' / ')}")]
-    return _semantics(fld, spec, fmt)
+        return [Finding("T12", fld.tag, fld.line, f"does not match the format {slot.fmt.replace('$', ' / ')}")]
+    return _semantics(fld, slot)
 
 
 def _m60(fld: Field, fmt: str, allowed: frozenset[str]) -> Finding:
@@ -104,15 +131,9 @@ def _m60(fld: Field, fmt: str, allowed: frozenset[str]) -> Finding:
     return Finding("M60", fld.tag, fld.line + offset, f"characters outside the {name} set: {describe(bad_chars(text, allowed))}")
 
 
-def _bic_line(fld: Field, fmt: str) -> tuple[int, str] | None:
-    if fmt == OPT_A:
-        return len(fld.lines) - 1, fld.lines[-1]
-    if fmt.startswith(BIC_FORMAT + "$"):  # 41A: the BIC, then the code line
-        return 0, fld.lines[0]
-    return None
-
-
+@functools.lru_cache(maxsize=4096)
 def bic_problem(bic: str) -> tuple[str, str] | None:
+    """Cached: schwifty's registry look-up costs as much as validating the rest of an MT700."""
     if len(bic) not in (8, 11):
         return "T28", f"BIC {bic!r} must have 8 or 11 characters"
     if not _BIC.fullmatch(bic):
@@ -126,17 +147,18 @@ def bic_problem(bic: str) -> tuple[str, str] | None:
     return None
 
 
-def _semantics(fld: Field, spec: FieldSpec, fmt: str) -> list[Finding]:
+def _semantics(fld: Field, slot: Slot) -> list[Finding]:
     value, out = fld.value, []
-    if fmt.startswith(_DATED) and not _is_date(value[:6]):
+    if slot.dated and not _is_date(value[:6]):
         out.append(Finding("T50", fld.tag, fld.line, f"{value[:6]!r} is not a date (YYMMDD)"))
-    if "3!a15d" in fmt:
-        at = 6 if fmt.startswith("6!n") else 0
+    if slot.amount_at is not None:
+        at = slot.amount_at
         out.extend(_amount(fld, value[at:at + 3], value[at + 3:]))
-    if spec.codes:
-        code = _code_part(spec.tag, fld)
-        if code not in spec.codes:
-            out.append(Finding("T08", fld.tag, fld.line, f"{code!r} is not one of {', '.join(spec.codes)}"))
+    codes = slot.spec.codes
+    if codes:
+        code = _code_part(slot.spec.tag, fld)
+        if code not in codes:
+            out.append(Finding("T08", fld.tag, fld.line, f"{code!r} is not one of {', '.join(codes)}"))
     return out
 
 
@@ -170,24 +192,30 @@ def _is_date(text: str) -> bool:
     return True
 
 
+_CURRENCY = re.compile(r"(?:^|^\d{6})([A-Z]{3})\d")
+_SEQUENCE = re.compile(r"(\d)/(\d)")
+
+
 def _one_currency(message: Message, spec: MessageSpec) -> list[Finding]:
     """C02: the currency code must be the same in every amount field of the message."""
     seen: list[tuple[str, Field]] = []
     for tag in spec.amount_tags:
         for fld in message.all(tag):
-            m = re.search(r"(?:^|^\d{6})([A-Z]{3})\d", fld.value)
+            m = _CURRENCY.search(fld.value)
             if m:
                 seen.append((m.group(1), fld))
     first = seen[0][0] if seen else ""
     return [Finding("C02", fld.tag, fld.line, f"currency {ccy} differs from {first}") for ccy, fld in seen if ccy != first]
 
 
+_C90_ALLOWED = {(True, True, False, False), (False, False, True, False), (False, False, False, True),
+                (False, False, False, False)}
+
+
 def _c90(message: Message, _spec: MessageSpec) -> list[Finding]:
     """C90: 42C with 42a, or 42M alone, or 42P alone (or none of them)."""
     c, a, m, p = (message.get(t) for t in ("42C", "42a", "42M", "42P"))
-    allowed = {(True, True, False, False), (False, False, True, False), (False, False, False, True),
-               (False, False, False, False)}
-    if (c is not None, a is not None, m is not None, p is not None) in allowed:
+    if (c is not None, a is not None, m is not None, p is not None) in _C90_ALLOWED:
         return []
     first = next(f for f in (c, a, m, p) if f is not None)
     return [Finding("C90", first.tag, first.line, "42C and 42a together, or 42M alone, or 42P alone")]
@@ -220,7 +248,7 @@ def _c17(message: Message, _spec: MessageSpec) -> list[Finding]:
 def _sequence(message: Message, spec: MessageSpec) -> list[Finding]:
     """27: MT700/707 are 1/n and MT701/708 k/n with 2 <= k <= n <= 8 (at most seven continuations)."""
     f27 = message.get("27")
-    m = re.fullmatch(r"(\d)/(\d)", f27.value) if f27 else None
+    m = _SEQUENCE.fullmatch(f27.value) if f27 else None
     if f27 is None or m is None:
         return []
     k, n = int(m.group(1)), int(m.group(2))

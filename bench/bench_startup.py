@@ -46,7 +46,8 @@ def _status(url: str) -> tuple[int, bytes]:
 def _ready(port: int) -> bool:
     login, _ = _status(f"http://127.0.0.1:{port}/login/")
     health, body = _status(f"http://127.0.0.1:{port}/healthz")
-    return login == 200 and health == 200 and bool(json.loads(body or b"{}").get("worker", {}).get("workers"))
+    # /healthz tells the public only up or down (issue 17), and "ok" includes a worker answering.
+    return login == 200 and health == 200 and json.loads(body or b"{}").get("status") == "ok"
 
 
 def _start(clone: Path, port: int, log: Path) -> tuple[float, subprocess.Popen[bytes]]:

@@ -273,7 +273,13 @@ def display_name(document: Document) -> str:
 def file_response(sha256: str, content_type: str, name: str) -> HttpResponse:
     """A stored file as a download, re-hashed first (CorruptFile rather than a changed file);
     `ETag` and `Repr-Digest` (RFC 9530) carry the SHA-256 the ledger holds."""
-    response = HttpResponse(read_verified(sha256), content_type=content_type)
+    return download_response(read_verified(sha256), content_type, name, sha256)
+
+
+def download_response(body: bytes, content_type: str, name: str, sha256: str) -> HttpResponse:
+    """`body` as an attachment named `name`, with the SHA-256 the ledger holds in `ETag` and
+    `Repr-Digest` (RFC 9530), never sniffed or cached by the browser."""
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, name)
     response["ETag"] = f'"{sha256}"'
     response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(sha256)).decode()}:"

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 import django_filters as filters
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
@@ -16,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lc import storage
 from lc.api.base import ScopedViewSet
 from lc.api.idempotency import idempotent
 from lc.api.paging import cursor
@@ -116,11 +115,5 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     @action(detail=True, methods=["get"], pagination_class=None)
     def raw(self, request: Request, pk: str) -> HttpResponse:
         row = self.get_object()
-        response = HttpResponse(row.text.encode("utf-8"), content_type="text/plain; charset=utf-8")
         name = f"MT{row.mt}-{row.reference or row.id}-{row.part}.fin"
-        response["Content-Disposition"] = content_disposition_header(True, name)
-        response["ETag"] = f'"{row.sha256}"'
-        response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(row.sha256)).decode()}:"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return storage.download_response(row.text.encode("utf-8"), "text/plain; charset=utf-8", name, row.sha256)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 from datetime import timedelta
 
+import redis
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
@@ -14,11 +16,12 @@ from rest_framework.request import Request
 
 from lc.access import needs_second_factor
 from lc.integrations import ratelimit
-from lc.integrations.keycache import CachedKey, key_cache
+from lc.integrations.keycache import EPOCH_KEY, CachedKey, key_cache
 from lc.integrations.keys import hash_key, load_key
 from lc.models import ApiKey, User
 
 LAST_USED_PRECISION = timedelta(minutes=1)
+RATE_WAIT = "tc_rate_wait"  # the request attribute where the preflight leaves the rate verdict
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -33,10 +36,11 @@ class ApiKeyAuthentication(BaseAuthentication):
         if len(auth) != 2:
             raise exceptions.AuthenticationFailed("Malformed Authorization header.")
         ip = str(request.META.get("REMOTE_ADDR", ""))
-        if wait := ratelimit.API_KEY.retry_after(ip):
-            raise exceptions.Throttled(wait, "Too many invalid API keys from this address.")
         key_hash = hash_key(auth[1].decode("latin-1"))
-        epoch = key_cache.epoch()
+        wait, epoch, rate_wait = _preflight(ip, key_hash)
+        setattr(request, RATE_WAIT, rate_wait)
+        if wait:
+            raise exceptions.Throttled(wait, "Too many invalid API keys from this address.")
         entry = key_cache.get(key_hash, epoch) if epoch is not None else None
         if entry is None:
             key = load_key(key_hash)
@@ -61,6 +65,28 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
+
+
+def _preflight(ip: str, key_hash: str) -> tuple[int, bytes | None, int]:
+    """What an API-key request asks Redis, in one round trip: this address's failure gate, the
+    key cache's epoch and the key's request count this minute (lc.api.throttles reads it from
+    the request). Without Redis: no gate, no cache, no rate limit (fail open, as each of them)."""
+    try:
+        with ratelimit.client().pipeline(transaction=False) as pipe:
+            ratelimit.API_KEY.queue_retry_after(pipe, ip)
+            pipe.get(EPOCH_KEY)
+            ratelimit.queue_take(pipe, rate_bucket(key_hash))
+            failures, ttl, epoch, count, _ = pipe.execute()
+    except redis.RedisError as exc:
+        key_cache.unreachable(exc)
+        return 0, None, 0
+    wait = ratelimit.over_rate(count, settings.API_RATE_PER_MINUTE)
+    return ratelimit.API_KEY.seconds_left(failures, ttl), key_cache.epoch_read(epoch), wait
+
+
+def rate_bucket(key_hash: str) -> str:
+    """An API key's request-rate bucket: by its hash, known before the key is looked up."""
+    return f"key:{key_hash}"
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):

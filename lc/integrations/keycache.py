@@ -66,9 +66,16 @@ class KeyCache:
         try:
             value = self._redis().get(EPOCH_KEY)
         except redis.RedisError as exc:
-            log.warning("API key cache off: Redis unavailable (%s)", exc)
-            self.forget()  # a bump may be missed meanwhile: nothing cached before it is trusted
+            self.unreachable(exc)
             return None
+        return self.epoch_read(value)
+
+    def unreachable(self, exc: Exception) -> None:
+        log.warning("API key cache off: Redis unavailable (%s)", exc)
+        self.forget()  # a bump may be missed meanwhile: nothing cached before it is trusted
+
+    def epoch_read(self, value: Any) -> bytes | None:
+        """The epoch from a GET of EPOCH_KEY the caller made (in its own round trip)."""
         if value is None:  # first use, or Redis was flushed: start a new epoch
             value = uuid.uuid4().hex.encode()
             try:

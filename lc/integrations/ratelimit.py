@@ -74,15 +74,23 @@ class FailureGate:
     def retry_after(self, source: str) -> int:
         """Seconds until `source` may try again; 0 when it may now."""
         try:
-            key = _name(self.scope, "source", source)
             with _client().pipeline(transaction=False) as pipe:  # one round trip
-                pipe.get(key)
-                pipe.ttl(key)
+                self.queue_retry_after(pipe, source)
                 count, ttl = pipe.execute()
-            return 0 if int(count or 0) < SOURCE_FAILURES else max(1, int(ttl))
         except redis.RedisError as exc:
             log.warning("rate limit %s unavailable: %s", self.scope, exc)
             return 0
+        return self.seconds_left(count, ttl)
+
+    def queue_retry_after(self, pipe: Any, source: str) -> None:
+        """Queue retry_after's two reads on a caller's pipeline (answers: count, ttl)."""
+        key = _name(self.scope, "source", source)
+        pipe.get(key)
+        pipe.ttl(key)
+
+    @staticmethod
+    def seconds_left(count: Any, ttl: Any) -> int:
+        return 0 if int(count or 0) < SOURCE_FAILURES else max(1, int(ttl))
 
     def wait(self, subject: str, source: str) -> None:
         """Sleep the progressive delay this subject and source have earned."""
@@ -113,17 +121,31 @@ SIGNIN, API_KEY, TOTP = FailureGate("signin"), FailureGate("apikey"), FailureGat
 def take(bucket: str, per_minute: int) -> int:
     """Count one request of `bucket` in this minute's window: 0 if within `per_minute`, else the
     seconds until the window ends."""
-    window = int(time.time() // 60)
-    key = _name("req", bucket, str(window))
     try:
-        with _client().pipeline() as pipe:
-            pipe.incr(key)
-            pipe.expire(key, 61)
-            count = int(pipe.execute()[0])
+        with _client().pipeline(transaction=False) as pipe:
+            queue_take(pipe, bucket)
+            count = pipe.execute()[0]
     except redis.RedisError as exc:
         log.warning("request rate limit unavailable: %s", exc)
         return 0
-    return 0 if count <= per_minute else max(1, 60 - int(time.time()) % 60)
+    return over_rate(count, per_minute)
+
+
+def queue_take(pipe: Any, bucket: str) -> None:
+    """Queue take's count on a caller's pipeline (answers: count, then EXPIRE's reply). A window
+    key left without its expiry by a lost EXPIRE is still harmless: the next minute has its own."""
+    key = _name("req", bucket, str(int(time.time() // 60)))
+    pipe.incr(key)
+    pipe.expire(key, 61)
+
+
+def over_rate(count: Any, per_minute: int) -> int:
+    return 0 if int(count) <= per_minute else max(1, 60 - int(time.time()) % 60)
+
+
+def client() -> redis.Redis:
+    """This process's Redis client for the rate limits (and what shares their round trip)."""
+    return _client()
 
 
 def reset() -> None:

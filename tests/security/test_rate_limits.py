@@ -118,3 +118,40 @@ def test_without_redis_the_limits_fail_open_and_reset_forgets_nothing_loudly(set
     ratelimit.reset()  # the chaos suite's tests start before their Redis does
     ratelimit.SIGNIN.failed("someone", ATTACKER)
     assert ratelimit.SIGNIN.retry_after(ATTACKER) == 0 and ratelimit.take("bucket", 1) == 0
+
+
+def test_an_api_key_request_asks_redis_once(cast: Any, monkeypatch: Any) -> None:
+    """Failure gate, key-cache epoch and the key's request count share one round trip (issue 12's
+    API throughput: three round trips before). Counted on the real connection, which still sends."""
+    import redis
+
+    _, secret = create_api_key(user=cast.users["hhl.treasury"], name="one")
+    client = client_with_key(secret)
+    assert client.get("/api/v1/credits/").status_code == 200  # fills the key cache
+    sent: list[bytes] = []
+    real_send = redis.connection.AbstractConnection.send_packed_command
+
+    def counting_send(self: Any, command: Any, check_health: bool = True) -> None:
+        sent.append(command)
+        real_send(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting_send)
+    assert client.get("/api/v1/credits/").status_code == 200
+    assert len(sent) == 1, sent
+    commands = b"".join(part if isinstance(part, bytes) else bytes(part) for part in sent[0]).upper()
+    assert all(name in commands for name in (b"GET", b"TTL", b"INCR", b"EXPIRE")), commands
+
+
+def test_the_shared_round_trip_still_limits_and_gates(cast: Any, settings: Any, three_failures: None) -> None:
+    """The one round trip keeps each verdict: an over-rate key gets 429 while another key is
+    served, and an address that failed too often gets 429 even with a good key."""
+    settings.API_RATE_PER_MINUTE = 2
+    _, first = create_api_key(user=cast.users["hhl.treasury"], name="one")
+    _, second = create_api_key(user=cast.users["hhl.treasury"], name="two")
+    answers = [client_with_key(first).get("/api/v1/credits/").status_code for _ in range(6)]
+    assert 429 in answers and answers[0] == 200
+    assert client_with_key(second).get("/api/v1/credits/").status_code == 200
+    settings.API_RATE_PER_MINUTE = 1000
+    guesser = client_with_key("tck_00000000_not-a-key")
+    assert [guesser.get("/api/v1/credits/").status_code for _ in range(3)] == [401, 401, 401]
+    _is_429(client_with_key(second).get("/api/v1/credits/"), problem=True)  # same address

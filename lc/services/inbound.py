@@ -10,7 +10,8 @@ else. A valid one does what it says:
 - MT700 from an issuing bank not on the platform: a credit "received" at this (advising) bank.
 - MT707 (+708) for such a credit: the amendment, issued and awaiting the beneficiary (art. 10).
 - MT734 / MT754 / MT756 about a credit of this bank: the counterpart's refusal, payment or
-  reimbursement, recorded with the facts read from it (lc.services.advices), its own entry kind.
+  reimbursement, recorded with the facts read from it (lc.services.advices), its own entry kind;
+  an MT734 naming nothing this bank holds is refused (422) with nothing kept.
 Anything else is kept, linked to its credit when field 20 or 21 names one; a message that
 names no credit is kept "unmatched" with a note saying so.
 """
@@ -45,7 +46,7 @@ from lc.models import (
     User,
 )
 from lc.services import messages as swift_messages
-from lc.services.advices import ADVICES, record_advice
+from lc.services.advices import ADVICES, record_advice, unknown_reference
 from lc.services.common import local_date, now_or, org_of, record
 from lc.services.credits import complete_terms
 from lc.swift import (
@@ -156,6 +157,10 @@ def _apply(messages: list[Message], org: Organization, actor: User, now: dt.date
     if mt == "700":
         return _receive_credit(messages, org, actor, now)
     credit = _credit_named(messages[0], org)
+    if credit is None and mt == "734":
+        # A refusal runs against an art. 16 clock: one that names nothing of ours is turned back
+        # at once (422, nothing kept) for the operator to take up, not left in the inbox.
+        raise unknown_reference(messages[0], org)
     if credit is None:
         return _keep(messages, org, actor, now, Outcome.UNMATCHED, None, findings=_unmatched(messages))
     if mt == "707":
@@ -180,9 +185,10 @@ def _record_advice(messages: list[Message], credit: LetterOfCredit, org: Organiz
     """An MT734 / MT754 / MT756 about a credit of this bank: the counterpart's refusal, payment
     or reimbursement, recorded by lc.services.advices in this transaction."""
     received = credit.advising_bank_id == org.pk and not _on_platform(credit.issuing_bank.bic)
-    got = record_advice(messages[0], credit, org, received=received, now=now)
-    result = _keep(messages, org, actor, now, got.outcome, credit, event=got.event, facts=got.facts,
-                   presentation=got.presentation)
+    got = record_advice(messages[0], credit, org, received=received, actor=actor, now=now)
+    flags = [got.notes] + [[] for _ in messages[1:]] if got.notes else ()
+    result = _keep(messages, org, actor, now, got.outcome, credit, findings=flags, event=got.event,
+                   facts=got.facts, presentation=got.presentation)
     emit(credit, got.event, {**got.webhook, "message": result.rows[0].sha256})
     return result
 

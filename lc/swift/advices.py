@@ -175,6 +175,8 @@ class Refusal:
     discrepancies: tuple[str, ...]
     disposal: str
     disposal_text: str
+    charges: str = ""  # 73A, as written (6*35z)
+    total: Money | None = None  # 33a: the total amount claimed (with 73A)
 
 
 @dataclass(frozen=True)
@@ -198,8 +200,12 @@ def read_mt734(message: Message) -> Refusal:
             groups[-1].append(line)
     disposal = joined(message.get("77B"))
     code, _, rest = disposal[1:].partition("/")
+    charges = message.get("73A")
+    total = message.get("33a")
     return Refusal(message.reference, message.related_reference, read_date(stamp[:6]), read_amount(stamp[6:]),
-                   tuple(" ".join(g).removeprefix("+") for g in groups), code, rest)
+                   tuple(" ".join(g).removeprefix("+") for g in groups), code, rest,
+                   "\n".join(charges.lines) if charges else "",
+                   read_amount(total.value[6:] if total.tag == "33A" else total.value) if total else None)
 
 
 def read_payment(message: Message) -> Payment:

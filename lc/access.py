@@ -27,11 +27,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from lc.errors import DomainError, Forbidden, NotAllowed
+from lc.examination.types import Form
 from lc.models import (
     AMENDMENT_MOVES,
     CREDIT_MOVES,
     LIVE_STATES,
     PRESENTATION_MOVES,
+    TRANSFER_MOVES,
     Amendment,
     AmendmentState,
     Cancellation,
@@ -44,6 +46,8 @@ from lc.models import (
     Presentation,
     PresentationState,
     Role,
+    TransferRequest,
+    TransferState,
     User,
     WaiverDecision,
 )
@@ -91,6 +95,12 @@ class Facts:
     def transferred(self) -> bool:
         return bool(self.credit.transferred_from_id) or LetterOfCredit.objects.filter(
             transferred_from_id=self.credit.pk).exists()
+
+    @cached_property
+    def transfer_request(self) -> TransferRequest | None:
+        """The credit's transfer request still in flight or done (at most one, art. 38(d))."""
+        return TransferRequest.objects.filter(credit_id=self.credit.pk).exclude(
+            state=TransferState.REJECTED).first()
 
     @cached_property
     def waived(self) -> set[Any]:
@@ -258,14 +268,67 @@ def check_confirm_credit(f: Facts, c: LetterOfCredit) -> None:
         raise NotAllowed("there is no confirmation request waiting on this credit")
 
 
-def check_transfer_credit(f: Facts, c: LetterOfCredit) -> None:
-    transferring = c.nominated_bank_id or c.issuing_bank_id
-    if f.user.organization_id not in {transferring, c.issuing_bank_id}:
+# -- Transfer (art. 38): requested by the first beneficiary, prepared by the transferring bank's
+# maker, approved by its checker, advised to the second beneficiary. The request in flight is
+# the credit's (at most one: `Facts.transfer_request`), so each step acts on the credit.
+
+def transferring_bank(f: Facts, c: LetterOfCredit) -> None:
+    """Art. 38(b): the nominated bank transfers (in a credit available with any bank, a bank the
+    issuing bank specifically authorises; here the issuing bank itself), or the issuing bank."""
+    if f.user.organization_id not in {c.nominated_bank_id or c.issuing_bank_id, c.issuing_bank_id}:
         raise Forbidden("only the transferring bank may transfer a credit")
-    role(f, *MAKER_OR_CHECKER)
+
+
+def transferable(c: LetterOfCredit) -> bool:
+    """Art. 38(b): only a credit its terms designate "transferable" (40A) is transferred."""
+    return c.current_terms is not None and c.current_terms.terms.get("form") == Form.IRREVOCABLE_TRANSFERABLE
+
+
+def transfer_step(f: Facts, c: LetterOfCredit, target: str) -> TransferRequest:
+    t = f.transfer_request
+    if t is None:
+        raise NotAllowed("no transfer has been requested on this credit")
+    move(t.state, target, TRANSFER_MOVES, "transfer")
+    return t
+
+
+def check_request_transfer(f: Facts, c: LetterOfCredit) -> None:
+    party(f, c.beneficiary_id, "first beneficiary")
+    role(f, *CORPORATE_ACTORS)
     live(c, "only an issued credit can be transferred")
+    if not transferable(c):
+        raise NotAllowed("the credit is not designated transferable (art. 38(b))")
+    if f.transferred or f.transfer_request is not None:
+        raise NotAllowed("a credit can be transferred only once (art. 38(d)), and one request at a time")
+
+
+def check_prepare_transfer(f: Facts, c: LetterOfCredit) -> None:
+    transferring_bank(f, c)
+    role(f, Role.MAKER)
+    live(c, "only an issued credit can be transferred")
+    transfer_step(f, c, TransferState.PREPARED)
+
+
+def check_approve_transfer(f: Facts, c: LetterOfCredit) -> None:
+    transferring_bank(f, c)
+    role(f, Role.CHECKER)
+    live(c, "only an issued credit can be transferred")
+    four_eyes(transfer_step(f, c, TransferState.TRANSFERRED).maker_id, f)
     if f.transferred:
         raise NotAllowed("a credit can be transferred only once (art. 38(d))")
+
+
+def check_advise_transfer(f: Facts, c: LetterOfCredit) -> None:
+    transferring_bank(f, c)
+    role(f, *MAKER_OR_CHECKER)
+    transfer_step(f, c, TransferState.ADVISED)
+
+
+def check_reject_transfer(f: Facts, c: LetterOfCredit) -> None:
+    """Art. 38(a): the bank need not transfer beyond what it expressly consents to."""
+    transferring_bank(f, c)
+    role(f, *MAKER_OR_CHECKER)
+    transfer_step(f, c, TransferState.REJECTED)
 
 
 def check_request_cancellation(f: Facts, c: LetterOfCredit) -> None:

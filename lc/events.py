@@ -50,7 +50,18 @@ CREDIT_ISSUED = _e("lc.issued", _("Credit issued (MT700)"), "issue_credit", "cre
 CREDIT_ADVISED = _e("lc.advised", _("Credit advised"), "advise_credit", "credit.advised")
 CREDIT_CONFIRMED = _e("lc.confirmed", _("Confirmation added"), "confirm_credit", "credit.confirmed")
 CONFIRMATION_DECLINED = _e("lc.confirmation_declined", _("Confirmation declined"), "confirm_credit")
-CREDIT_TRANSFERRED = _e("lc.transferred", _("Credit transferred"), "transfer_credit")
+# Transfer (art. 38, issue 20): the first beneficiary requests, the transferring bank's maker
+# prepares and its checker approves (the first credit's entry names the transferred credit,
+# whose own history starts with CREDIT_TRANSFERRED_IN), then the bank advises it. Before issue
+# 20 one step wrote lc.transferred; the kind is the same, its action is now the approval.
+TRANSFER_REQUESTED = _e("transfer.requested", _("Transfer requested by the first beneficiary"), "request_transfer",
+                        "transfer.requested")
+TRANSFER_PREPARED = _e("transfer.prepared", _("Transfer prepared by maker"), "prepare_transfer")
+CREDIT_TRANSFERRED = _e("lc.transferred", _("Credit transferred"), "approve_transfer", "credit.transferred")
+CREDIT_TRANSFERRED_IN = _e("lc.transferred_in", _("Transferred credit created (art. 38)"), "approve_transfer")
+TRANSFER_ADVISED = _e("transfer.advised", _("Transferred credit advised to the second beneficiary"),
+                      "advise_transfer", "transfer.advised")
+TRANSFER_REJECTED = _e("transfer.rejected", _("Transfer request rejected"), "reject_transfer", "transfer.rejected")
 CANCELLATION_REQUESTED = _e("lc.cancellation_requested", _("Cancellation requested"), "request_cancellation")
 CANCELLATION_CONSENTED = _e("lc.cancellation_consented", _("Consent to cancellation"), "consent_to_cancellation")
 CREDIT_CANCELLED = _e("lc.cancelled", _("Credit cancelled"), "cancel_credit", "credit.cancelled")

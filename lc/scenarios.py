@@ -162,3 +162,17 @@ class Story:
         self.presentation = services.settle_presentation(actor=self.cast.users["vhb.maker"],
                                                          presentation_id=self.presentation.pk, now=self.at(day))
         return self.presentation
+
+    def transfer(self, changes: dict[str, Any] | None = None, day: int = 5, second: str = "stranger_corp",
+                 advise: bool = False) -> LetterOfCredit:
+        """Art. 38 (issue 20): the exporter requests, the nominated bank's maker prepares and its
+        checker approves (and, if asked, the bank advises); the transferred credit."""
+        users, ask = self.cast.users, {"actor": self.cast.users["ncb.maker"], "credit_id": self.credit_id}
+        services.request_transfer(actor=users["nef.exports"], credit_id=self.credit_id,
+                                  second_beneficiary=self.cast.orgs[second], changes=changes or {},
+                                  now=self.at(day, 9))
+        services.prepare_transfer(**ask, now=self.at(day, 10))
+        child = services.approve_transfer(actor=users["ncb.checker"], credit_id=self.credit_id, now=self.at(day, 11))
+        if advise:
+            child = services.advise_transfer(**ask, now=self.at(day, 12))
+        return child

@@ -33,11 +33,13 @@ from lc.api.serializers import (
     PresentationDetailSerializer,
     PrintedDocumentSerializer,
     TermsVersionSerializer,
+    TransferRequestSerializer,
 )
-from lc.models import LetterOfCredit, PrintedDocument, TermsVersion
+from lc.models import LetterOfCredit, PrintedDocument, TermsVersion, TransferRequest
 from lc.services.visibility import audience_for
 
 TAGS = ["credits"]
+TRANSFER_TAGS = ["transfers"]
 
 
 @extend_schema_view(
@@ -127,14 +129,59 @@ class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                                          **self.facts(inputs.ConfirmInput))
         return self.answer(credit, CreditDetailSerializer)
 
-    @action_schema(summary="Transfer to a second beneficiary (art. 38)", request=inputs.TransferInput,
-                   response=CreditDetailSerializer, status=201, tags=TAGS)
+    # Transfer (art. 38, issue 20): request (first beneficiary), transfer (the maker's preparation,
+    # the route the one-step transfer had), approve-transfer (checker), advise-transfer; or reject.
+    @action_schema(summary="Request a transfer to a second beneficiary (first beneficiary; art. 38)",
+                   request=inputs.RequestTransferInput, response=TransferRequestSerializer, status=201,
+                   tags=TRANSFER_TAGS)
+    @action(detail=True, methods=["post"], url_path="request-transfer")
+    @idempotent
+    def request_transfer(self, request: Request, pk: str) -> Response:
+        t = services.request_transfer(actor=self.actor(), credit_id=self.credit_id(),
+                                      **self.facts(inputs.RequestTransferInput))
+        return self.answer(t, TransferRequestSerializer, 201)
+
+    @action_schema(summary="Prepare the requested transfer (transferring bank maker; art. 38)",
+                   request=inputs.TransferInput, response=TransferRequestSerializer, tags=TRANSFER_TAGS)
     @action(detail=True, methods=["post"])
     @idempotent
     def transfer(self, request: Request, pk: str) -> Response:
-        child = services.transfer_credit(actor=self.actor(), credit_id=self.credit_id(),
-                                         **self.facts(inputs.TransferInput))
+        t = services.prepare_transfer(actor=self.actor(), credit_id=self.credit_id(),
+                                      **self.facts(inputs.TransferInput))
+        return self.answer(t, TransferRequestSerializer)
+
+    @action_schema(summary="Approve the transfer: earmark and create the transferred credit (transferring bank "
+                           "checker)", request=inputs.EmptyInput, response=CreditDetailSerializer, status=201,
+                   tags=TRANSFER_TAGS)
+    @action(detail=True, methods=["post"], url_path="approve-transfer")
+    @idempotent
+    def approve_transfer(self, request: Request, pk: str) -> Response:
+        child = services.approve_transfer(actor=self.actor(), credit_id=self.credit_id())
         return self.answer(child, CreditDetailSerializer, 201)
+
+    @action_schema(summary="Advise the transferred credit to the second beneficiary (transferring bank)",
+                   request=inputs.EmptyInput, response=CreditDetailSerializer, tags=TRANSFER_TAGS)
+    @action(detail=True, methods=["post"], url_path="advise-transfer")
+    @idempotent
+    def advise_transfer(self, request: Request, pk: str) -> Response:
+        child = services.advise_transfer(actor=self.actor(), credit_id=self.credit_id())
+        return self.answer(child, CreditDetailSerializer)
+
+    @action_schema(summary="Turn the transfer request down (transferring bank; art. 38(a))",
+                   request=inputs.ReasonInput, response=TransferRequestSerializer, tags=TRANSFER_TAGS)
+    @action(detail=True, methods=["post"], url_path="reject-transfer")
+    @idempotent
+    def reject_transfer(self, request: Request, pk: str) -> Response:
+        t = services.reject_transfer(actor=self.actor(), credit_id=self.credit_id(),
+                                     **self.facts(inputs.ReasonInput))
+        return self.answer(t, TransferRequestSerializer)
+
+    @list_schema(summary="The credit's transfer requests, latest first (art. 38)",
+                 response=TransferRequestSerializer(many=True), tags=TRANSFER_TAGS)
+    @action(detail=True, methods=["get"], url_path="transfers", pagination_class=cursor("-requested_at"),
+            filterset_class=None)
+    def transfers(self, request: Request, pk: str) -> Response:
+        return self.paginated(TransferRequest.objects.filter(credit_id=self.credit_id()), TransferRequestSerializer)
 
     @action_schema(summary="Request cancellation (issuing bank; art. 10(a))", request=inputs.ReasonInput,
                    response=CancellationSerializer, tags=TAGS)

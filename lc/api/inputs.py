@@ -114,10 +114,23 @@ class ConfirmInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+TRANSFER_CHANGES = ("Only the terms art. 38(g) lets a transfer curtail: amount, goods (unit price), expiry_date, "
+                    "presentation_period_days, latest_shipment reduced; documents (insurance percentage) raised.")
+
+
+class RequestTransferInput(serializers.Serializer):
+    second_beneficiary = org_field(help_text="The company the credit is to be transferred to.")
+    changes = JSONObjectField(required=False, default=dict, help_text=TRANSFER_CHANGES)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
 class TransferInput(serializers.Serializer):
-    second_beneficiary = org_field()
-    changes = JSONObjectField(required=False, default=dict,
-                              help_text="Curtailed terms (amount, unit price, expiry, periods, shipment date).")
+    """The transferring bank's maker prepares the first beneficiary's request."""
+
+    second_beneficiary = org_field(required=False, allow_null=True, default=None,
+                                   help_text="If given, must be the one the first beneficiary named.")
+    changes = JSONObjectField(required=False, allow_null=True, default=None,
+                              help_text=TRANSFER_CHANGES + " Omitted: the changes requested.")
 
 
 class ReasonInput(serializers.Serializer):

@@ -26,6 +26,7 @@ from lc.models import (
     PrintedDocument,
     RefusalNotice,
     TermsVersion,
+    TransferRequest,
     WaiverRequest,
     WebhookDelivery,
     WebhookSubscription,
@@ -145,6 +146,18 @@ class CancellationSerializer(ApiModelSerializer):
     class Meta:
         model = Cancellation
         fields = ["credit", "reason", "requested_at", "confirming_bank_consent_at", "beneficiary_consent_at"]
+        read_only_fields = fields
+
+
+class TransferRequestSerializer(ApiModelSerializer):
+    """A transfer (art. 38): requested, prepared (maker), transferred (checker), advised; or rejected."""
+
+    changes = serializers.JSONField(read_only=True, help_text="The curtailed terms (art. 38(g)).")
+
+    class Meta:
+        model = TransferRequest
+        fields = ["id", "credit", "state", "second_beneficiary", "changes", "note", "reason", "transferred_credit",
+                  "requested_at", "prepared_at", "approved_at", "advised_at", "rejected_at"]
         read_only_fields = fields
 
 

@@ -43,6 +43,7 @@ from lc.models.presentations import (
     WaiverRequest,
 )
 from lc.models.printed import PrintedDocument, PrintedKind
+from lc.models.transfers import OPEN_TRANSFERS, TRANSFER_MOVES, TransferRequest, TransferState
 
 __all__ = [
     "AMENDMENT_MOVES",
@@ -50,8 +51,10 @@ __all__ = [
     "LIVE_STATES",
     "MONEY",
     "OPEN_FOR_EXAMINATION",
+    "OPEN_TRANSFERS",
     "PARTY_FIELDS",
     "PRESENTATION_MOVES",
+    "TRANSFER_MOVES",
     "Amendment",
     "AmendmentState",
     "ApiKey",
@@ -87,6 +90,8 @@ __all__ = [
     "Role",
     "SwiftMessage",
     "TermsVersion",
+    "TransferRequest",
+    "TransferState",
     "User",
     "Utilisation",
     "UtilisationKind",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,7 +22,7 @@ from lc.models import (
     User,
 )
 from lc.portal import actions
-from lc.portal.access import bank_view, org_of, render_page, visible_credit
+from lc.portal.access import is_bank_user, org_of, portal_view, render_page, visible_credit
 from lc.portal.credits import facts_for, load_presentations
 from lc.portal.errors import perform
 from lc.services.examination import refusal_text
@@ -74,11 +75,13 @@ def _refusal_context(action: actions.Action, target: Any, disposal: str) -> dict
     return refusal_preview(target, disposal) if action.name == "refuse" else {}
 
 
-@bank_view
+@portal_view
 def action_view(request: HttpRequest, credit_id: Any, action: str, target_id: Any = None) -> HttpResponse:
     act = actions.ACTIONS.get(action)
     if act is None:
         raise Http404("no such action")
+    if not act.corporate and not is_bank_user(request.user):
+        raise PermissionDenied("bank staff only")
     credit = visible_credit(request, credit_id)
     target = load_target(credit, act.target, target_id, org_of(request))
     user: User = request.user  # type: ignore[assignment]

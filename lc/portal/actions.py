@@ -22,8 +22,10 @@ from lc.models import Amendment, Discrepancy, LetterOfCredit, Presentation, User
 from lc.portal import forms as pf
 from lc.services.facilities import override_facility
 from lc.services.settlement import honour_limit
+from lc.services.transfers import current_transfer
 
 Target = LetterOfCredit | Amendment | Presentation | Discrepancy
+TRANSFER_TEMPLATE = "portal/transfer_action.html"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Action:
     template: str = "portal/action.html"
     initial: Callable[[Any], dict[str, Any]] | None = None
     options: tuple[tuple[str, Any], ...] = ()  # extra arguments of the rule, e.g. confirm=True
+    # Offered to company users too (the rule still decides whom): the first beneficiary's transfer
+    # request (issue 20). Every other portal action is bank staff's.
+    corporate: bool = False
 
     def offer(self, facts: Facts, target: Any) -> bool:
         return access.can(self.rule, facts, target, **dict(self.options))
@@ -63,6 +68,17 @@ def _prepare_initial(credit: LetterOfCredit) -> dict[str, Any]:
             "latest_shipment": t.get("latest_shipment")}
 
 
+def _transfer_initial(credit: LetterOfCredit) -> dict[str, Any]:
+    """The prepare form starts from what the first beneficiary asked for."""
+    t = current_transfer(credit)
+    return dict(t.changes) if t is not None else {}
+
+
+def _request_transfer(user: User, credit: LetterOfCredit, d: dict[str, Any]) -> Any:
+    return services.request_transfer(actor=user, credit_id=credit.pk, second_beneficiary=d["second_beneficiary"],
+                                     changes=pf.transfer_changes(d, credit.currency), note=d["note"])
+
+
 def _honour_initial(p: Presentation) -> dict[str, Any]:
     """The most the service would pay (never simply the claim: art. 18(b))."""
     return {"amount": money.text(honour_limit(p.credit, p), p.currency)}
@@ -82,6 +98,28 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
            lambda u, c, d: services.confirm_credit(actor=u, credit_id=c.pk, confirm=d["decision"] == "confirm",
                                                    reason=d["reason"]),
            _("Your decision on confirmation is recorded.")),
+    # Transfer (art. 38, issue 20): one form per step, all on the first credit.
+    Action("request-transfer", _("Request a transfer"), "credit", pf.RequestTransferForm, "request_transfer",
+           _request_transfer,
+           _("Transfer requested from the transferring bank."), corporate=True, template=TRANSFER_TEMPLATE,
+           explain=_("Art. 38: name the second beneficiary; only the amount, expiry, latest shipment and "
+                     "period for presentation may be reduced.")),
+    Action("prepare-transfer", _("Prepare the transfer"), "credit", pf.TransferTermsForm, "prepare_transfer",
+           lambda u, c, d: services.prepare_transfer(actor=u, credit_id=c.pk,
+                                                     changes=pf.transfer_changes(d, c.currency)),
+           _("Transfer prepared and sent to a checker."), initial=_transfer_initial, template=TRANSFER_TEMPLATE,
+           explain=_("Check the request; you may curtail the terms further (art. 38(a)), never enlarge them.")),
+    Action("approve-transfer", _("Approve the transfer"), "credit", pf.NoFieldsForm, "approve_transfer",
+           lambda u, c, d: services.approve_transfer(actor=u, credit_id=c.pk),
+           _("The credit is transferred."), template=TRANSFER_TEMPLATE,
+           explain=_("Four eyes: you cannot approve a transfer you prepared. The transferred amount is "
+                     "earmarked on this credit.")),
+    Action("advise-transfer", _("Advise the transferred credit"), "credit", pf.NoFieldsForm, "advise_transfer",
+           lambda u, c, d: services.advise_transfer(actor=u, credit_id=c.pk),
+           _("The transferred credit is advised to the second beneficiary."), template=TRANSFER_TEMPLATE),
+    Action("reject-transfer", _("Turn the transfer down"), "credit", pf.ReasonForm, "reject_transfer",
+           lambda u, c, d: services.reject_transfer(actor=u, credit_id=c.pk, reason=d["reason"]),
+           _("The transfer request is turned down."), tone="danger", template=TRANSFER_TEMPLATE),
     Action("request-cancellation", _("Request cancellation"), "credit", pf.ReasonForm,
            "request_cancellation",
            lambda u, c, d: services.request_cancellation(actor=u, credit_id=c.pk, reason=d["reason"]),

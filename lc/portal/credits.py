@@ -22,6 +22,7 @@ from lc.models import (
     Presentation,
     RefusalNotice,
     TermsVersion,
+    TransferState,
     User,
     WaiverDecision,
 )
@@ -130,6 +131,11 @@ def credit_view(request: HttpRequest, credit_id: Any) -> HttpResponse:
     amendments = list(Amendment.objects.visible_to(org_of(request)).filter(credit=credit)
                       .select_related("maker", "checker", "proposed_by").order_by("-number"))
     facts = facts_for(user, credit, pres)
+    # Only a transferable credit has transfer requests (the rule's own test): no query otherwise.
+    transfers = list(credit.transfer_requests.select_related("second_beneficiary", "transferred_credit")
+                     ) if access.transferable(credit) else []
+    # The rule's fact read from the list the page shows (one query for both).
+    facts.transfer_request = next((t for t in transfers if t.state != TransferState.REJECTED), None)
     amendment_rows, presentation_rows = _rows(request, facts, amendments, pres)
     bank = is_bank_user(user)
     terms = credit.current_terms.terms if credit.current_terms else credit.draft_terms
@@ -140,7 +146,8 @@ def credit_view(request: HttpRequest, credit_id: Any) -> HttpResponse:
         "parties": _parties(credit), "presentations": pres, "cancellation": facts.cancellation,
         "events": events, "event_counts": timeline.counts(events), "today": facts.today,
         "amendment_rows": amendment_rows, "presentation_rows": presentation_rows,
-        "credit_actions": actions.offered(actions.CREDIT_ACTIONS, facts, credit) if bank else [],
+        "credit_actions": actions.offered([a for a in actions.CREDIT_ACTIONS if bank or a.corporate], facts, credit),
+        "transfers": transfers,
         "availability": availability_summary(credit) if credit.current_terms else None,
     }
     return render_page(request, "portal/credit_detail.html", context, nav="credits")

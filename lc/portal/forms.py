@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lc import money
-from lc.models import Disposal, DocumentType
+from lc.models import Disposal, DocumentType, Organization, OrgKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -64,6 +64,43 @@ class ConfirmForm(forms.Form):
         choices=[("confirm", _("Add our confirmation (art. 8)")),
                  ("decline", _("Decline to confirm, advise without confirmation (art. 8(d))"))])
     reason = forms.CharField(label=_("Reason or remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransferTermsForm(forms.Form):
+    """Art. 38(g): the terms a transfer may curtail; empty fields stay as in the credit."""
+
+    amount = AmountField(label=_("Amount (32B), reduced"), required=False)
+    expiry_date = forms.DateField(label=_("Date of expiry (31D), earlier"), required=False, widget=DATE)
+    latest_shipment = forms.DateField(label=_("Latest date of shipment (44C), earlier"), required=False, widget=DATE)
+    presentation_period_days = forms.IntegerField(label=_("Period for presentation in days (48), shorter"),
+                                                  required=False, min_value=1, max_value=999)
+
+
+
+TRANSFER_TERMS = ("amount", "expiry_date", "latest_shipment", "presentation_period_days")
+
+
+def transfer_changes(cleaned: dict[str, Any], currency: str) -> dict[str, Any]:
+    """A transfer form's cleaned fields as the service's `changes` (only those filled in)."""
+    out: dict[str, Any] = {}
+    for name in TRANSFER_TERMS:
+        value = cleaned.get(name)
+        if value not in (None, ""):
+            out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    if "amount" in out:
+        # With the currency's digits, as 32B carries them; an amount with more decimals stays as
+        # keyed (never rounded) for the service to refuse at the field.
+        amount = out["amount"]
+        out["amount"] = money.text(amount, currency) if money.q(amount, currency) == amount else f"{amount:f}"
+    return out
+
+
+class RequestTransferForm(TransferTermsForm):
+    second_beneficiary = forms.ModelChoiceField(
+        label=_("Second beneficiary"), queryset=Organization.objects.filter(kind=OrgKind.CORPORATE).order_by("name"))
+    note = forms.CharField(label=_("Instructions to the transferring bank"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["second_beneficiary", *TRANSFER_TERMS, "note"]
 
 
 class ReasonForm(forms.Form):

@@ -19,7 +19,6 @@ from lc.services.credits import (
     prepare_credit,
     request_cancellation,
     submit_application,
-    transfer_credit,
     update_application,
 )
 from lc.services.examination import (
@@ -35,6 +34,13 @@ from lc.services.facilities import override_facility, set_facility, set_rate
 from lc.services.presentations import DocumentInput, add_document, notify_completeness, present_documents
 from lc.services.settlement import honour_presentation, reimburse_presentation, settle_presentation
 from lc.services.timers import run_timers
+from lc.services.transfers import (
+    advise_transfer,
+    approve_transfer,
+    prepare_transfer,
+    reject_transfer,
+    request_transfer,
+)
 
 __all__ = [
     "DocumentInput",
@@ -42,6 +48,8 @@ __all__ = [
     "add_discrepancy",
     "add_document",
     "advise_credit",
+    "advise_transfer",
+    "approve_transfer",
     "cancel_credit",
     "conclude_examination",
     "confirm_credit",
@@ -58,13 +66,16 @@ __all__ = [
     "override_facility",
     "prepare_amendment",
     "prepare_credit",
+    "prepare_transfer",
     "present_documents",
     "propose_amendment",
     "record_engine_result",
     "refuse_presentation",
     "reimburse_presentation",
     "reject_amendment",
+    "reject_transfer",
     "request_cancellation",
+    "request_transfer",
     "request_waiver",
     "run_timers",
     "set_facility",

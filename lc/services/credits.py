@@ -1,5 +1,6 @@
-"""Credit actions: application, issuance (maker/checker), advice, confirmation, transfer,
-cancellation and expiry. One function per business action, one ledger entry each."""
+"""Credit actions: application, issuance (maker/checker), advice, confirmation, cancellation
+and expiry (transfer: lc.services.transfers). One function per business action, one ledger
+entry each."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from lc import access, events, money
 from lc.access import CLOSED_PRESENTATIONS, consenting_party
 from lc.banking import extended_expiry
 from lc.errors import InvalidInput, NotAllowed
-from lc.examination.issuance import validate_terms, validate_transfer
+from lc.examination.issuance import validate_terms
 from lc.examination.serde import ExaminationDataError
 from lc.examination.types import CreditTerms
 from lc.integrations.webhooks import emit
@@ -272,63 +273,6 @@ def confirm_credit(*, actor: User, credit_id: ObjectId, confirm: bool, reason: s
     if confirm:
         emit(credit, events.CREDIT_CONFIRMED, _summary(credit))
     return credit
-
-
-@transaction.atomic
-def transfer_credit(
-    *, actor: User, credit_id: ObjectId, second_beneficiary: Organization, changes: dict[str, Any],
-    now: dt.datetime | None = None,
-) -> LetterOfCredit:
-    """Art. 38: a transferable credit is transferred once, only curtailing the allowed terms."""
-    now = now_or(now)
-    credit = lock_credit(actor, credit_id)
-    check("transfer_credit", actor, credit, now, credit)
-    assert credit.current_terms is not None
-    original = parse_terms(credit.current_terms.terms)
-    new_terms = {**credit.current_terms.terms, **changes}
-    new_terms["beneficiary"] = _party(second_beneficiary)
-    issues = validate_transfer(original, parse_terms(new_terms))
-    if any(i.blocking for i in issues):
-        raise invalid([i for i in issues if i.blocking])
-    child = _create_transferred(credit, second_beneficiary, new_terms, actor, now)
-    assert child.current_terms is not None
-    earmarked = _earmark(credit, accounts.credit_maximum(child.current_terms.terms), now)
-    opened = accounts.open_account(child, now)
-    record(events.CREDIT_TRANSFERRED, subject=credit.subject, actor=actor, at=now,
-           payload={**_summary(credit), "transferred_credit": str(child.id), "reference_2": child.reference,
-                    "second_beneficiary": second_beneficiary.ledger_id, "terms": child.current_terms.terms,
-                    "availability": earmarked.payload(), "transferred_availability": opened.payload()})
-    return child
-
-
-def _earmark(credit: LetterOfCredit, amount: Decimal, now: dt.datetime) -> accounts.Change:
-    """Art. 38: the transferred amount (with its tolerance) leaves the first beneficiary's
-    availability; more than is available cannot be transferred (an input to correct)."""
-    free = accounts.figures(credit).available
-    if amount > free:
-        shown = money.text(free, credit.currency)
-        raise InvalidInput(f"only {credit.currency} {shown} is available to transfer",
-                           [{"field": "changes.amount", "message": f"at most {shown} with its tolerance"}])
-    return accounts.earmark(credit, amount, now)
-
-
-def _create_transferred(credit: LetterOfCredit, second: Organization, terms: dict[str, Any],
-                        actor: User, now: dt.datetime) -> LetterOfCredit:
-    child = LetterOfCredit(
-        applicant=credit.applicant, beneficiary=credit.beneficiary, second_beneficiary=second,
-        issuing_bank=credit.issuing_bank, advising_bank=credit.advising_bank,
-        confirming_bank=credit.confirming_bank, nominated_bank=credit.nominated_bank,
-        transferred_from=credit, created_by=actor, created_at=now, updated_at=now, issued_at=now,
-        state=CreditState.ISSUED, reference=_next_reference(credit.issuing_bank, now),
-        confirmation=credit.confirmation,
-    )
-    terms = complete_terms(terms, child)
-    _denormalise(child, parse_terms(terms))
-    child.draft_terms = terms
-    child.save()
-    child.current_terms = TermsVersion.objects.create(credit=child, number=1, terms=terms, created_at=now)
-    child.save(update_fields=["current_terms"])
-    return child
 
 
 @transaction.atomic

@@ -57,8 +57,13 @@ CALLS: dict[str, tuple[str, Call]] = {
         actor=u, credit_id=c.pk, rekeyed_amount=_amount(c))),
     "advise_credit": ("credit", lambda u, c, k: services.advise_credit(actor=u, credit_id=c.pk)),
     "confirm_credit": ("credit", lambda u, c, k: services.confirm_credit(actor=u, credit_id=c.pk, confirm=True)),
-    "transfer_credit": ("credit", lambda u, c, k: services.transfer_credit(
+    "request_transfer": ("credit", lambda u, c, k: services.request_transfer(
         actor=u, credit_id=c.pk, second_beneficiary=k.orgs["stranger_corp"], changes={})),
+    "prepare_transfer": ("credit", lambda u, c, k: services.prepare_transfer(actor=u, credit_id=c.pk)),
+    "approve_transfer": ("credit", lambda u, c, k: services.approve_transfer(actor=u, credit_id=c.pk)),
+    "advise_transfer": ("credit", lambda u, c, k: services.advise_transfer(actor=u, credit_id=c.pk)),
+    "reject_transfer": ("credit", lambda u, c, k: services.reject_transfer(
+        actor=u, credit_id=c.pk, reason="we do not consent to this transfer")),
     "request_cancellation": ("credit", lambda u, c, k: services.request_cancellation(
         actor=u, credit_id=c.pk, reason="no longer needed")),
     "consent_to_cancellation": ("credit", lambda u, c, k: services.consent_to_cancellation(
@@ -187,6 +192,30 @@ def book(cast: Cast) -> Cast:
     reimbursed.examine()
     reimbursed.honour()
     reimbursed.reimburse()
+    # Transfer (art. 38, issue 20): transferable credits open to a request, and with a request
+    # at each step (awaiting the maker, awaiting the checker, transferred and awaiting advice).
+    exporter, transferable = u["nef.exports"], "IRREVOCABLE TRANSFERABLE"
+    story(form=transferable)
+    for steps in (1, 2, 3):
+        t = story(form=transferable)
+        services.request_transfer(actor=exporter, credit_id=t.credit_id, second_beneficiary=cast.orgs["stranger_corp"],
+                                  changes={"amount": "60000.00"})
+        if steps > 1:
+            services.prepare_transfer(actor=u["ncb.maker"], credit_id=t.credit_id)
+        if steps > 2:
+            services.approve_transfer(actor=u["ncb.checker"], credit_id=t.credit_id)
+    # Co-drafting (issue 20): a shared draft with an open and a resolved comment, and one
+    # submitted since (frozen); the seeded drafts are unshared.
+    for submitted in (False, True):
+        d = Story(cast, now, shift_days=shift)
+        d.apply()
+        services.share_draft(actor=u["hhl.treasury"], credit_id=d.credit_id)
+        for _ in range(2):
+            last = services.comment_on_draft(actor=u["nef.exports"], credit_id=d.credit_id, field="45A",
+                                             text="Please name the model as on our pro-forma invoice.")
+        services.resolve_draft_comment(actor=u["hhl.treasury"], comment_id=last.pk)
+        if submitted:
+            services.submit_application(actor=u["hhl.treasury"], credit_id=d.credit_id)
     assert Discrepancy.objects.filter(presentation=findings.presentation, status="proposed").exists()
     return cast
 

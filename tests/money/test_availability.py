@@ -106,8 +106,7 @@ def test_an_over_claim_is_c17_and_is_never_honoured_in_full(cast: Any) -> None:
 def test_a_transfer_takes_its_amount_out_of_the_first_beneficiarys_availability(
         cast: Any, changes: dict[str, str], left: Decimal) -> None:
     story = issued(cast, form="IRREVOCABLE TRANSFERABLE")
-    child = services.transfer_credit(actor=cast.users["ncb.maker"], credit_id=story.credit_id,
-                                     second_beneficiary=cast.orgs["stranger_corp"], changes=changes, now=story.at(5))
+    child = story.transfer(changes)
     assert assert_account_is_its_rows(story.credit_id).available == left
     assert assert_account_is_its_rows(child.pk).maximum == MAXIMUM - left
 

@@ -73,9 +73,7 @@ def book_of_credits(cast: Any) -> None:
     a.examine(day=21, withdraw=True)
     a.honour(day=22), a.reimburse(day=23), a.settle(day=24)
     present(a, "25000.00")  # held under examination
-    services.transfer_credit(actor=cast.users["ncb.maker"], credit_id=a.credit_id,
-                             second_beneficiary=cast.orgs["stranger_corp"], changes={"amount": "50000.00"},
-                             now=a.at(25))
+    a.transfer({"amount": "50000.00"}, day=25)
     b = Story(cast, example_start(), currency="KWD", amount="1000.125")
     b.issued()
     maker = cast.users["vhb.maker"]

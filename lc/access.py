@@ -76,7 +76,10 @@ class Facts:
 
     def __init__(self, user: User, credit: LetterOfCredit, today: dt.date | None = None, **known: Any) -> None:
         self.user, self.credit = user, credit
-        self.today = today if today is not None else timezone.localdate()
+        # The actor's business date at its own place (its organisation's time zone).
+        org = getattr(user, "organization", None)
+        self.today = today if today is not None else (
+            org.local_date(timezone.now()) if org is not None else timezone.localdate())
         self.__dict__.update(known)  # pre-loaded values of the cached properties below
 
     @cached_property

@@ -96,16 +96,28 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):  # type: ignore[type-a
     list_display = ("name", "kind", "bic", "country", "city")
     list_filter = ("kind", "country")
     search_fields = ("name", "bic", "city")
-    fields = ("name", "kind", "bic", "country", "city", "address")
+    fields = ("name", "kind", "bic", "country", "city", "address", "time_zone")
     inlines = [ClosureInline, WorkingDayInline]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.base_fields["time_zone"].help_text = (
+            "IANA zone of the organisation's place (e.g. Asia/Singapore): its business dates and banking "
+            "days are taken there. Left blank on a new organisation: its country's. A change is ledgered.")
+        return form
 
     def save_model(self, request: HttpRequest, obj: Organization, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
         data = {f: form.cleaned_data[f] for f in config.ORG_FIELDS if f in form.cleaned_data}
         if change:
             config.change_organization(actor=request.user, org_id=obj.pk,  # type: ignore[arg-type]
                                        changes={f: data[f] for f in form.changed_data if f in data})
+            if "time_zone" in form.changed_data and form.cleaned_data["time_zone"]:
+                # Its own ledgered change (org.time_zone_changed), as a calendar's working days are.
+                _run(request, "time zone", lambda: config.change_time_zone(
+                    actor=request.user, org_id=obj.pk, time_zone=form.cleaned_data["time_zone"]))  # type: ignore[arg-type]
         else:
-            created = config.create_organization(actor=request.user, **data)  # type: ignore[arg-type]
+            created = config.create_organization(actor=request.user,  # type: ignore[arg-type]
+                                                 time_zone=form.cleaned_data.get("time_zone", ""), **data)
             obj.pk, obj._state.adding = created.pk, False
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:

@@ -140,6 +140,9 @@ CLOSURE_CHANGED = _c("org.closure_changed", _("Bank closure changed"), "change_b
 CLOSURE_REMOVED = _c("org.closure_removed", _("Bank closure removed"), "remove_bank_closure")
 WORKING_DAY_ADDED = _c("org.working_day_added", _("Adjusted working day added"), "add_bank_working_day")
 WORKING_DAY_REMOVED = _c("org.working_day_removed", _("Adjusted working day removed"), "remove_bank_working_day")
+# Issue 20: the zone an organisation's business dates are taken in (art. 2: a banking day is a day
+# the bank is open at its own place): it moves its "today", so its deadlines, like its calendar.
+TIME_ZONE_CHANGED = _c("org.time_zone_changed", _("Time zone changed"), "change_time_zone")
 API_KEY_CREATED = _c("apikey.created", _("API key created"), "create_api_key")
 API_KEY_REVOKED = _c("apikey.revoked", _("API key revoked"), "revoke_api_key")
 WEBHOOK_CREATED = _c("webhook.created", _("Webhook subscription created"), "create_webhook")

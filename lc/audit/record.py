@@ -72,7 +72,7 @@ def org_card(org: Organization | None) -> dict[str, Any] | None:
     if org is None:
         return None
     return {"id": org.ledger_id, "name": org.name, "bic": org.bic, "kind": org.kind, "country": org.country,
-            "city": org.city}
+            "city": org.city, "time_zone": org.time_zone}
 
 
 def user_card(user: User) -> dict[str, Any]:

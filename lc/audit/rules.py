@@ -111,6 +111,12 @@ def check_remove_bank_working_day(actor: Actor, bank: Organization) -> None:
     check_add_bank_closure(actor, bank)
 
 
+def check_change_time_zone(actor: Actor, org: Organization) -> None:
+    """As a bank's calendar: its administrator or platform staff (a company's zone moves only the
+    dates its people see, by the same people)."""
+    _admin_of(actor, org.pk)
+
+
 def _integrator(actor: Actor, org_id: Any) -> None:
     if _trusted(actor):
         return

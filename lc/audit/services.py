@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from lc.audit.record import Actor, org_card, record_change, user_card
 from lc.errors import InvalidInput, NotAllowed, NotFound
 from lc.models import BankClosure, BankWorkingDay, Organization, Role, User
 from lc.services.common import ObjectId, calendar_for
+from lc.time_zones import default_time_zone, is_time_zone
 
 USER_FIELDS = ("username", "first_name", "last_name", "email", "organization", "roles", "is_staff", "is_superuser")
 ORG_FIELDS = ("name", "kind", "bic", "country", "city", "address")
@@ -160,16 +162,24 @@ def set_password(*, actor: Actor, user_id: ObjectId, password: str, now: dt.date
 
 @transaction.atomic
 def create_organization(*, actor: Actor, name: str, kind: str, country: str, city: str, bic: str = "",
-                        address: str = "", now: dt.datetime | None = None) -> Organization:
+                        address: str = "", time_zone: str = "", now: dt.datetime | None = None) -> Organization:
+    """A new organisation; its time zone, when not given, the one of its country and city."""
     now = now or timezone.now()
     rules.check("create_organization", actor)
-    org = Organization(name=name, kind=kind, bic=bic, country=country, city=city, address=address)
+    org = _with_time_zone(Organization(name=name, kind=kind, bic=bic, country=country, city=city, address=address,
+                                       time_zone=time_zone))
     try:
         org.full_clean()
     except ValidationError as exc:
         raise _invalid(exc) from exc
     org.save()
     _org_created(org, actor, now)
+    return org
+
+
+def _with_time_zone(org: Organization) -> Organization:
+    """Every new organisation gets a zone: the one entered, else its country's (and city's)."""
+    org.time_zone = org.time_zone or default_time_zone(org.country, org.city)
     return org
 
 
@@ -191,7 +201,7 @@ def seed_people(*, actor: Actor, orgs: Sequence[Organization], users: Sequence[t
     now = now or timezone.now()
     for org in orgs:
         rules.check("create_organization", actor)
-        _clean(org, exclude=[])
+        _clean(_with_time_zone(org), exclude=[])
     for user, password in users:
         rules.check("create_user", actor, user.organization, privileged=user.is_staff or user.is_superuser)
         _check_roles(user.roles)
@@ -237,6 +247,32 @@ def change_organization(*, actor: Actor, org_id: ObjectId, changes: Mapping[str,
     org.save(update_fields=list(diff))
     record_change(events.ORG_CHANGED, subject=org.ledger_id, actor=actor, at=now, payload={
         "organization": org_card(org), "changed": {f: [before[f], v] for f, v in diff.items()}})
+    return org
+
+
+@transaction.atomic
+def change_time_zone(*, actor: Actor, org_id: ObjectId, time_zone: str, reason: str = "",
+                     now: dt.datetime | None = None) -> Organization:
+    """The IANA zone the organisation's business dates are taken in (UCP 600 art. 2: a banking day
+    is a day the bank is open at its own place). From now on its presentations' day of
+    presentation, its timers' "today" and its people's dates are read there; dates already fixed
+    (a day of presentation, a deadline) stay as they were. One entry, before and after."""
+    now = now or timezone.now()
+    org = _lock(Organization, org_id, "organisation")
+    rules.check("change_time_zone", actor, org)
+    before = org.time_zone or default_time_zone(org.country, org.city)
+    if time_zone == before:
+        return org
+    if not is_time_zone(time_zone):  # the zone alone: a directory entry may lack other fields
+        raise InvalidInput(f"{time_zone!r} is not an IANA time zone", [
+            {"field": "time_zone", "message": "not an IANA time zone (e.g. Asia/Hong_Kong)"}])
+    org.time_zone = time_zone
+    org.save(update_fields=["time_zone"])
+    record_change(events.TIME_ZONE_CHANGED, subject=org.ledger_id, actor=actor, at=now, payload={
+        "organization": org_card(org), "time_zone": [before, time_zone], "reason": reason,
+        # The date at the organisation's place when the change took effect, in the old and new zones.
+        "local_date": [now.astimezone(ZoneInfo(before)).date() if is_time_zone(before) else None,
+                       org.local_date(now)]})
     return org
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -12,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from schwifty import BIC
 from schwifty.exceptions import SchwiftyException
+
+from lc.time_zones import default_time_zone, is_time_zone
 
 
 def validate_bic(value: str) -> None:
@@ -27,6 +31,11 @@ def validate_country(value: str) -> None:
 
     if pycountry.countries.get(alpha_2=value) is None:
         raise ValidationError(f"{value!r} is not an ISO 3166 country code")
+
+
+def validate_time_zone(value: str) -> None:
+    if not is_time_zone(value):
+        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Asia/Hong_Kong)")
 
 
 class OrgKind(models.TextChoices):
@@ -57,6 +66,10 @@ class Organization(models.Model):
     post_code = models.CharField(max_length=16, blank=True)
     town = models.CharField(max_length=35, blank=True)
     country_sub_division = models.CharField(max_length=35, blank=True)
+    # Where the organisation keeps its business days (UCP 600 art. 2: a banking day is a day the
+    # bank is open at its own place). Blank only on rows made outside the services: read as the
+    # zone of its country (lc.time_zones.default_time_zone). Changed by a ledgered service only.
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()
@@ -83,6 +96,14 @@ class Organization(models.Model):
     def ledger_id(self) -> str:
         # Immutable: a BIC can be corrected; the ledger's org.* entries carry names and BICs.
         return f"org:{self.id}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone or default_time_zone(self.country, self.city) or settings.TIME_ZONE)
+
+    def local_date(self, at: datetime) -> date:
+        """The business date of the instant `at` at this organisation's place."""
+        return at.astimezone(self.zone).date()
 
 
 class Role(models.TextChoices):

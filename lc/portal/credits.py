@@ -8,7 +8,6 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lc import access
@@ -94,7 +93,8 @@ def facts_for(user: User, credit: LetterOfCredit, pres: list[Presentation], ever
     if every:
         known["open_presentations"] = any(p.state not in access.CLOSED_PRESENTATIONS for p in pres)
     return access.Facts(
-        user, credit, today=timezone.localdate(), cancellation=Cancellation.objects.filter(credit=credit).first(),
+        # today: the signed-in person's organisation's date, in its own time zone (Facts' default)
+        user, credit, cancellation=Cancellation.objects.filter(credit=credit).first(),
         **known,
         waived={p.pk for p in pres if any(w.decision == WaiverDecision.WAIVED for w in p.waivers.all())},
         pending_waivers={p.pk for p in pres if any(w.decision == WaiverDecision.PENDING for w in p.waivers.all())},

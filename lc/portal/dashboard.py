@@ -197,7 +197,7 @@ def discrepancy_rate(org: Organization) -> dict[str, Any]:
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     org = org_of(request)
-    today = timezone.localdate()
+    today = org.local_date(timezone.now())  # the day at the signed-in organisation's place
     if is_bank_user(user):
         queues = bank_queues(user, org, today) + shared_queues(org, today)
         calendar = calendar_for(org, years_around(today))

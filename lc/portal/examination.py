@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lc import access
@@ -102,7 +101,7 @@ def examine_view(request: HttpRequest, credit_id: Any, presentation_id: Any) -> 
         "days_left": (pres.examination_deadline - facts.today).days if pres.examination_deadline else None,
         "add_form": actions.ACTIONS["add-discrepancy"].form(), "withdraw_form": actions.ACTIONS[
             "withdraw-discrepancy"].form(),
-        "notice": getattr(pres, "refusal", None), "today": timezone.localdate(),
+        "notice": getattr(pres, "refusal", None), "today": facts.today,
         "examination_progress": examination_progress(pres),
     }
     return render_page(request, "portal/examination.html", context, nav="credits")

@@ -95,7 +95,7 @@ def issue_amendment(*, actor: User, amendment_id: ObjectId, now: dt.datetime | N
     credit, amendment = _lock_amendment(actor, amendment_id)
     check("issue_amendment", actor, credit, now, amendment)
     increase = accounts.credit_maximum(amended_terms(credit, amendment.changes)) - accounts.figures(credit).maximum
-    facility = accounts.within_facility(credit, increase, local_date(now), amendment)
+    facility = accounts.within_facility(credit, increase, local_date(now, credit.issuing_bank), amendment)
     amendment.state, amendment.checker, amendment.issued_at = AmendmentState.ISSUED, actor, now
     amendment.save()
     sent = swift_messages.send_amendment(credit, amendment, actor=actor, now=now)

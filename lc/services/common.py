@@ -45,9 +45,11 @@ def now_or(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else timezone.now()
 
 
-def local_date(at: dt.datetime) -> dt.date:
-    """The business date of an act (the platform's zone; banks here share Asia/Hong_Kong)."""
-    return timezone.localtime(at).date()
+def local_date(at: dt.datetime, org: Organization | None = None) -> dt.date:
+    """The business date of an act at `org`'s place, in its own time zone (UCP 600 art. 2: a
+    banking day is a day the bank is open where it is). Without an organisation (platform staff,
+    a system act nobody's calendar governs) the platform's zone (settings.TIME_ZONE)."""
+    return org.local_date(at) if org is not None else timezone.localtime(at).date()
 
 
 def org_of(actor: User) -> Organization:
@@ -59,7 +61,7 @@ def org_of(actor: User) -> Organization:
 def check(action: str, actor: User, credit: LetterOfCredit, now: dt.datetime, *target: Any,
           **options: Any) -> access.Facts:
     """The one access rule (lc.access) for this action, enforced under the row locks."""
-    facts = access.Facts(actor, credit, today=local_date(now))
+    facts = access.Facts(actor, credit, today=local_date(now, actor.organization))
     access.check(action, facts, *target, **options)
     return facts
 
@@ -152,7 +154,8 @@ def calendar_facts(bank: Organization, start: dt.date, end: dt.date) -> dict[str
     public holidays, the bank's closures and force-majeure days in that window), recorded in the
     decision's ledger entry so that the entry alone re-derives it (BankingCalendar.from_facts)."""
     cal = calendar_for(bank, years_around(start, end))
-    return {"bank": bank.ledger_id, "country": bank.country, **cal.facts(start, end)}
+    # The zone the bank's dates are taken in (issue 20): the entry's UTC time read there is its day.
+    return {"bank": bank.ledger_id, "country": bank.country, "time_zone": bank.zone.key, **cal.facts(start, end)}
 
 
 def years_around(*days: dt.date | None) -> range:

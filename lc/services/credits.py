@@ -138,7 +138,7 @@ def create_application(
     """The applicant drafts a credit application for its issuing bank (not yet validated)."""
     now = now_or(now)
     applicant = org_of(actor)
-    access.check_create_application(access.Facts(actor, LetterOfCredit(), today=local_date(now)))
+    access.check_create_application(access.Facts(actor, LetterOfCredit(), today=local_date(now, applicant)))
     for bank, what in ((issuing_bank, "issuing"), (advising_bank, "advising"),
                        (confirming_bank, "confirming"), (nominated_bank, "nominated")):
         if bank is not None and not bank.is_bank:
@@ -225,7 +225,8 @@ def issue_credit(*, actor: User, credit_id: ObjectId, rekeyed_amount: AmountInpu
         raise InvalidInput("the re-keyed amount does not match the credit amount",
                            [{"field": "amount", "message": "does not match"}])
     parsed = check_terms(credit.draft_terms)
-    facility = accounts.within_facility(credit, accounts.credit_maximum(credit.draft_terms), local_date(now))
+    facility = accounts.within_facility(credit, accounts.credit_maximum(credit.draft_terms),
+                                       local_date(now, credit.issuing_bank))
     version = TermsVersion.objects.create(credit=credit, number=1, terms=credit.draft_terms, created_at=now)
     credit.current_terms, credit.state, credit.issue_checker = version, CreditState.ISSUED, actor
     credit.issued_at = credit.updated_at = now
@@ -294,7 +295,7 @@ def consent_to_cancellation(*, actor: User, credit_id: ObjectId, now: dt.datetim
     now = now_or(now)
     credit = lock_credit(actor, credit_id)
     cancellation = Cancellation.objects.select_for_update().filter(credit=credit).first()
-    facts = access.Facts(actor, credit, today=local_date(now), cancellation=cancellation)
+    facts = access.Facts(actor, credit, today=local_date(now, actor.organization), cancellation=cancellation)
     who = consenting_party(facts, credit)
     assert cancellation is not None
     setattr(cancellation, f"{who}_consent_at", now)
@@ -346,7 +347,7 @@ def expire_credit(*, credit_id: ObjectId, now: dt.datetime | None = None,
     if CreditState.EXPIRED not in CREDIT_MOVES[credit.state]:
         raise NotAllowed(f"a credit that is {credit.get_state_display()} cannot expire")
     last_day = last_day_for_presentation(credit)
-    if local_date(now) <= last_day:
+    if local_date(now, expiry_place_bank(credit)) <= last_day:  # the day at the place of expiry
         raise NotAllowed(f"the credit is available until {last_day}")
     if credit.presentations.exclude(state__in=CLOSED_PRESENTATIONS).exists():
         raise NotAllowed("a presentation under this credit is still open")

@@ -266,7 +266,7 @@ def refuse_presentation(*, actor: User, presentation_id: ObjectId, disposal: str
         "documents": [printed_notice],
         # Art. 16(d): the notice is due by the deadline of art. 14(b); its calendar facts let the
         # entry alone show whether it was in time.
-        "refused_on": local_date(now), "refusal_deadline": pres.examination_deadline,
+        "refused_on": local_date(now, pres.presented_to), "refusal_deadline": pres.examination_deadline,
         "calendar": calendar_facts(pres.presented_to, pres.presented_on, pres.examination_deadline)
         if pres.presented_on and pres.examination_deadline else None,
         "discrepancies": notice.discrepancies, "text": notice.text, "availability": released.payload(),

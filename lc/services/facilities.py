@@ -29,7 +29,8 @@ from lc.services.money import check_amount, exposures, utilisation
 
 
 def _officer(actor: User, now: dt.datetime, action: str) -> Organization:
-    access.check(action, access.Facts(actor, LetterOfCredit(), today=local_date(now)), LetterOfCredit())
+    access.check(action, access.Facts(actor, LetterOfCredit(), today=local_date(now, actor.organization)),
+                 LetterOfCredit())
     return org_of(actor)
 
 

@@ -63,6 +63,7 @@ from lc.swift import (
 )
 from lc.swift.message import bic_of
 from lc.swift.specs import SPECS
+from lc.time_zones import default_time_zone
 
 MAX_TEXT = 200_000  # an MT700 with seven MT701s is under 90,000 characters
 
@@ -103,7 +104,7 @@ def import_messages(*, actor: User, text: str, now: dt.datetime | None = None) -
     """A bank imports the text of one or more messages addressed to it (see the module doc)."""
     now = now_or(now)
     org = org_of(actor)
-    access.check_import_message(access.Facts(actor, LetterOfCredit(), today=local_date(now)))
+    access.check_import_message(access.Facts(actor, LetterOfCredit(), today=local_date(now, org)))
     messages = _read(text)
     for message in messages:
         if _bic8(bic_of(message.receiver)) != _bic8(org.bic):
@@ -255,8 +256,9 @@ def _bank(bank: Bank) -> Organization:
     found = Organization.objects.filter(bic__startswith=_bic8(bank.bic)).order_by("bic").first()
     if found is not None:
         return found
+    country = bank.country or bank.bic[4:6]
     return Organization.objects.create(name=bank.name or bank.bic, kind=OrgKind.BANK, bic=bank.bic,
-                                       country=bank.country or bank.bic[4:6], city="")
+                                       country=country, city="", time_zone=default_time_zone(country))
 
 
 def _company(party: Party) -> Organization:
@@ -266,7 +268,7 @@ def _company(party: Party) -> Organization:
     if found is not None:
         return found
     return Organization.objects.create(name=party.name, kind=OrgKind.CORPORATE, country=party.country,
-                                       address=party.address, city="")
+                                       address=party.address, city="", time_zone=default_time_zone(party.country))
 
 
 def _apply_amendment(messages: list[Message], credit: LetterOfCredit, org: Organization, actor: User,

@@ -206,7 +206,8 @@ def send_amendment(credit: LetterOfCredit, amendment: Amendment, *, actor: User,
     base = CreditTerms.from_dict(amendment.base_version.terms)
     try:
         messages = amendment_to_mt707(base=base, changes=amendment.changes, number=amendment.number,
-                                      amendment_date=local_date(now), receiver_reference=NONREF)
+                                      amendment_date=local_date(now, credit.issuing_bank),
+                                      receiver_reference=NONREF)
     except TermsMappingError as exc:
         raise mapping_error(exc, "the amendment") from exc
     return _send(messages, events.AMENDMENT_ISSUED, credit, credit.issuing_bank, credit.advising_bank, actor, now,
@@ -220,7 +221,7 @@ def send_amendment_answer(credit: LetterOfCredit, amendment: Amendment, *, accep
     word = "ACCEPTED" if accepted else "REJECTED"
     message = _build(build_mt730, "the acknowledgement", sender_bic=credit.advising_bank.bic,
                      receiver_bic=credit.issuing_bank.bic, reference=credit.reference,
-                     related_reference=credit.reference, acknowledged_on=local_date(now),
+                     related_reference=credit.reference, acknowledged_on=local_date(now, credit.advising_bank),
                      narrative=f"AMENDMENT {amendment.number} {word} BY THE BENEFICIARY")
     return _send([message], event, credit, credit.advising_bank, credit.issuing_bank, actor, now, amendment=amendment)
 
@@ -262,7 +263,7 @@ def send_refusal(credit: LetterOfCredit, pres: Presentation, discrepancies: Sequ
     receiver = refusal_receiver(credit, pres)
     message = _build(build_mt734, "the refusal notice", sender_bic=pres.presented_to.bic, receiver_bic=receiver.bic,
                      reference=presentation_reference(credit, pres), presenting_reference=credit.reference,
-                     utilisation_date=pres.presented_on or local_date(now), amount=_money(pres),
+                     utilisation_date=pres.presented_on or local_date(now, pres.presented_to), amount=_money(pres),
                      discrepancies=[d.text for d in discrepancies], disposal=DISPOSAL_CODES[Disposal(disposal)])
     return _send([message], events.REFUSED, credit, pres.presented_to, receiver, actor, now, presentation=pres)
 
@@ -303,7 +304,7 @@ def send_authorisation(credit: LetterOfCredit, pres: Presentation, waiver: Waive
     field 30 the date the waiver was asked for (the MT750's)."""
     if not _nominated(credit, pres):
         return []
-    advised_on = local_date(waiver.requested_at)
+    advised_on = local_date(waiver.requested_at, pres.presented_to)  # the MT750's date, at its sender
     message = _build(build_mt752, "the authorisation to pay", sender_bic=credit.issuing_bank.bic,
                      receiver_bic=pres.presented_to.bic, reference=credit.reference,
                      related_reference=presentation_reference(credit, pres),
@@ -318,7 +319,7 @@ def send_payment_advice(credit: LetterOfCredit, pres: Presentation, amount: Deci
     sight payment or negotiation, 32B for a deferred payment or acceptance)."""
     if not _nominated(credit, pres):
         return []
-    value_date = None if pres.maturity_date else local_date(now)
+    value_date = None if pres.maturity_date else local_date(now, pres.presented_to)
     message = _build(build_mt754, "the advice of payment", sender_bic=pres.presented_to.bic,
                      receiver_bic=credit.issuing_bank.bic, reference=presentation_reference(credit, pres),
                      related_reference=credit.reference, principal=_money(pres, amount), value_date=value_date)
@@ -333,6 +334,6 @@ def send_reimbursement(credit: LetterOfCredit, pres: Presentation, *, actor: Use
     message = _build(build_mt756, "the advice of reimbursement", sender_bic=credit.issuing_bank.bic,
                      receiver_bic=pres.presented_to.bic, reference=credit.reference,
                      related_reference=presentation_reference(credit, pres), total_claimed=amount,
-                     amount_paid=amount, value_date=local_date(now))
+                     amount_paid=amount, value_date=local_date(now, credit.issuing_bank))
     return _send([message], events.REIMBURSED, credit, credit.issuing_bank, pres.presented_to, actor, now,
                  presentation=pres)

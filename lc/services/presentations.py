@@ -99,8 +99,9 @@ def deadline_facts(pres: Presentation) -> dict[str, Any] | None:
 
 
 def _start_examination(pres: Presentation, now: dt.datetime) -> None:
-    """Art. 14(b): the clock runs from the day of presentation, at the examining bank."""
-    pres.presented_on = local_date(now)
+    """Art. 14(b): the clock runs from the day of presentation, at the examining bank: the day
+    in that bank's own time zone (art. 2), counted on that bank's calendar."""
+    pres.presented_on = local_date(now, pres.presented_to)
     cal = calendar_for(pres.presented_to, years_around(pres.presented_on))
     pres.examination_deadline = examination_deadline(pres.presented_on, cal)
     pres.state = PresentationState.UNDER_EXAMINATION

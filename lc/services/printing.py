@@ -40,7 +40,8 @@ def _advice_facts(credit: LetterOfCredit, now: dt.datetime) -> printing.AdviceFa
     return printing.AdviceFacts(
         credit_number=credit.reference, issuing_bank=credit.issuing_bank.name,
         advising_bank=credit.advising_bank.name, applicant=credit.applicant.name,
-        beneficiary=(credit.second_beneficiary or credit.beneficiary).name, advised_on=local_date(now))
+        beneficiary=(credit.second_beneficiary or credit.beneficiary).name,
+        advised_on=local_date(now, credit.advising_bank))  # printed by the advising bank, at its place
 
 
 def _messages(rows: Iterable[SwiftMessage]) -> list[Message]:
@@ -69,7 +70,7 @@ def amendment_advice(credit: LetterOfCredit, amendment: Amendment, *, actor: Use
     """Art. 10: the MT707 (and MT708s) of the amendment, as issued, laid out for the beneficiary."""
     rows = SwiftMessage.objects.filter(amendment=amendment, mt__in=("707", "708")).order_by("part")
     doc = printing.amendment_advice(_messages(rows), _advice_facts(credit, now), amendment.number,
-                                    local_date(now), LANGUAGE)
+                                    local_date(now, credit.advising_bank), LANGUAGE)
     return _keep(printing.render(doc, LANGUAGE), PrintedKind.AMENDMENT_ADVICE, credit, actor, now,
                  amendment=amendment)
 
@@ -81,7 +82,7 @@ def refusal_notice(credit: LetterOfCredit, pres: Presentation, notice: RefusalNo
         credit_number=credit.reference, presentation_number=pres.number, currency=pres.currency,
         amount_claimed=money.q(pres.amount_claimed, pres.currency), presented_on=pres.presented_on,
         refusing_bank=pres.presented_to.name,
-        sent_on=local_date(now), disposal=notice.disposal,
+        sent_on=local_date(now, pres.presented_to), disposal=notice.disposal,
         discrepancies=tuple((d["code"], d["rule"], d["text"]) for d in notice.discrepancies))
     return _keep(printing.render(printing.refusal_notice(facts, LANGUAGE), LANGUAGE), PrintedKind.REFUSAL_NOTICE,
                  credit, actor, now, presentation=pres)

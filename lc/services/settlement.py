@@ -103,7 +103,7 @@ def honour_presentation(
     if honour_type in NEEDS_MATURITY and maturity_date is None:
         raise InvalidInput("deferred payment and acceptance need a maturity date",
                            [{"field": "maturity_date", "message": "required"}])
-    if maturity_date is not None and maturity_date < local_date(now):
+    if maturity_date is not None and maturity_date < local_date(now, pres.presented_to):
         raise InvalidInput("maturity cannot be in the past", [{"field": "maturity_date", "message": "in the past"}])
     paid = _paid(credit, pres, amount)
     held = accounts.reserved_by(pres)

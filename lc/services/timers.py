@@ -72,7 +72,8 @@ def warn_deadline(*, presentation_id: ObjectId, now: dt.datetime) -> bool:
     _, pres = lock_presentation(None, presentation_id)
     if pres.deadline_warned_at or pres.examination_deadline is None:
         return False
-    if local_date(now) < _eve_of(pres.examination_deadline, pres.presented_to):
+    # Art. 14(b): the deadline is counted at the bank presented to, so is its "today".
+    if local_date(now, pres.presented_to) < _eve_of(pres.examination_deadline, pres.presented_to):
         return False
     pres.deadline_warned_at = now
     pres.save(update_fields=["deadline_warned_at"])
@@ -88,7 +89,8 @@ def warn_expiry(*, credit_id: ObjectId, now: dt.datetime) -> bool:
     if credit.expiry_warned_at or credit.state not in LIVE_STATES:
         return False
     last_day = last_day_for_presentation(credit)
-    if local_date(now) < _eve_of(last_day, expiry_place_bank(credit)):
+    place = expiry_place_bank(credit)  # art. 6(d)(ii), 29(a): expiry at the place of presentation
+    if local_date(now, place) < _eve_of(last_day, place):
         return False
     credit.expiry_warned_at = now
     credit.save(update_fields=["expiry_warned_at"])
@@ -135,7 +137,7 @@ def lapse_presentation(*, presentation_id: ObjectId, now: dt.datetime) -> bool:
     credit, pres = lock_presentation(None, presentation_id)
     if pres.state != PresentationState.RECEIVED:
         return False
-    today = local_date(now)
+    today = local_date(now, pres.presented_to)  # the day at the place of presentation
     facts = lapse_facts(credit, pres, today)
     if today <= facts["last_day_for_presentation"]:
         return False
@@ -160,9 +162,17 @@ def _lapse_candidates(today: dt.date) -> list[Any]:
     ).distinct().values_list("pk", flat=True))
 
 
+def latest_date_anywhere(now: dt.datetime) -> dt.date:
+    """The latest business date any bank can have at `now` (UTC+14, the tz database's easternmost
+    offset): the candidates' filter; each timer then decides at its own bank's date."""
+    return now.astimezone(dt.timezone(dt.timedelta(hours=14))).date()
+
+
 def run_timers(now: dt.datetime | None = None) -> TimerReport:
     now = now_or(now)
-    today = local_date(now)
+    # Each bank's "today" is its own (art. 2): pick every row some bank may already be due on and
+    # let each timer compare with the date at the bank whose calendar governs it.
+    today = latest_date_anywhere(now)
     report = TimerReport()
     horizon = today + dt.timedelta(days=10)  # weekends and holidays push warnings back
     for pid in _lapse_candidates(today):  # before expiry: a lapsed presentation no longer holds it

@@ -24,7 +24,9 @@ def ending_by(today: dt.date, last_day: int) -> int:
 
 
 def seed_credits(cast: Cast, now: dt.datetime) -> list[str]:
-    today = timezone.localtime(now).date()
+    # The earliest of the parties' own dates (each in its own time zone): no demo act is dated
+    # after "today" at any party's place.
+    today = min(org.local_date(now) for key, org in cast.orgs.items() if not key.startswith("stranger"))
     # Open credits: issued about a week ago, expiring in about three months.
     recent = weeks_between(EXAMPLE_ISSUE, today - dt.timedelta(days=7))
     made: list[str] = []

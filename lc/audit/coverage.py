@@ -23,8 +23,13 @@ LEDGERED: dict[str, tuple[str, ...]] = {
     # Passkeys: the same kinds with type "webauthn" (lc.audit.services.enrol_passkey / remove_passkey);
     # sign count and last use change at each sign-in, as a TOTP device's counters do.
     "django_otp_webauthn.WebAuthnCredential": ("otp.device_enrolled", "otp.device_removed"),
-    "lc.LetterOfCredit": ("lc.application_created", "lc.issued", "lc.advised", "lc.cancelled", "lc.expired"),
-    "lc.TermsVersion": ("lc.issued", "amendment.accepted"),
+    "lc.LetterOfCredit": ("lc.application_created", "lc.issued", "lc.advised", "lc.cancelled", "lc.expired",
+                          "lc.transferred_in", "transfer.advised"),
+    "lc.TermsVersion": ("lc.issued", "amendment.accepted", "lc.transferred_in"),
+    # Transfer (art. 38, issue 20): each step of the request; the approval also writes the
+    # transferred credit's first entry (lc.transferred_in) on its own subject.
+    "lc.TransferRequest": ("transfer.requested", "transfer.prepared", "lc.transferred", "transfer.advised",
+                           "transfer.rejected"),
     "lc.Amendment": ("amendment.proposed", "amendment.prepared", "amendment.issued", "amendment.accepted"),
     "lc.Cancellation": ("lc.cancellation_requested", "lc.cancellation_consented"),
     "lc.Presentation": ("presentation.made", "presentation.completed", "presentation.honoured",

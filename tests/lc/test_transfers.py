@@ -201,6 +201,30 @@ def test_the_allowed_curtailments_pass_and_the_maker_may_curtail_further(cast: A
     assert child.current_terms.terms["goods"][0]["unit_price"] == "12.00"
 
 
+def insurance_at(story: Story, percent: str, originals: int = 2) -> list[dict[str, Any]]:
+    docs = [dict(d) for d in story.terms["documents"]]
+    for d in docs:
+        if d["doc_type"] == "insurance_certificate":
+            d["insurance_percent"], d["originals"] = percent, originals
+    return docs
+
+
+@pytest.mark.django_db
+def test_the_insurance_cover_may_only_rise_and_no_other_document_changes(cast: Any) -> None:
+    """Art. 38(g): the percentage of insurance cover may be increased, nothing else about the documents."""
+    story = transferable(cast)
+    for docs, field in ((insurance_at(story, "100"), "insurance_percent"), (insurance_at(story, "120", 1), "originals")):
+        with pytest.raises(InvalidInput) as refused:
+            request(story, {"documents": docs})
+        assert any(e["field"].endswith(field) for e in refused.value.errors), refused.value.errors
+    request(story, {"documents": insurance_at(story, "120")})
+    services.prepare_transfer(actor=cast.users["ncb.maker"], credit_id=story.credit_id)
+    child = services.approve_transfer(actor=cast.users["ncb.checker"], credit_id=story.credit_id)
+    assert child.current_terms is not None
+    [cover] = [d["insurance_percent"] for d in child.current_terms.terms["documents"] if d["insurance_percent"]]
+    assert cover == "120"
+
+
 @pytest.mark.django_db
 def test_a_credit_not_designated_transferable_is_not_transferred(cast: Any) -> None:
     story = Story(cast, example_start())

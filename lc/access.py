@@ -588,6 +588,14 @@ def check_override_facility(f: Facts, c: LetterOfCredit) -> None:
         raise NotAllowed("nothing awaits issue: an override covers a credit or an amendment awaiting its checker")
 
 
+def check_print_evidence_summary(f: Facts, c: LetterOfCredit) -> None:
+    """Issue 20: any person of a party (its auditors included: printing shows, it changes
+    nothing) prints the evidence summary of a credit it sees, in any state."""
+    if not c.is_visible_to(f.user.organization):
+        raise Forbidden("only the credit's parties print its evidence summary")
+    role(f, *Role.values)
+
+
 CHECKS: dict[str, Callable[..., None]] = {
     name.removeprefix("check_"): fn for name, fn in list(globals().items())
     if name.startswith("check_") and callable(fn)

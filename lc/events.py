@@ -117,6 +117,11 @@ PAYMENT_RECORDED = _e("message.payment_recorded", _("Counterpart's payment recor
 REIMBURSEMENT_RECORDED = _e("message.reimbursement_recorded", _("Reimbursement recorded (MT756 imported)"),
                             "import_message", "message.reimbursement_recorded")
 
+# Printed documents (issue 20): a person of a party prints the credit's evidence summary (its
+# parties, versions, ledger entries with their checkpoints, and the evidence bundle's SHA-256).
+EVIDENCE_SUMMARY_PRINTED = _e("lc.evidence_summary_printed", _("Evidence summary printed"),
+                              "print_evidence_summary")
+
 
 # Money (issue 13): the issuing bank's facilities per applicant, its rate table, and a credit
 # officer's override of a facility limit for one issuance or one increase.

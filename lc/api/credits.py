@@ -260,11 +260,13 @@ class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
                  response=PrintedDocumentSerializer(many=True), tags=TAGS)
     @action(detail=True, methods=["get"], pagination_class=cursor("created_at"), filterset_class=None)
     def printed(self, request: Request, pk: str) -> Response:
-        return self.paginated(PrintedDocument.objects.filter(credit_id=self.credit_id()), PrintedDocumentSerializer)
+        readable = PrintedDocument.objects.filter(credit_id=self.credit_id()).readable_by(self.org())
+        return self.paginated(readable, PrintedDocumentSerializer)
 
     @extend_schema(
         summary="Download a printed document (PDF), checked against its SHA-256", operation_id="v1_credits_printed_file",
-        description="The PDF the action produced (advice of credit or amendment, refusal notice), by the SHA-256 "
+        description="The PDF the action produced (advice of credit or amendment, refusal notice, evidence summary), "
+                    "by the SHA-256 "
                     "its ledger entry holds (`documents`). `Repr-Digest` (RFC 9530) and `ETag` carry that hash; the "
                     "server re-hashes the file before sending it.",
         tags=TAGS,
@@ -276,8 +278,24 @@ class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             filterset_class=None, pagination_class=None)
     def printed_file(self, request: Request, pk: str, sha256: str) -> HttpResponse:
         credit = self.target()
-        printed = PrintedDocument.objects.filter(credit=credit, sha256=sha256).first()
+        printed = PrintedDocument.objects.filter(credit=credit, sha256=sha256).readable_by(self.org()).first()
         if printed is None:
             return problem_response(404, "not-found", "Not found", "No such printed document for this credit.")
         printed.credit = credit
         return storage.file_response(printed.sha256, "application/pdf", printed.file_name())
+
+    @action_schema(
+        summary="Print the credit's evidence summary (PDF; any person of a party)",
+        description="Parties, versions of the terms, the ledger entries your organisation sees with their seq, "
+                    "event, time, first covering checkpoint and proof status, and the SHA-256 of the credit's "
+                    "evidence bundle. Printing is recorded (ledger entry `lc.evidence_summary_printed` with each "
+                    "file's SHA-256 in `documents`): English, and Traditional Chinese too when your organisation "
+                    "reads zh-Hant. Download each at `printed/{sha256}/`; only your organisation can.",
+        request=inputs.EmptyInput, response=PrintedDocumentSerializer(many=True), status=201, tags=TAGS)
+    @action(detail=True, methods=["post"], url_path="evidence-summary", url_name="evidence-summary",
+            filterset_class=None, pagination_class=None)
+    @idempotent
+    def evidence_summary(self, request: Request, pk: str) -> Response:
+        docs = services.print_evidence_summary(actor=self.actor(), credit_id=self.credit_id())
+        return Response(PrintedDocumentSerializer(docs, many=True, context=self.get_serializer_context()).data,
+                        status=201)

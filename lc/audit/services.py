@@ -32,7 +32,7 @@ from lc.services.common import ObjectId, calendar_for
 from lc.time_zones import default_time_zone, is_time_zone
 
 USER_FIELDS = ("username", "first_name", "last_name", "email", "organization", "roles", "is_staff", "is_superuser")
-ORG_FIELDS = ("name", "kind", "bic", "country", "city", "address")
+ORG_FIELDS = ("name", "kind", "bic", "country", "city", "address", "language")
 
 
 def _invalid(exc: ValidationError) -> InvalidInput:

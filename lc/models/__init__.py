@@ -24,7 +24,7 @@ from lc.models.money import (
     Utilisation,
     UtilisationKind,
 )
-from lc.models.parties import BankClosure, BankWorkingDay, Organization, OrgKind, Role, User, calendar_days
+from lc.models.parties import BankClosure, BankWorkingDay, Language, Organization, OrgKind, Role, User, calendar_days
 from lc.models.presentations import (
     OPEN_FOR_EXAMINATION,
     PRESENTATION_MOVES,
@@ -77,6 +77,7 @@ __all__ = [
     "FacilityOverride",
     "HonourType",
     "IdempotencyRecord",
+    "Language",
     "LetterOfCredit",
     "OrgKind",
     "Organization",

@@ -43,6 +43,15 @@ class OrgKind(models.TextChoices):
     CORPORATE = "corporate", "Importer / exporter"
 
 
+class Language(models.TextChoices):
+    """The language an organisation reads its printed documents in (issue 20): advices and
+    refusal notices addressed to it are printed in English and, for zh-Hant, in Traditional
+    Chinese too (lc.services.printing)."""
+
+    EN = "en", "English"
+    ZH_HANT = "zh-Hant", "繁體中文 (Traditional Chinese)"
+
+
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     def banks(self) -> OrganizationQuerySet:
         return self.filter(kind=OrgKind.BANK)
@@ -59,6 +68,7 @@ class Organization(models.Model):
     country = models.CharField(max_length=2, validators=[validate_country])
     city = models.CharField(max_length=70)
     address = models.TextField(blank=True)
+    language = models.CharField(max_length=10, choices=Language.choices, default=Language.EN)
     # SR2026 structured postal address (ISO 20022 PostalAddress24 lengths), beside the free-text
     # address above, so that the SR2026 party fields are a serialisation change, not a migration.
     street = models.CharField(max_length=70, blank=True)

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lc.models.credits import Amendment, LetterOfCredit
+from lc.models.parties import Organization
 from lc.models.presentations import Presentation
 
 
@@ -20,6 +21,16 @@ class PrintedKind(models.TextChoices):
     CREDIT_ADVICE = "credit_advice", _("Advice of credit")
     AMENDMENT_ADVICE = "amendment_advice", _("Advice of amendment")
     REFUSAL_NOTICE = "refusal_notice", _("Refusal notice")
+    EVIDENCE_SUMMARY = "evidence_summary", _("Evidence summary")
+
+
+class PrintedQuerySet(models.QuerySet["PrintedDocument"]):
+    def readable_by(self, org: Organization | None) -> PrintedQuerySet:
+        """Of a credit the caller sees already: the advices and refusal notices are every
+        party's; an evidence summary lists what its producer's organisation may see of the
+        history (lc.services.visibility), so it is that organisation's alone."""
+        return self.filter(models.Q(audience__isnull=True) | models.Q(audience=org)) if org is not None \
+            else self.filter(audience__isnull=True)
 
 
 class PrintedDocument(models.Model):
@@ -33,6 +44,10 @@ class PrintedDocument(models.Model):
     presentation = models.ForeignKey(Presentation, models.PROTECT, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    # Set for a document only one organisation may read (an evidence summary: its producer's).
+    audience = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = PrintedQuerySet.as_manager()
 
     class Meta:
         ordering = ["credit", "created_at"]

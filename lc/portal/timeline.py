@@ -15,7 +15,7 @@ from django.urls import reverse
 
 import ledger
 from lc.events import label_of
-from lc.models import PrintedKind
+from lc.models import Language, PrintedKind
 from lc.services.visibility import Audience, redact, shown_actor, visible
 from ledger.models import Entry, PendingEntry
 
@@ -67,12 +67,18 @@ def _details(data: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def _documents(data: dict[str, Any]) -> list[dict[str, str]]:
-    """The printed documents of the entry (kind, lang, sha256), each downloadable by its hash."""
+def _documents(data: dict[str, Any], mine: bool = True) -> list[dict[str, str]]:
+    """The printed documents of the entry (kind, lang, sha256), each downloadable by its hash;
+    an evidence summary only to the organisation that printed it (PrintedDocument.audience)."""
     items = data.get("documents")
     labels = dict(PrintedKind.choices)
-    return [{**d, "label": str(labels.get(str(d.get("kind")), d.get("kind", "")))}
-            for d in (items if isinstance(items, list) else []) if isinstance(d, dict) and "sha256" in d]
+    return [{**d, "label": str(labels.get(str(d.get("kind")), d.get("kind", ""))) + _language(d.get("lang"))}
+            for d in (items if isinstance(items, list) else []) if isinstance(d, dict) and "sha256" in d
+            and (mine or d.get("kind") != PrintedKind.EVIDENCE_SUMMARY)]
+
+
+def _language(lang: Any) -> str:
+    return " · 中文" if lang == Language.ZH_HANT else ""
 
 
 def _event(audience: Audience, row: Entry | PendingEntry, seq: int | None) -> Event | None:
@@ -83,7 +89,8 @@ def _event(audience: Audience, row: Entry | PendingEntry, seq: int | None) -> Ev
     actor, actor_name = shown_actor(audience, row.actor, row.actor_org)
     return Event(kind=row.kind, title=label_of(row.kind), at=row.at, actor=actor, actor_name=actor_name,
                  actor_org=row.actor_org, details=_details(shown), seq=seq,
-                 hash_hex=row.hash_hex if isinstance(row, Entry) else "", documents=_documents(shown))
+                 hash_hex=row.hash_hex if isinstance(row, Entry) else "",
+                 documents=_documents(shown, mine=row.actor_org == audience.org))
 
 
 def _proof_url(seq: int) -> str:

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("credits/", credits.credit_list_view, name="credits"),
     path("credits/<uuid:credit_id>/", credits.credit_view, name="credit"),
     path("credits/<uuid:credit_id>/printed/<slug:sha256>/", printed.printed_view, name="printed"),
+    path("credits/<uuid:credit_id>/evidence-summary/", printed.evidence_summary_view, name="evidence-summary"),
     path("credits/<uuid:credit_id>/messages/", messages.credit_messages_view, name="credit-messages"),
     path("messages/<uuid:message_id>/raw/", messages.raw_message_view, name="message-raw"),
     path("inbox/", messages.inbox_view, name="inbox"),

@@ -58,11 +58,15 @@ class RefusalFacts:
 @dataclass(frozen=True)
 class EvidenceFacts:
     credit_number: str
-    parties: tuple[tuple[str, str], ...]  # (role, name)
-    versions: tuple[tuple[int, str, str], ...]  # (number, effective at, SHA-256 of the terms)
-    entries: tuple[tuple[str, str, str, str, str], ...]  # (seq, event, at, by, proof status)
-    checkpoint: str  # "size 1234, root ab12..." or ""
-    bundle_sha256: str
+    parties: tuple[tuple[str, str], ...]  # (role, name), the role already in the document's language
+    versions: tuple[tuple[str, str, str, str], ...]  # (number, effective at, amendment number or "", terms SHA-256)
+    # (seq or "" while pending, event label, at, by, first checkpoint covering it or "", proof status)
+    entries: tuple[tuple[str, str, str, str, str, str], ...]
+    checkpoint: str  # the latest checkpoint: "size 1234, root ab12..." or ""
+    bundle_sha256: str  # "" while nothing of the credit is anchored (no bundle can be exported)
+    produced_by: str = ""  # the person and organisation who printed it
+    produced_at: str = ""
+    state: str = ""
 
 
 def credit_advice(messages: Sequence[Message], facts: AdviceFacts, lang: str) -> PrintDocument:
@@ -118,22 +122,29 @@ def refusal_notice(facts: RefusalFacts, lang: str) -> PrintDocument:
 
 
 def evidence_summary(facts: EvidenceFacts, lang: str) -> PrintDocument:
+    """One page where the history allows: who is party, each version of the terms, each ledger
+    entry with the first signed checkpoint that covers it (or not yet) and its proof status,
+    and the SHA-256 of the evidence bundle that proves them offline."""
     status = {s: phrase(s, lang) for s in ("pending", "sequenced", "anchored", "witnessed")}
-    entries = tuple((seq, kind, at, by, status.get(proof, proof)) for seq, kind, at, by, proof in facts.entries)
+    not_yet = phrase("not_yet", lang)
+    entries = tuple((seq, kind, at, by, cp or not_yet, status.get(proof, proof))
+                    for seq, kind, at, by, cp, proof in facts.entries)
+    produced = (Row(phrase("state", lang), facts.state), Row(phrase("produced", lang), facts.produced_by),
+                Row(phrase("produced_at", lang), facts.produced_at))
     return PrintDocument(
         title=phrase("evidence_summary", lang),
         subtitle=f"{phrase('credit_number', lang)} {facts.credit_number}",
-        facts=tuple(Row(role, name) for role, name in facts.parties),
+        facts=(*(Row(role, name) for role, name in facts.parties), *(r for r in produced if r.value)),
         sections=(
             Section(phrase("versions", lang), table=(
-                (phrase("version", lang), phrase("effective", lang), phrase("sha256", lang)),
-                *((str(n), at, digest) for n, at, digest in facts.versions))),
+                (phrase("version", lang), phrase("effective", lang), phrase("amendment", lang), phrase("sha256", lang)),
+                *facts.versions), widths=(16, 34, 20, 104)),
             Section(phrase("ledger", lang), table=(
                 (phrase("seq", lang), phrase("kind", lang), phrase("at", lang), phrase("actor", lang),
-                 phrase("status", lang)), *entries)),
+                 phrase("covered_by", lang), phrase("status", lang)), *entries), widths=(12, 52, 33, 37, 18, 22)),
             Section(phrase("bundle", lang), rows=(
                 Row(phrase("checkpoint", lang), facts.checkpoint or "—"),
-                Row(phrase("sha256", lang), facts.bundle_sha256),
+                Row(phrase("sha256", lang), facts.bundle_sha256 or phrase("no_bundle", lang)),
             ), paragraphs=(phrase("bundle_note", lang),)),
         ),
         footer=phrase("footer", lang),

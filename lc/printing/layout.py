@@ -5,13 +5,20 @@ The output is byte-for-byte reproducible (reportlab's invariant mode: no creatio
 random document id), so the SHA-256 that an action's ledger entry records can be re-derived
 by anyone who renders the same facts again.
 
-Traditional Chinese is set in Adobe's CNS1 CID font (MSung-Light), which PDF readers and
-poppler provide; nothing is downloaded or embedded.
+Traditional Chinese is set in AR PL UMing HK (Arphic's Ming face for Hong Kong, a TrueType
+collection: Debian's fonts-arphic-uming, which `make test` installs), embedded as a subset, so
+the PDF renders the same in any reader and its text extracts (each subset carries its ToUnicode
+map). reportlab embeds only TrueType outlines, which rules out the CFF-based Noto CJK fonts. The
+file is PRINT_CJK_FONT (path[:face index]) when set. Without it on the machine we fall back to
+Adobe's CNS1 CID font MSung-Light, referenced and not embedded: readers with Adobe's Asian font
+packs and poppler with poppler-data show it, others may not; the bytes (so the SHA-256) then
+differ from a machine that has the font.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
@@ -23,11 +30,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import _cidfontdata, pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 LANGUAGES = ("en", "zh-Hant")
-CJK_FONT = "MSung-Light"
+CJK_FONT_FILE = "/usr/share/fonts/truetype/arphic/uming.ttc:1"  # face 1 of 4: AR PL UMing HK
+EMBEDDED_CJK_FONT = "UMingHK"
+CID_CJK_FONT = "MSung-Light"
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class Section:
     rows: tuple[Row, ...] = ()
     paragraphs: tuple[str, ...] = ()
     table: tuple[tuple[str, ...], ...] = ()  # first row is the header
+    widths: tuple[float, ...] = ()  # of the table's columns, in mm (reportlab balances them if empty)
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,7 @@ def _section(section: Section, styles: dict[str, ParagraphStyle]) -> list[Flowab
     for paragraph in section.paragraphs:
         out.append(Paragraph(_text(paragraph), styles["body"]))
     if section.table:
-        out.append(_grid(section.table, styles))
+        out.append(_grid(section.table, styles, section.widths))
     return out
 
 
@@ -106,10 +117,11 @@ def _rows(rows: tuple[Row, ...], styles: dict[str, ParagraphStyle]) -> Table:
     return table
 
 
-def _grid(rows: tuple[tuple[str, ...], ...], styles: dict[str, ParagraphStyle]) -> Table:
+def _grid(rows: tuple[tuple[str, ...], ...], styles: dict[str, ParagraphStyle],
+          widths: tuple[float, ...] = ()) -> Table:
     data = [[Paragraph(_text(cell), styles["label" if i == 0 else "small"]) for cell in row]
             for i, row in enumerate(rows)]
-    table = Table(data, repeatRows=1, hAlign="LEFT")
+    table = Table(data, repeatRows=1, hAlign="LEFT", colWidths=[w * mm for w in widths] or None)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef0f5")),
@@ -125,12 +137,7 @@ def _text(value: str) -> str:
 
 def _styles(lang: str) -> dict[str, ParagraphStyle]:
     if lang == "zh-Hant":
-        if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-            # reportlab's table pairs MSung-Light (Adobe-CNS1) with UniGB-UCS2-H, a CMap of the
-            # GB collection: poppler and Acrobat then show nothing. UniCNS-UCS2-H is the right one.
-            _cidfontdata.defaultUnicodeEncodings[CJK_FONT] = ("cht", "UniCNS-UCS2-H")
-            pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-        regular = bold = CJK_FONT
+        regular = bold = cjk_font()
         wrap = "CJK"
     else:
         regular, bold, wrap = "Helvetica", "Helvetica-Bold", None
@@ -145,3 +152,21 @@ def _styles(lang: str) -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle("body", fontSize=9, leading=12, **base),
         "small": ParagraphStyle("small", fontSize=8, leading=10, **base),
     }
+
+
+def cjk_font() -> str:
+    """The registered name of the Traditional Chinese font: the embedded TrueType face when its
+    file is on the machine, else the CID font (see the module docstring)."""
+    registered = pdfmetrics.getRegisteredFontNames()
+    if EMBEDDED_CJK_FONT in registered:
+        return EMBEDDED_CJK_FONT
+    path, _, face = os.environ.get("PRINT_CJK_FONT", CJK_FONT_FILE).partition(":")
+    if os.path.isfile(path):
+        pdfmetrics.registerFont(TTFont(EMBEDDED_CJK_FONT, path, subfontIndex=int(face or 0)))
+        return EMBEDDED_CJK_FONT
+    if CID_CJK_FONT not in registered:
+        # reportlab's table pairs MSung-Light (Adobe-CNS1) with UniGB-UCS2-H, a CMap of the
+        # GB collection: poppler and Acrobat then show nothing. UniCNS-UCS2-H is the right one.
+        _cidfontdata.defaultUnicodeEncodings[CID_CJK_FONT] = ("cht", "UniCNS-UCS2-H")
+        pdfmetrics.registerFont(UnicodeCIDFont(CID_CJK_FONT))
+    return CID_CJK_FONT

@@ -21,6 +21,7 @@ from lc.services.credits import (
     submit_application,
     update_application,
 )
+from lc.services.evidence import print_evidence_summary
 from lc.services.examination import (
     add_discrepancy,
     conclude_examination,
@@ -68,6 +69,7 @@ __all__ = [
     "prepare_credit",
     "prepare_transfer",
     "present_documents",
+    "print_evidence_summary",
     "propose_amendment",
     "record_engine_result",
     "refuse_presentation",

@@ -102,7 +102,7 @@ def issue_amendment(*, actor: User, amendment_id: ObjectId, now: dt.datetime | N
     advice = printed.amendment_advice(credit, amendment, actor=actor, now=now)
     record(events.AMENDMENT_ISSUED, subject=credit.subject, actor=actor, at=now,
            payload={**_payload(amendment), "messages": sent, "changes": amendment.changes, "facility": facility,
-                    "documents": [advice]})
+                    "documents": advice})
     emit(credit, events.AMENDMENT_ISSUED, _payload(amendment))
     return amendment
 

@@ -254,7 +254,7 @@ def advise_credit(*, actor: User, credit_id: ObjectId, now: dt.datetime | None =
     credit.save()
     advice = printed.credit_advice(credit, actor=actor, now=now)
     record(events.CREDIT_ADVISED, subject=credit.subject, actor=actor, at=now,
-           payload={**_summary(credit), "documents": [advice]})
+           payload={**_summary(credit), "documents": advice})
     emit(credit, events.CREDIT_ADVISED, _summary(credit))
     return credit
 

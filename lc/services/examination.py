@@ -263,7 +263,7 @@ def refuse_presentation(*, actor: User, presentation_id: ObjectId, disposal: str
     printed_notice = printed.refusal_notice(credit, pres, notice, actor=actor, now=now)
     record(events.REFUSED, subject=credit.subject, actor=actor, at=now, payload={
         **_pres_payload(pres), "messages": sent, "notice": str(notice.id), "disposal": disposal,
-        "documents": [printed_notice],
+        "documents": printed_notice,
         # Art. 16(d): the notice is due by the deadline of art. 14(b); its calendar facts let the
         # entry alone show whether it was in time.
         "refused_on": local_date(now, pres.presented_to), "refusal_deadline": pres.examination_deadline,

@@ -8,9 +8,10 @@ so the ledger holds the SHA-256 of the very bytes that are downloaded. A documen
 be rendered or stored makes the action fail: nothing of it commits (a file written before the
 rollback is an orphan that lc.tasks.sweep_orphan_files removes).
 
-Organisations carry no language yet (lc.models.parties), so every document is printed in
-English; lc.printing also lays them out in Traditional Chinese once a receiving party's
-language is known.
+Each document is printed in English and, when the organisation it is addressed to reads
+Traditional Chinese (Organization.language: the beneficiary for the advices, the presenter for
+the refusal notice), in zh-Hant too: one file, one PrintedDocument row and one
+{kind, sha256, lang} item of the entry's documents per language, English first.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from typing import Any
 from lc import money, printing, storage
 from lc.models import (
     Amendment,
+    Language,
     LetterOfCredit,
+    Organization,
     Presentation,
     PrintedDocument,
     PrintedKind,
@@ -33,7 +36,12 @@ from lc.models import (
 from lc.services.common import local_date
 from lc.swift import Message, parse
 
-LANGUAGE = "en"  # no organisation has a language field to choose another (see the module docstring)
+
+def languages_for(reader: Organization | None) -> tuple[str, ...]:
+    """English always (the credit's language of record), and the reader's own beside it."""
+    if reader is not None and reader.language == Language.ZH_HANT:
+        return (Language.EN.value, Language.ZH_HANT.value)
+    return (Language.EN.value,)
 
 
 def _advice_facts(credit: LetterOfCredit, now: dt.datetime) -> printing.AdviceFacts:
@@ -49,34 +57,40 @@ def _messages(rows: Iterable[SwiftMessage]) -> list[Message]:
     return [parse(row.text) for row in rows]
 
 
-def _keep(pdf: bytes, kind: str, credit: LetterOfCredit, actor: User, now: dt.datetime,
-          **link: Any) -> dict[str, str]:
+def keep(pdf: bytes, kind: str, lang: str, credit: LetterOfCredit, actor: User, now: dt.datetime,
+         **link: Any) -> dict[str, str]:
+    """Store the file and name it; the item for the entry's payload["documents"]."""
     stored = storage.store(pdf)
-    PrintedDocument.objects.create(credit=credit, kind=kind, lang=LANGUAGE, sha256=stored.sha256, size=stored.size,
+    PrintedDocument.objects.create(credit=credit, kind=kind, lang=lang, sha256=stored.sha256, size=stored.size,
                                    created_by=actor, created_at=now, **link)
-    return {"kind": kind, "sha256": stored.sha256, "lang": LANGUAGE}
+    return {"kind": kind, "sha256": stored.sha256, "lang": lang}
 
 
-def credit_advice(credit: LetterOfCredit, *, actor: User, now: dt.datetime) -> dict[str, str]:
+def _beneficiary(credit: LetterOfCredit) -> Organization:
+    return credit.second_beneficiary or credit.beneficiary
+
+
+def credit_advice(credit: LetterOfCredit, *, actor: User, now: dt.datetime) -> list[dict[str, str]]:
     """Art. 9: the MT700 (and MT701s) the advising bank received, laid out for the beneficiary."""
     rows = list(SwiftMessage.objects.filter(credit=credit, mt__in=("700", "701")).order_by("created_at", "batch", "part"))
     first = [row for row in rows if row.batch == rows[0].batch]  # the one that created the credit here
-    doc = printing.credit_advice(_messages(first), _advice_facts(credit, now), LANGUAGE)
-    return _keep(printing.render(doc, LANGUAGE), PrintedKind.CREDIT_ADVICE, credit, actor, now)
+    messages, facts = _messages(first), _advice_facts(credit, now)
+    return [keep(printing.render(printing.credit_advice(messages, facts, lang), lang), PrintedKind.CREDIT_ADVICE,
+                 lang, credit, actor, now) for lang in languages_for(_beneficiary(credit))]
 
 
 def amendment_advice(credit: LetterOfCredit, amendment: Amendment, *, actor: User,
-                     now: dt.datetime) -> dict[str, str]:
+                     now: dt.datetime) -> list[dict[str, str]]:
     """Art. 10: the MT707 (and MT708s) of the amendment, as issued, laid out for the beneficiary."""
     rows = SwiftMessage.objects.filter(amendment=amendment, mt__in=("707", "708")).order_by("part")
-    doc = printing.amendment_advice(_messages(rows), _advice_facts(credit, now), amendment.number,
-                                    local_date(now, credit.advising_bank), LANGUAGE)
-    return _keep(printing.render(doc, LANGUAGE), PrintedKind.AMENDMENT_ADVICE, credit, actor, now,
-                 amendment=amendment)
+    messages, facts, day = _messages(rows), _advice_facts(credit, now), local_date(now, credit.advising_bank)
+    return [keep(printing.render(printing.amendment_advice(messages, facts, amendment.number, day, lang), lang),
+                 PrintedKind.AMENDMENT_ADVICE, lang, credit, actor, now, amendment=amendment)
+            for lang in languages_for(_beneficiary(credit))]
 
 
 def refusal_notice(credit: LetterOfCredit, pres: Presentation, notice: RefusalNotice, *, actor: User,
-                   now: dt.datetime) -> dict[str, str]:
+                   now: dt.datetime) -> list[dict[str, str]]:
     """Art. 16(c): the refusal, each discrepancy (code, rule, text) and the disposal of the documents."""
     facts = printing.RefusalFacts(
         credit_number=credit.reference, presentation_number=pres.number, currency=pres.currency,
@@ -84,5 +98,5 @@ def refusal_notice(credit: LetterOfCredit, pres: Presentation, notice: RefusalNo
         refusing_bank=pres.presented_to.name,
         sent_on=local_date(now, pres.presented_to), disposal=notice.disposal,
         discrepancies=tuple((d["code"], d["rule"], d["text"]) for d in notice.discrepancies))
-    return _keep(printing.render(printing.refusal_notice(facts, LANGUAGE), LANGUAGE), PrintedKind.REFUSAL_NOTICE,
-                 credit, actor, now, presentation=pres)
+    return [keep(printing.render(printing.refusal_notice(facts, lang), lang), PrintedKind.REFUSAL_NOTICE, lang,
+                 credit, actor, now, presentation=pres) for lang in languages_for(pres.presenter)]

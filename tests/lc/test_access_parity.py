@@ -106,6 +106,7 @@ CALLS: dict[str, tuple[str, Call]] = {
     "set_rate": ("credit", lambda u, c, k: services.set_rate(actor=u, base="EUR", quote="USD", rate="1.08")),
     "override_facility": ("credit", lambda u, c, k: services.override_facility(
         actor=u, credit_id=c.pk, reason="long-standing client, collateral held")),
+    "print_evidence_summary": ("credit", lambda u, c, k: services.print_evidence_summary(actor=u, credit_id=c.pk)),
 }
 
 

@@ -39,10 +39,11 @@ REFUSAL = RefusalFacts(
 EVIDENCE = EvidenceFacts(
     credit_number="VHBK2025000123",
     parties=(("Applicant", "Harbour Homewares Ltd"), ("Issuing bank", "Victoria Harbour Bank Ltd")),
-    versions=((1, "2025-03-10T02:00:00Z", "ab" * 32),),
-    entries=(("41", "Credit issued (MT700)", "2025-03-10T02:00:00Z", "org:vhb", "anchored"),
-             ("", "Credit advised", "2025-03-11T03:00:00Z", "org:ncb", "pending")),
+    versions=(("1", "2025-03-10 02:00:00", "", "ab" * 32),),
+    entries=(("41", "Credit issued (MT700)", "2025-03-10 02:00:00", "org:vhb", "57", "anchored"),
+             ("", "Credit advised", "2025-03-11 03:00:00", "org:ncb", "", "pending")),
     checkpoint="size 57, root 3f2a…", bundle_sha256="cd" * 32,
+    produced_by="Iris Tse, Victoria Harbour Bank Ltd", produced_at="2025-03-12 01:00:00", state="Advised",
 )
 
 
@@ -88,7 +89,16 @@ def test_each_document_renders_a_readable_first_page(lang: str, tmp_path: Path) 
         assert pdf.startswith(b"%PDF-"), name
         folder = tmp_path / name
         folder.mkdir()
-        assert _inked_share(_first_page_png(pdf, folder)) > 0.01, name
+        png = _first_page_png(pdf, folder)
+        assert Image.open(png).size == A4_AT_60_DPI, name
+        assert _inked_share(png) > 0.005, name
+        # The title is drawn (for zh-Hant, in the Chinese face): glyphs missing from the PDF and
+        # the reader would leave this band white while the Latin values below still ink the page.
+        title = Image.open(png).convert("L").crop((40, 38, 300, 60))
+        assert sum(title.histogram()[:200]) / (title.width * title.height) > 0.05, name
+
+
+A4_AT_60_DPI = (497, 702)  # 595.3 x 841.9 pt at 60 pixels per inch, rounded up by pdftoppm
 
 
 def test_the_credit_advice_lays_out_the_mt700_fields_for_the_beneficiary(tmp_path: Path) -> None:
@@ -119,8 +129,25 @@ def test_the_refusal_notice_carries_what_article_16c_requires(tmp_path: Path) ->
 def test_the_evidence_summary_names_versions_entries_and_the_bundle(tmp_path: Path) -> None:
     text = _pdf_text(_documents("en")["evidence"], tmp_path)
     assert "Credit evidence summary" in text and "cd" * 32 in text.replace("\n", "").replace(" ", "")
-    assert "anchored" in text and "pending" in text and "size 57" in text
-    assert "已錨定" in _pdf_text(_documents("zh-Hant")["evidence"], tmp_path)
+    assert "anchored" in text and "pending" in text and "size 57" in text and "not yet" in text
+    assert "Iris Tse, Victoria Harbour Bank Ltd" in text
+    zh = _pdf_text(_documents("zh-Hant")["evidence"], tmp_path)
+    assert "跟單信用證證據摘要" in zh and "已錨定" in zh and "尚未" in zh and "證據包" in zh
+
+
+def test_zh_hant_documents_embed_their_font_and_read_back_in_chinese(tmp_path: Path) -> None:
+    """The Chinese face is embedded (a subset), so the page renders without the reader's fonts;
+    its text extracts with the trade-finance terms."""
+    docs = _documents("zh-Hant")
+    for name, pdf in docs.items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(pdf)
+        fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+        assert "UMingHK" in fonts and " yes yes yes " in fonts, (name, fonts)
+    credit = _pdf_text(docs["credit"], tmp_path)
+    for term in ("跟單信用證", "受益人", "開證申請人", "開證行", "通知行", "幣別及金額"):
+        assert term in credit, term
+    assert "拒付通知書" in _pdf_text(docs["refusal"], tmp_path)
 
 
 def test_the_same_facts_give_the_same_bytes_and_other_facts_other_bytes() -> None:

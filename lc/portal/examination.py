@@ -115,7 +115,7 @@ def refusal_view(request: HttpRequest, credit_id: Any, presentation_id: Any) -> 
     if notice is None:
         raise Http404("no refusal notice for this presentation")
     printed = PrintedDocument.objects.filter(credit=credit, presentation=notice.presentation,
-                                             kind=PrintedKind.REFUSAL_NOTICE).first()
+                                             kind=PrintedKind.REFUSAL_NOTICE).order_by("created_at", "lang")
     context = {"credit": credit, "notice": notice, "presentation": notice.presentation,
                "disposal_label": notice.get_disposal_display(), "printed": printed}
     return render_page(request, "portal/refusal.html", context, nav="credits")

@@ -120,6 +120,13 @@ def test_a_presenter_reading_chinese_gets_the_refusal_notice_in_both(story: Stor
     for disc in notice.discrepancies:
         assert disc["code"] in chinese
     assert "We refuse to honour or negotiate." in _page_one(files["en"], tmp_path / "en")
+    pres = story.presentation
+    assert pres is not None
+    page = verified_client(story.cast.users["nef.exports"]).get(
+        reverse("portal:refusal", args=[story.credit_id, pres.pk])).content.decode()
+    for data in files.values():
+        assert reverse("portal:printed", args=[story.credit_id, hashlib.sha256(data).hexdigest()]) in page
+    assert "Refusal notice · 中文 (PDF)" in page
 
 
 def test_an_advising_bank_reading_chinese_changes_nothing_for_an_english_beneficiary(story: Story,

@@ -41,6 +41,7 @@ from lc.models import (
     CreditState,
     Discrepancy,
     DiscrepancyStatus,
+    DraftComment,
     LetterOfCredit,
     OrgKind,
     Presentation,
@@ -237,6 +238,59 @@ def check_update_application(f: Facts, c: LetterOfCredit) -> None:
     role(f, *CORPORATE_ACTORS)
     if c.state != CreditState.DRAFT:
         raise NotAllowed("only a draft application can be edited")
+    if c.draft_shared_at is not None:
+        raise NotAllowed("the draft is shared with the beneficiary: revise it, so that each change is a "
+                         "numbered version the beneficiary can comment on")
+
+
+# -- Co-drafting (issue 20): the applicant shares its draft with the beneficiary, both comment
+# field by field, the applicant revises and resolves; submission to the issuing bank freezes it.
+
+def drafting(c: LetterOfCredit) -> None:
+    if c.state == CreditState.DRAFT:
+        return
+    if c.state == CreditState.CANCELLED:
+        raise NotAllowed("the application was withdrawn: its draft takes no more comments or revisions")
+    raise NotAllowed("the application has been submitted to the issuing bank: the draft and its comments "
+                     "are frozen (no more comments or revisions)")
+
+
+def shared(c: LetterOfCredit) -> None:
+    if c.draft_shared_at is None:
+        raise NotAllowed("the draft has not been shared with the beneficiary")
+
+
+def check_share_draft(f: Facts, c: LetterOfCredit) -> None:
+    party(f, c.applicant_id, "applicant")
+    role(f, *CORPORATE_ACTORS)
+    drafting(c)
+    if c.draft_shared_at is not None:
+        raise NotAllowed("the draft is already shared with the beneficiary")
+
+
+def check_revise_draft(f: Facts, c: LetterOfCredit) -> None:
+    """Only the applicant edits its application's terms; the beneficiary suggests in comments."""
+    party(f, c.applicant_id, "applicant")
+    role(f, *CORPORATE_ACTORS)
+    drafting(c)
+    shared(c)
+
+
+def check_comment_on_draft(f: Facts, c: LetterOfCredit) -> None:
+    if f.user.organization_id not in {c.applicant_id, c.beneficiary_id}:
+        raise Forbidden("only the applicant and the beneficiary comment on a draft application")
+    role(f, *CORPORATE_ACTORS)
+    drafting(c)
+    shared(c)
+
+
+def check_resolve_draft_comment(f: Facts, comment: DraftComment) -> None:
+    party(f, f.credit.applicant_id, "applicant")
+    role(f, *CORPORATE_ACTORS)
+    drafting(f.credit)
+    if comment.resolved_at is not None:
+        raise NotAllowed("this comment is already resolved")
+
 
 
 def check_submit_application(f: Facts, c: LetterOfCredit) -> None:

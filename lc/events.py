@@ -45,6 +45,14 @@ APPLICATION_CREATED = _e("lc.application_created", _("Application created"), "cr
 APPLICATION_UPDATED = _e("lc.application_updated", _("Application updated"), "update_application")
 APPLICATION_SUBMITTED = _e("lc.application_submitted", _("Application submitted to the issuing bank"),
                            "submit_application")
+# Co-drafting (issue 20): the applicant shares its draft with the beneficiary, who comments
+# field by field; each revision is a version with the SHA-256 of its terms. Submission freezes them.
+DRAFT_SHARED = _e("draft.shared", _("Draft shared with the beneficiary for comments"), "share_draft",
+                  "draft.shared")
+DRAFT_REVISED = _e("draft.revised", _("Draft revised (new version)"), "revise_draft", "draft.revised")
+DRAFT_COMMENTED = _e("draft.commented", _("Comment on the draft"), "comment_on_draft", "draft.commented")
+DRAFT_COMMENT_RESOLVED = _e("draft.comment_resolved", _("Draft comment resolved"), "resolve_draft_comment",
+                            "draft.comment_resolved")
 CREDIT_PREPARED = _e("lc.issue_prepared", _("Issuance prepared by maker"), "prepare_credit")
 CREDIT_ISSUED = _e("lc.issued", _("Credit issued (MT700)"), "issue_credit", "credit.issued")
 CREDIT_ADVISED = _e("lc.advised", _("Credit advised"), "advise_credit", "credit.advised")

@@ -58,9 +58,12 @@ def _col(name: str) -> str:
 
 
 def _visible() -> str:
-    """CreditQuerySet.visible_to in SQL: a party sees the credit, but a draft only its applicant."""
+    """CreditQuerySet.visible_to in SQL: a party sees the credit, but a draft only its applicant,
+    and its beneficiary once the applicant shared it (issue 20)."""
     parties = ", ".join(_col(name) for name in PARTY_FIELDS)
-    return f"%(org)s IN ({parties}) AND ({_col('state')} <> %(draft)s OR {_col('applicant')} = %(org)s)"
+    shared = f"({_col('beneficiary')} = %(org)s AND {_col('draft_shared_at')} IS NOT NULL)"
+    return (f"%(org)s IN ({parties}) AND ({_col('state')} <> %(draft)s OR {_col('applicant')} = %(org)s"
+            f" OR {shared})")
 
 
 @cache

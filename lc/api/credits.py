@@ -17,6 +17,7 @@ from lc import services, storage
 from lc.api import inputs, ledger_feed
 from lc.api.base import ScopedViewSet
 from lc.api.credit_list import credit_list_response
+from lc.api.drafting import CoDraftingActions
 from lc.api.filters import CreditFilter
 from lc.api.idempotency import idempotent
 from lc.api.paging import CursorPagination, cursor
@@ -46,7 +47,7 @@ TRANSFER_TAGS = ["transfers"]
     list=list_schema(summary="Credits your organisation is party to", response=CreditSerializer(many=True), tags=TAGS),
     retrieve=detail_schema(summary="One credit with its current terms", response=CreditDetailSerializer, tags=TAGS),
 )
-class CreditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class CreditViewSet(CoDraftingActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = CreditSerializer
     filterset_class = CreditFilter
     pagination_class = cursor("-created_at")

@@ -117,10 +117,12 @@ class CreditSerializer(serializers.Serializer):
 
 class CreditDetailSerializer(CreditSerializer):
     terms = serializers.JSONField(help_text="The current terms once issued; the application's draft terms before.")
+    draft_shared_at = UtcDateTimeField(allow_null=True, help_text="When the applicant shared its draft with the "
+                                       "beneficiary for comments (issue 20); null if never.")
 
     def to_representation(self, credit: LetterOfCredit) -> dict[str, Any]:
         terms = credit.current_terms.terms if credit.current_terms is not None else credit.draft_terms
-        return {**super().to_representation(credit), "terms": terms}
+        return {**super().to_representation(credit), "terms": terms, "draft_shared_at": _when(credit.draft_shared_at)}
 
 
 class TermsVersionSerializer(ApiModelSerializer):

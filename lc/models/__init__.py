@@ -12,6 +12,7 @@ from lc.models.credits import (
     TermsVersion,
     party_q,
 )
+from lc.models.drafting import DraftComment, DraftVersion
 from lc.models.integration import ApiKey, IdempotencyRecord, WebhookDelivery, WebhookSubscription
 from lc.models.messages import Direction, Outcome, SwiftMessage
 from lc.models.money import (
@@ -71,6 +72,8 @@ __all__ = [
     "Disposal",
     "Document",
     "DocumentType",
+    "DraftComment",
+    "DraftVersion",
     "EngineRun",
     "Exposure",
     "Facility",

@@ -71,8 +71,10 @@ class CreditQuerySet(models.QuerySet["LetterOfCredit"]):
         if org is None:
             return self.none()
         party = party_q(org)
-        # Applicants' drafts are theirs alone until submitted to the issuing bank.
-        draft_hidden = Q(state=CreditState.DRAFT) & ~Q(applicant=org)
+        # Applicants' drafts are theirs alone until submitted to the issuing bank, except that a
+        # draft the applicant shared is its beneficiary's to read and comment on (issue 20).
+        draft_hidden = Q(state=CreditState.DRAFT) & ~Q(applicant=org) & ~(
+            Q(beneficiary=org) & Q(draft_shared_at__isnull=False))
         return self.filter(party).exclude(draft_hidden)
 
     def live(self) -> CreditQuerySet:
@@ -108,6 +110,8 @@ class LetterOfCredit(models.Model):
     # The application's terms while drafted, submitted and prepared; frozen into
     # TermsVersion 1 at issuance.
     draft_terms: Any = models.JSONField(default=dict)
+    # When the applicant shared its draft with the beneficiary for comments (issue 20).
+    draft_shared_at = models.DateTimeField(null=True, blank=True)
     current_terms = models.ForeignKey(
         "TermsVersion", models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -167,7 +171,9 @@ class LetterOfCredit(models.Model):
         party_ids = {getattr(self, f"{name}_id") for name in self.PARTY_FIELDS}
         if org.pk not in party_ids:
             return False
-        return self.state != CreditState.DRAFT or self.applicant_id == org.pk
+        if self.state != CreditState.DRAFT or self.applicant_id == org.pk:
+            return True
+        return self.beneficiary_id == org.pk and self.draft_shared_at is not None
 
     def parties(self) -> list[Organization]:
         orgs = [self.applicant, self.beneficiary, self.issuing_bank, self.advising_bank,

@@ -25,7 +25,7 @@ from lc.models import (
     User,
     WaiverDecision,
 )
-from lc.portal import actions, mt700, timeline
+from lc.portal import actions, drafting, mt700, timeline
 from lc.portal.access import is_bank_user, org_of, portal_view, render_page, visible_credit
 from lc.services.money import availability_summary
 from lc.services.visibility import audience_for
@@ -149,5 +149,6 @@ def credit_view(request: HttpRequest, credit_id: Any) -> HttpResponse:
         "credit_actions": actions.offered([a for a in actions.CREDIT_ACTIONS if bank or a.corporate], facts, credit),
         "transfers": transfers,
         "availability": availability_summary(credit) if credit.current_terms else None,
+        "co_drafting": drafting.panel(user, credit),
     }
     return render_page(request, "portal/credit_detail.html", context, nav="credits")

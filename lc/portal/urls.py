@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from lc.portal import action_views, auth, credits, dashboard, examination, messages, passkeys, printed
+from lc.portal import action_views, auth, credits, dashboard, drafting, examination, messages, passkeys, printed
 
 app_name = "portal"
 
@@ -23,6 +23,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("inbox/", messages.inbox_view, name="inbox"),
     path("credits/<uuid:credit_id>/act/<slug:action>/", action_views.action_view, name="act"),
     path("credits/<uuid:credit_id>/act/<slug:action>/<uuid:target_id>/", action_views.action_view, name="act-on"),
+    path("credits/<uuid:credit_id>/draft/share/", drafting.share_view, name="draft-share"),
+    path("credits/<uuid:credit_id>/draft/comment/", drafting.comment_view, name="draft-comment"),
+    path("credits/<uuid:credit_id>/draft/revise/", drafting.revise_view, name="draft-revise"),
+    path("credits/<uuid:credit_id>/draft/comments/<uuid:comment_id>/resolve/", drafting.resolve_view,
+         name="draft-resolve"),
     path(PRESENTATION + "examine/", examination.examine_view, name="examine"),
     path(PRESENTATION + "refusal/", examination.refusal_view, name="refusal"),
     path(PRESENTATION + "refusal/preview/", examination.refusal_preview_view, name="refusal-preview"),

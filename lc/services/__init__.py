@@ -21,6 +21,7 @@ from lc.services.credits import (
     submit_application,
     update_application,
 )
+from lc.services.drafting import comment_on_draft, resolve_draft_comment, revise_draft, share_draft
 from lc.services.evidence import print_evidence_summary
 from lc.services.examination import (
     add_discrepancy,
@@ -52,6 +53,7 @@ __all__ = [
     "advise_transfer",
     "approve_transfer",
     "cancel_credit",
+    "comment_on_draft",
     "conclude_examination",
     "confirm_credit",
     "consent_to_cancellation",
@@ -79,10 +81,13 @@ __all__ = [
     "request_cancellation",
     "request_transfer",
     "request_waiver",
+    "resolve_draft_comment",
+    "revise_draft",
     "run_timers",
     "set_facility",
     "set_rate",
     "settle_presentation",
+    "share_draft",
     "submit_application",
     "transfer_credit",
     "update_application",

@@ -23,6 +23,7 @@ from lc.management.commands.seed_demo import seed_credits
 from lc.models import (
     Discrepancy,
     DocumentType,
+    DraftComment,
     LetterOfCredit,
     Organization,
     Presentation,
@@ -52,6 +53,13 @@ CALLS: dict[str, tuple[str, Call]] = {
     "update_application": ("credit", lambda u, c, k: services.update_application(
         actor=u, credit_id=c.pk, terms=c.draft_terms)),
     "submit_application": ("credit", lambda u, c, k: services.submit_application(actor=u, credit_id=c.pk)),
+    "share_draft": ("credit", lambda u, c, k: services.share_draft(actor=u, credit_id=c.pk)),
+    "revise_draft": ("credit", lambda u, c, k: services.revise_draft(
+        actor=u, credit_id=c.pk, terms={**c.draft_terms, "charges": "All charges for the applicant"})),
+    "comment_on_draft": ("credit", lambda u, c, k: services.comment_on_draft(
+        actor=u, credit_id=c.pk, field="44C", text="Two more weeks, please.", suggested_value="2025-06-14")),
+    "resolve_draft_comment": ("draft_comment", lambda u, d, k: services.resolve_draft_comment(
+        actor=u, comment_id=d.pk)),
     "prepare_credit": ("credit", lambda u, c, k: services.prepare_credit(actor=u, credit_id=c.pk)),
     "issue_credit": ("credit", lambda u, c, k: services.issue_credit(
         actor=u, credit_id=c.pk, rekeyed_amount=_amount(c))),
@@ -217,6 +225,18 @@ def book(cast: Cast) -> Cast:
         services.resolve_draft_comment(actor=u["hhl.treasury"], comment_id=last.pk)
         if submitted:
             services.submit_application(actor=u["hhl.treasury"], credit_id=d.credit_id)
+    # Co-drafting (issue 20): a shared draft with an open and a resolved comment, and one
+    # submitted since (frozen); the seeded drafts are unshared.
+    for submitted in (False, True):
+        d = Story(cast, now, shift_days=shift)
+        d.apply()
+        services.share_draft(actor=u["hhl.treasury"], credit_id=d.credit_id)
+        for _ in range(2):
+            last = services.comment_on_draft(actor=u["nef.exports"], credit_id=d.credit_id, field="45A",
+                                             text="Please name the model as on our pro-forma invoice.")
+        services.resolve_draft_comment(actor=u["hhl.treasury"], comment_id=last.pk)
+        if submitted:
+            services.submit_application(actor=u["hhl.treasury"], credit_id=d.credit_id)
     assert Discrepancy.objects.filter(presentation=findings.presentation, status="proposed").exists()
     return cast
 
@@ -228,6 +248,8 @@ def targets(kind: str, credit: LetterOfCredit) -> Iterator[Any]:
         yield from credit.amendments.all()
     elif kind == "presentation":
         yield from Presentation.objects.filter(credit=credit).select_related("presented_to", "refusal")
+    elif kind == "draft_comment":
+        yield from DraftComment.objects.filter(credit=credit).select_related("version")
     else:
         yield from Discrepancy.objects.filter(presentation__credit=credit).select_related("presentation")
 
@@ -277,6 +299,7 @@ def the_three_forms_of_credit_visibility_agree() -> None:
     orgs = list(Organization.objects.all())
     credits = list(LetterOfCredit.objects.all())
     assert any(c.state == "draft" for c in credits)
+    assert any(c.state == "draft" and c.draft_shared_at is not None for c in credits)  # seen by its beneficiary
     for org in orgs:
         by_queryset = set(LetterOfCredit.objects.visible_to(org).values_list("pk", flat=True))
         by_method = {c.pk for c in credits if c.is_visible_to(org)}

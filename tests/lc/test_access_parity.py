@@ -225,18 +225,6 @@ def book(cast: Cast) -> Cast:
         services.resolve_draft_comment(actor=u["hhl.treasury"], comment_id=last.pk)
         if submitted:
             services.submit_application(actor=u["hhl.treasury"], credit_id=d.credit_id)
-    # Co-drafting (issue 20): a shared draft with an open and a resolved comment, and one
-    # submitted since (frozen); the seeded drafts are unshared.
-    for submitted in (False, True):
-        d = Story(cast, now, shift_days=shift)
-        d.apply()
-        services.share_draft(actor=u["hhl.treasury"], credit_id=d.credit_id)
-        for _ in range(2):
-            last = services.comment_on_draft(actor=u["nef.exports"], credit_id=d.credit_id, field="45A",
-                                             text="Please name the model as on our pro-forma invoice.")
-        services.resolve_draft_comment(actor=u["hhl.treasury"], comment_id=last.pk)
-        if submitted:
-            services.submit_application(actor=u["hhl.treasury"], credit_id=d.credit_id)
     assert Discrepancy.objects.filter(presentation=findings.presentation, status="proposed").exists()
     return cast
 

@@ -345,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "PresentationStateEnum": "lc.models.PresentationState",
         "TransferStateEnum": "lc.models.TransferState",
         "DocTypeEnum": "lc.models.DocumentType",
+        "OrgKindEnum": "lc.models.OrgKind",
     },
 }
 

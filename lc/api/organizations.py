@@ -6,13 +6,25 @@ from typing import Any
 
 import django_filters as filters
 from drf_spectacular.utils import extend_schema_view
-from rest_framework import mixins
+from rest_framework import mixins, serializers
 
 from lc.api.base import ScopedViewSet
 from lc.api.paging import cursor
 from lc.api.schema import detail_schema, list_schema
 from lc.api.serializers import OrganizationSerializer
 from lc.models import Organization, OrgKind
+
+
+class DirectoryEntrySerializer(OrganizationSerializer):
+    """An organisation as the directory shows it: with the time zone of its place (issue 20)."""
+
+    time_zone = serializers.CharField(source="zone.key", read_only=True, help_text=(
+        "IANA time zone of the organisation's place: the dates it acts on (a bank's day of presentation, "
+        "its deadlines) are its local dates there (UCP 600 art. 2)."))
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "time_zone"]
+        read_only_fields = fields
 
 
 class OrganizationFilter(filters.FilterSet):
@@ -26,14 +38,14 @@ class OrganizationFilter(filters.FilterSet):
 
 
 @extend_schema_view(
-    list=list_schema(summary="Organisations on the platform", response=OrganizationSerializer(many=True),
+    list=list_schema(summary="Organisations on the platform", response=DirectoryEntrySerializer(many=True),
                      tags=["organizations"]),
-    retrieve=detail_schema(summary="One organisation", response=OrganizationSerializer, tags=["organizations"]),
+    retrieve=detail_schema(summary="One organisation", response=DirectoryEntrySerializer, tags=["organizations"]),
 )
 class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """A public directory: names, BICs and places are what parties put in an MT700 anyway."""
 
-    serializer_class = OrganizationSerializer
+    serializer_class = DirectoryEntrySerializer
     filterset_class = OrganizationFilter
     pagination_class = cursor("-created_at")
 

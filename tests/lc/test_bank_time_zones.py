@@ -313,3 +313,16 @@ def test_the_examiner_may_refuse_until_midnight_at_the_bank_and_not_after(
     pres.refresh_from_db()
     assert pres.state == "refused"
     assert json.loads(bytes(_entry("presentation.refused").payload))["refused_on"] == "2025-06-23"
+
+
+@pytest.mark.django_db
+def test_the_api_directory_tells_each_organisations_time_zone(cast: Any) -> None:
+    from rest_framework.test import APIClient
+
+    from lc.integrations.keys import create_api_key
+
+    _, secret = create_api_key(user=cast.users["nef.exports"], name="directory")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    body = client.get(f"/api/v1/organizations/{cast.orgs['confirming'].pk}/").json()
+    assert (body["bic"], body["time_zone"]) == ("LCTBSGSG", "Asia/Singapore")

@@ -36,6 +36,7 @@ from lc.models import (
     TRANSFER_MOVES,
     Amendment,
     AmendmentState,
+    Approval,
     Cancellation,
     Confirmation,
     CreditState,
@@ -141,6 +142,21 @@ class Facts:
         return self.credit.amendments.filter(state=AmendmentState.PENDING_APPROVAL).exists()
 
     @cached_property
+    def open_approvals(self) -> list[Approval]:
+        """Approvals of this credit's decisions still awaiting further checkers (issue 20)."""
+        return list(Approval.objects.filter(credit_id=self.credit.pk, open=True).select_related("approver")
+                    .order_by("target", "number"))
+
+    @cached_property
+    def signers(self) -> dict[Any, set[Any]]:
+        """Who has approved each of those decisions, by its target (the credit, an amendment or a
+        presentation id)."""
+        out: dict[Any, set[Any]] = {}
+        for a in self.open_approvals:
+            out.setdefault(a.target, set()).add(a.approver_id)
+        return out
+
+    @cached_property
     def findings_open(self) -> set[Any]:
         """Presentations with an engine finding the examiner has not yet confirmed or withdrawn."""
         return set(self.credit.presentations.filter(discrepancies__status=DiscrepancyStatus.PROPOSED)
@@ -205,6 +221,22 @@ def not_closed(c: LetterOfCredit) -> None:
 def four_eyes(maker_id: Any, f: Facts) -> None:
     if maker_id == f.user.pk:
         raise Forbidden("the checker must be a different person from the maker (four eyes)")
+
+
+def not_signed(f: Facts, target_id: Any) -> None:
+    """Approval levels (issue 20): each further approval of a decision comes from a person who
+    has not yet approved it (the maker is kept out by four_eyes)."""
+    if f.user.pk in f.signers.get(target_id, ()):
+        raise Forbidden("you have already approved this decision: a further approval must come from "
+                        "another checker")
+
+
+def further_checker(f: Facts, target_id: Any) -> None:
+    """A decision that already has an approval and awaits more takes a checker's, from a person
+    who has not approved it yet."""
+    if f.signers.get(target_id):
+        role(f, Role.CHECKER)
+        not_signed(f, target_id)
 
 
 def beneficiary_id(c: LetterOfCredit) -> Any:
@@ -310,6 +342,7 @@ def check_issue_credit(f: Facts, c: LetterOfCredit) -> None:
     role(f, Role.CHECKER)
     move(c.state, CreditState.ISSUED, CREDIT_MOVES, "credit")
     four_eyes(c.issue_maker_id, f)
+    not_signed(f, c.pk)
 
 
 def check_advise_credit(f: Facts, c: LetterOfCredit) -> None:
@@ -470,6 +503,7 @@ def check_issue_amendment(f: Facts, a: Amendment) -> None:
     role(f, Role.CHECKER)
     move(a.state, AmendmentState.ISSUED, AMENDMENT_MOVES, "amendment")
     four_eyes(a.maker_id, f)
+    not_signed(f, a.pk)
     not_closed(f.credit)
 
 
@@ -596,6 +630,7 @@ def check_honour_presentation(f: Facts, p: Presentation) -> None:
                          "the discrepancies following the refusal (art. 16(c)(iii))")
     if p.pk not in f.engine_done:
         raise NotAllowed("the rules engine has not examined these documents yet")
+    further_checker(f, p.pk)
 
 
 def check_reimburse_presentation(f: Facts, p: Presentation) -> None:

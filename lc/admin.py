@@ -26,6 +26,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lc.audit import services as config
+from lc.audit.approval_levels import set_approval_level
 from lc.audit.operations import requeue_publications, reset_lockout
 from lc.errors import DomainError
 from lc.integrations.keys import revoke_api_key
@@ -33,6 +34,8 @@ from lc.integrations.webhooks import disable_subscription
 from lc.models import (
     Amendment,
     ApiKey,
+    Approval,
+    ApprovalLevel,
     BankClosure,
     BankWorkingDay,
     Discrepancy,
@@ -383,3 +386,42 @@ class LedgeredAccessAttemptAdmin(AccessAttemptAdmin):
         for username, ip in sorted(set(queryset.values_list("username", "ip_address")), key=str):
             _run(request, f"{username}@{ip}", lambda u=username, a=ip: reset_lockout(
                 actor=request.user, username=u, ip=a))  # type: ignore[arg-type]
+
+
+@admin.register(ApprovalLevel)
+class ApprovalLevelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A bank's approval levels (issue 20): set, changed and removed through the ledgered service
+    (org.approval_level_set / removed) under the signed-in person; who set a level is shown."""
+
+    list_display = ("bank", "action", "currency", "threshold", "extra_checkers", "updated_by", "updated_at")
+    list_filter = ("action", "extra_checkers")
+    fields = ("bank", "action", "extra_checkers", "currency", "threshold", "updated_by", "updated_at")
+    readonly_fields = ("updated_by", "updated_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A level is named by its bank, action and number of checkers: change its threshold, or
+        # remove it and set another.
+        fixed = ("bank", "action", "extra_checkers") if obj is not None else ()
+        return (*fixed, *self.readonly_fields)
+
+    def save_model(self, request: HttpRequest, obj: ApprovalLevel, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+        _run(request, "approval level", lambda: set_approval_level(
+            actor=request.user, bank_id=obj.bank_id, action=obj.action,  # type: ignore[arg-type]
+            extra_checkers=obj.extra_checkers, currency=obj.currency, threshold=obj.threshold))
+
+    def delete_model(self, request: HttpRequest, obj: ApprovalLevel) -> None:
+        self.delete_queryset(request, ApprovalLevel.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ApprovalLevel]) -> None:
+        for level in queryset:
+            _run(request, str(level), lambda lv=level: set_approval_level(
+                actor=request.user, bank_id=lv.bank_id, action=lv.action,  # type: ignore[arg-type]
+                extra_checkers=lv.extra_checkers))
+
+
+@admin.register(Approval)
+class ApprovalAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Each checker's approval of a decision above a level (the ledger holds the same facts)."""
+
+    list_display = ("credit", "action", "number", "required", "approver", "amount", "currency", "open", "at")
+    list_filter = ("action", "open")

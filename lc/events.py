@@ -138,6 +138,15 @@ RATE_SET = _e("facility.rate_set", _("Exchange rate entered"), "set_rate")
 FACILITY_OVERRIDDEN = _e("facility.overridden", _("Facility limit overridden by credit officer"),
                          "override_facility")
 
+# Approval levels (issue 20): above a bank's threshold a decision needs further checkers; each
+# approval short of the last is its own entry (the person, the amount, its conversion, the
+# level), recorded by the action it approves; the last one completes the decision as usual.
+ISSUE_APPROVED = _e("lc.issue_approved", _("Issuance approved: awaiting a further checker"), "issue_credit")
+AMENDMENT_APPROVED = _e("amendment.issue_approved", _("Amendment approved: awaiting a further checker"),
+                        "issue_amendment")
+HONOUR_APPROVED = _e("presentation.honour_approved", _("Honour approved: awaiting a further checker"),
+                     "honour_presentation")
+
 # Configuration (issue 14): people, organisations, calendars, integrations, second factors, and
 # the auditors' own acts. Subjects are immutable ids (user:<uuid>, org:<uuid>, apikey:<uuid>,
 # webhook:<uuid>); names go in the payload; secrets and hashes never do.
@@ -171,6 +180,9 @@ PUBLICATION_REQUEUED = _c("ledger.publication_requeued", _("Failed checkpoint pu
 LOCKOUT_RESET = _c("user.lockout_reset", _("Sign-in lock-out reset"), "reset_lockout")
 CHAIN_VERIFIED = _c("audit.chain_verified", _("Ledger chain verified by an auditor"), "verify_chain")
 READ_LOG_SEALED = _c("audit.read_log_sealed", _("Read-access log sealed into the ledger"), "seal_read_log")
+# Who may do what above which amount (issue 20): a bank's approval levels.
+APPROVAL_LEVEL_SET = _c("org.approval_level_set", _("Approval level set"), "set_approval_level")
+APPROVAL_LEVEL_REMOVED = _c("org.approval_level_removed", _("Approval level removed"), "set_approval_level")
 
 EVENTS: dict[str, Event] = {e.kind: e for e in globals().values() if isinstance(e, Event)}
 WEBHOOK_TYPES: tuple[str, ...] = tuple(dict.fromkeys(e.webhook for e in EVENTS.values() if e.webhook))

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from lc import services, storage
 from lc.api import inputs, ledger_feed
+from lc.api.approvals import PendingApprovalSerializer
 from lc.api.base import ScopedViewSet
 from lc.api.credit_list import credit_list_response
 from lc.api.drafting import CoDraftingActions
@@ -37,6 +38,7 @@ from lc.api.serializers import (
     TransferRequestSerializer,
 )
 from lc.models import LetterOfCredit, PrintedDocument, TermsVersion, TransferRequest
+from lc.services.approvals import pending_for
 from lc.services.visibility import audience_for
 
 TAGS = ["credits"]
@@ -230,6 +232,13 @@ class CreditViewSet(CoDraftingActions, mixins.ListModelMixin, mixins.RetrieveMod
         presentation = services.present_documents(actor=self.actor(), credit_id=self.credit_id(),
                                                   documents=documents, **facts)
         return self.answer(presentation, PresentationDetailSerializer, 201)
+
+    @detail_schema(summary="Decisions on this credit awaiting further checkers at your bank (approval levels)",
+                   response=PendingApprovalSerializer(many=True), tags=TAGS)
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def approvals(self, request: Request, pk: str) -> Response:
+        pending = pending_for(self.get_object(), self.org()).values()
+        return Response(PendingApprovalSerializer(list(pending), many=True).data)
 
     @detail_schema(summary="The credit's availability: maximum, reserved, drawn, earmarked, available (issue 13)",
                    response=AvailabilitySerializer, tags=TAGS)

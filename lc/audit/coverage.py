@@ -44,6 +44,10 @@ LEDGERED: dict[str, tuple[str, ...]] = {
     "lc.Facility": ("facility.set",),
     "lc.Rate": ("facility.rate_set",),
     "lc.FacilityOverride": ("facility.overridden",),
+    "lc.ApprovalLevel": ("org.approval_level_set", "org.approval_level_removed"),
+    # Each approval short of the last has its own entry; the last is in the decision's entry.
+    "lc.Approval": ("lc.issue_approved", "amendment.issue_approved", "presentation.honour_approved",
+                    "lc.issued", "amendment.issued", "presentation.honoured"),
     # Written in the action's transaction; the entry's payload["documents"] holds its SHA-256.
     "lc.PrintedDocument": ("lc.advised", "amendment.issued", "presentation.refused"),
     "audit.VerificationRun": ("audit.chain_verified",),

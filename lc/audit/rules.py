@@ -117,6 +117,14 @@ def check_change_time_zone(actor: Actor, org: Organization) -> None:
     _admin_of(actor, org.pk)
 
 
+def check_set_approval_level(actor: Actor, bank: Organization) -> None:
+    """A bank's approval levels say who may bind it above which amount (issue 20): set by its
+    administrator or platform staff, never by the makers and checkers they govern."""
+    if not bank.is_bank:
+        raise Forbidden("only a bank has approval levels")
+    _admin_of(actor, bank.pk)
+
+
 def _integrator(actor: Actor, org_id: Any) -> None:
     if _trusted(actor):
         return

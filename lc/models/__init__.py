@@ -1,3 +1,4 @@
+from lc.models.approvals import Approval, ApprovalAction, ApprovalLevel
 from lc.models.credits import (
     AMENDMENT_MOVES,
     CREDIT_MOVES,
@@ -59,6 +60,9 @@ __all__ = [
     "Amendment",
     "AmendmentState",
     "ApiKey",
+    "Approval",
+    "ApprovalAction",
+    "ApprovalLevel",
     "AvailabilityAccount",
     "BankClosure",
     "BankWorkingDay",

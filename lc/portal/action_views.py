@@ -22,6 +22,7 @@ from lc.models import (
     User,
 )
 from lc.portal import actions
+from lc.portal import approvals as approval_levels
 from lc.portal.access import is_bank_user, org_of, portal_view, render_page, visible_credit
 from lc.portal.credits import facts_for, load_presentations
 from lc.portal.errors import perform
@@ -93,7 +94,7 @@ def action_view(request: HttpRequest, credit_id: Any, action: str, target_id: An
         if form.is_valid():
             outcome = perform(request, form, lambda: act.call(user, target, form.cleaned_data))
             if outcome.ok:
-                messages.success(request, str(act.done))
+                messages.success(request, approval_levels.done_message(act, outcome.result))
                 return redirect(success_url(act, credit, target))
             status = outcome.status
         else:

@@ -20,6 +20,7 @@ from lc import access, money, services
 from lc.access import Facts
 from lc.models import Amendment, Discrepancy, LetterOfCredit, Presentation, User
 from lc.portal import forms as pf
+from lc.services.approvals import held_params
 from lc.services.facilities import override_facility
 from lc.services.settlement import honour_limit
 from lc.services.transfers import current_transfer
@@ -80,7 +81,11 @@ def _request_transfer(user: User, credit: LetterOfCredit, d: dict[str, Any]) -> 
 
 
 def _honour_initial(p: Presentation) -> dict[str, Any]:
-    """The most the service would pay (never simply the claim: art. 18(b))."""
+    """The most the service would pay (never simply the claim: art. 18(b)); for an honour awaiting
+    further checkers, what its first approver decided (approval levels, issue 20)."""
+    held = held_params(p.pk)
+    if held is not None:
+        return {"amount": held.get("amount"), "maturity_date": held.get("maturity_date")}
     return {"amount": money.text(honour_limit(p.credit, p), p.currency)}
 
 

@@ -26,6 +26,7 @@ from lc.models import (
     WaiverDecision,
 )
 from lc.portal import actions, drafting, mt700, timeline
+from lc.portal import approvals as approval_levels
 from lc.portal.access import is_bank_user, org_of, portal_view, render_page, visible_credit
 from lc.services.money import availability_summary
 from lc.services.visibility import audience_for
@@ -151,4 +152,5 @@ def credit_view(request: HttpRequest, credit_id: Any) -> HttpResponse:
         "availability": availability_summary(credit) if credit.current_terms else None,
         "co_drafting": drafting.panel(user, credit),
     }
+    approval_levels.add_to_page(context, facts, org_of(request))
     return render_page(request, "portal/credit_detail.html", context, nav="credits")

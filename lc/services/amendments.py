@@ -19,6 +19,7 @@ from lc.models import (
     TermsVersion,
     User,
 )
+from lc.services import approvals
 from lc.services import messages as swift_messages
 from lc.services import money as accounts
 from lc.services import printing as printed
@@ -96,13 +97,17 @@ def issue_amendment(*, actor: User, amendment_id: ObjectId, now: dt.datetime | N
     check("issue_amendment", actor, credit, now, amendment)
     increase = accounts.credit_maximum(amended_terms(credit, amendment.changes)) - accounts.figures(credit).maximum
     facility = accounts.within_facility(credit, increase, local_date(now, credit.issuing_bank), amendment)
+    gate = approvals.for_amendment(actor=actor, credit=credit, amendment_id=amendment.pk, increase=increase,
+                                   payload=_payload(amendment), now=now)
+    if not gate.complete:
+        return amendment  # approval levels (issue 20): recorded; it awaits a further checker
     amendment.state, amendment.checker, amendment.issued_at = AmendmentState.ISSUED, actor, now
     amendment.save()
     sent = swift_messages.send_amendment(credit, amendment, actor=actor, now=now)
     advice = printed.amendment_advice(credit, amendment, actor=actor, now=now)
     record(events.AMENDMENT_ISSUED, subject=credit.subject, actor=actor, at=now,
            payload={**_payload(amendment), "messages": sent, "changes": amendment.changes, "facility": facility,
-                    "documents": advice})
+                    "documents": advice, **gate.payload()})
     emit(credit, events.AMENDMENT_ISSUED, _payload(amendment))
     return amendment
 

@@ -31,6 +31,7 @@ from lc.models import (
     TermsVersion,
     User,
 )
+from lc.services import approvals
 from lc.services import messages as swift_messages
 from lc.services import money as accounts
 from lc.services import printing as printed
@@ -227,6 +228,10 @@ def issue_credit(*, actor: User, credit_id: ObjectId, rekeyed_amount: AmountInpu
     parsed = check_terms(credit.draft_terms)
     facility = accounts.within_facility(credit, accounts.credit_maximum(credit.draft_terms),
                                        local_date(now, credit.issuing_bank))
+    gate = approvals.for_issue(actor=actor, credit=credit, maximum=accounts.credit_maximum(credit.draft_terms),
+                               payload=_summary(credit), now=now)
+    if not gate.complete:
+        return credit  # approval levels (issue 20): recorded; the credit awaits a further checker
     version = TermsVersion.objects.create(credit=credit, number=1, terms=credit.draft_terms, created_at=now)
     credit.current_terms, credit.state, credit.issue_checker = version, CreditState.ISSUED, actor
     credit.issued_at = credit.updated_at = now
@@ -239,7 +244,7 @@ def issue_credit(*, actor: User, credit_id: ObjectId, rekeyed_amount: AmountInpu
            payload={**_summary(credit), "messages": sent, "version": 1, "terms": version.terms,
                     "maker": credit.issue_maker.ledger_id if credit.issue_maker else None,
                     "warnings": terms_warnings(version.terms), "availability": account.payload(),
-                    "facility": facility})
+                    "facility": facility, **gate.payload()})
     emit(credit, events.CREDIT_ISSUED, _summary(credit))
     return credit
 

@@ -203,17 +203,25 @@ def honourable(credit: LetterOfCredit, pres: Presentation) -> Decimal:
 def convert(amount: Decimal, currency: str, into: str, bank_id: Any) -> Decimal:
     """The bank's own rate (the latest it entered, either way round); rounded up, so a limit
     check never under-counts."""
+    return conversion(amount, currency, into, bank_id)[0]
+
+
+def conversion(amount: Decimal, currency: str, into: str, bank_id: Any) -> tuple[Decimal, dict[str, Any] | None]:
+    """`convert`, with the rate entry it used as a decision's ledger entry records it (None when
+    no conversion was needed): which entry, which way round, its value."""
     if currency == into:
-        return amount
+        return amount, None
     rate = Rate.objects.filter(bank_id=bank_id, base=currency, quote=into).order_by("-id").first()
     if rate is not None:
         value = amount * rate.rate
     else:
-        inverse = Rate.objects.filter(bank_id=bank_id, base=into, quote=currency).order_by("-id").first()
-        if inverse is None:
+        rate = Rate.objects.filter(bank_id=bank_id, base=into, quote=currency).order_by("-id").first()
+        if rate is None:
             raise NotAllowed(f"the bank's rate table has no {currency}/{into} rate")
-        value = amount / inverse.rate
-    return value.quantize(money.quantum(into), rounding=ROUND_UP)
+        value = amount / rate.rate
+    used = {"rate": str(rate.id), "base": rate.base, "quote": rate.quote, "value": str(rate.rate),
+            "inverted": rate.base != currency}
+    return value.quantize(money.quantum(into), rounding=ROUND_UP), used
 
 
 def exposures(bank_id: Any, applicant_id: Any) -> dict[str, Decimal]:

@@ -21,6 +21,7 @@ from lc.models import (
     PresentationState,
     User,
 )
+from lc.services import approvals
 from lc.services import messages as swift_messages
 from lc.services import money as accounts
 from lc.services.common import (
@@ -98,6 +99,7 @@ def honour_presentation(
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
     check("honour_presentation", actor, credit, now, pres)
+    amount, maturity_date = approvals.held_honour(pres, amount, maturity_date)
     terms = pres.terms_version.terms
     honour_type = HONOUR_BY_AVAILABILITY.get(terms.get("available_by", ""), HonourType.SIGHT)
     if honour_type in NEEDS_MATURITY and maturity_date is None:
@@ -106,6 +108,12 @@ def honour_presentation(
     if maturity_date is not None and maturity_date < local_date(now, pres.presented_to):
         raise InvalidInput("maturity cannot be in the past", [{"field": "maturity_date", "message": "in the past"}])
     paid = _paid(credit, pres, amount)
+    gate = approvals.for_honour(
+        actor=actor, credit=credit, pres=pres, paid=paid, waived=pres.state != PresentationState.COMPLYING,
+        payload=_payload(pres), now=now, params={"amount": money.text(paid, pres.currency),
+                                                 "maturity_date": maturity_date.isoformat() if maturity_date else None})
+    if not gate.complete:
+        return pres  # approval levels (issue 20): recorded; the honour awaits a further checker
     held = accounts.reserved_by(pres)
     pres.state, pres.honour_type, pres.honoured_amount, pres.honoured_at = (
         PresentationState.HONOURED, honour_type, paid, now)
@@ -121,6 +129,7 @@ def honour_presentation(
         **_payload(pres), "messages": sent, "honour_type": honour_type, "amount": money.text(paid, pres.currency),
         "currency": pres.currency, "maturity_date": pres.maturity_date,
         "drawn_amount": money.text(credit.drawn_amount, credit.currency), "availability": drawn.payload(),
+        **gate.payload(),
     })
     emit(credit, events.HONOURED, {**_payload(pres), "amount": str(paid), "honour_type": honour_type})
     return pres

@@ -36,6 +36,13 @@ INTERNAL_KEYS: dict[str, frozenset[str]] = {
     events.WAIVER_REQUESTED.kind: frozenset({"note"}),  # the requesting bank's note
     events.WAIVED.kind: frozenset({"note"}),  # the applicant's own note on its waiver decision
     events.WAIVER_DECLINED.kind: frozenset({"note"}),
+    # Approval levels (issue 20): a bank's thresholds, its rates and who approved are its own.
+    events.ISSUE_APPROVED.kind: frozenset({"approval"}),
+    events.AMENDMENT_APPROVED.kind: frozenset({"approval"}),
+    events.HONOUR_APPROVED.kind: frozenset({"approval"}),
+    events.CREDIT_ISSUED.kind: frozenset({"approvals"}),
+    events.AMENDMENT_ISSUED.kind: frozenset({"approvals"}),
+    events.HONOURED.kind: frozenset({"approvals"}),
 }
 
 

@@ -411,6 +411,7 @@ def check_approve_transfer(f: Facts, c: LetterOfCredit) -> None:
 def check_advise_transfer(f: Facts, c: LetterOfCredit) -> None:
     transferring_bank(f, c)
     role(f, *MAKER_OR_CHECKER)
+    not_closed(c)
     transfer_step(f, c, TransferState.ADVISED)
 
 
@@ -418,6 +419,7 @@ def check_reject_transfer(f: Facts, c: LetterOfCredit) -> None:
     """Art. 38(a): the bank need not transfer beyond what it expressly consents to."""
     transferring_bank(f, c)
     role(f, *MAKER_OR_CHECKER)
+    not_closed(c)
     transfer_step(f, c, TransferState.REJECTED)
 
 

@@ -11,7 +11,6 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from lc import services
 from lc.api.filters import CreditFilter
 from lc.api.serializers import CreditSerializer
 from lc.models import LetterOfCredit
@@ -42,8 +41,7 @@ def credits(cast: Any) -> list[LetterOfCredit]:
         elif step == "transfer":
             story.terms["form"] = "IRREVOCABLE TRANSFERABLE"
             story.issued()
-            services.transfer_credit(actor=cast.users["ncb.maker"], credit_id=story.credit_id,
-                                     second_beneficiary=cast.orgs["stranger_corp"], changes={"amount": "120000.00"})
+            story.transfer({"amount": "120000.00"})
         else:
             story.issued()
         made.append(LetterOfCredit.objects.get(pk=story.credit_id))

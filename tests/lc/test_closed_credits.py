@@ -36,6 +36,21 @@ def _issued(s: Story) -> Any:
     return services.issue_amendment(actor=s.cast.users["vhb.checker"], amendment_id=a.pk)
 
 
+def _request_transfer(s: Story) -> Any:
+    return services.request_transfer(actor=s.cast.users["nef.exports"], credit_id=s.credit_id,
+                                     second_beneficiary=s.cast.orgs["stranger_corp"], changes={"amount": "50000.00"})
+
+
+def _prepared_transfer(s: Story) -> Any:
+    _request_transfer(s)
+    return services.prepare_transfer(actor=s.cast.users["ncb.maker"], credit_id=s.credit_id)
+
+
+def _approved_transfer(s: Story) -> Any:
+    _prepared_transfer(s)
+    return services.approve_transfer(actor=s.cast.users["ncb.checker"], credit_id=s.credit_id)
+
+
 # action -> (set-up on the live credit returning the target, the refused call on the closed credit)
 ACTIONS: dict[str, tuple[Callable[[Story], Any], Callable[[Story, Any], Any]]] = {
     "propose_amendment": (lambda s: None, lambda s, _: _propose(s)),
@@ -52,9 +67,16 @@ ACTIONS: dict[str, tuple[Callable[[Story], Any], Callable[[Story, Any], Any]]] =
     "present_documents": (lambda s: None, lambda s, _: services.present_documents(
         actor=s.cast.users["nef.exports"], credit_id=s.credit_id, presented_to=s.cast.orgs["advising"],
         amount_claimed=Decimal("1000.00"), documents=example_documents(s.shift, with_files=False))),
-    "transfer_credit": (lambda s: None, lambda s, _: services.transfer_credit(
-        actor=s.cast.users["vhb.maker"], credit_id=s.credit_id, second_beneficiary=s.cast.orgs["stranger_corp"],
-        changes={})),
+    # Transfer (art. 38): each step of a request made while the credit was live.
+    "request_transfer": (lambda s: None, lambda s, _: _request_transfer(s)),
+    "prepare_transfer": (_request_transfer, lambda s, _: services.prepare_transfer(
+        actor=s.cast.users["ncb.maker"], credit_id=s.credit_id)),
+    "approve_transfer": (_prepared_transfer, lambda s, _: services.approve_transfer(
+        actor=s.cast.users["ncb.checker"], credit_id=s.credit_id)),
+    "advise_transfer": (_approved_transfer, lambda s, _: services.advise_transfer(
+        actor=s.cast.users["ncb.maker"], credit_id=s.credit_id)),
+    "reject_transfer": (_request_transfer, lambda s, _: services.reject_transfer(
+        actor=s.cast.users["ncb.maker"], credit_id=s.credit_id, reason="closed")),
     "request_cancellation": (lambda s: None, lambda s, _: services.request_cancellation(
         actor=s.cast.users["vhb.maker"], credit_id=s.credit_id, reason="no longer needed")),
     "cancel_credit": (lambda s: None, lambda s, _: services.cancel_credit(
@@ -69,7 +91,7 @@ def _ledger_size() -> int:
 @pytest.mark.parametrize("state", CLOSED)
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_a_closed_credit_refuses_every_action(cast: Any, state: str, action: str) -> None:
-    s = Story(cast, example_start(), confirmation="CONFIRM")
+    s = Story(cast, example_start(), confirmation="CONFIRM", form="IRREVOCABLE TRANSFERABLE")
     s.issued(confirming=True)
     services.confirm_credit(actor=cast.users["lctb.maker"], credit_id=s.credit_id, confirm=True)
     set_up, call = ACTIONS[action]

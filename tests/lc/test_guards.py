@@ -147,32 +147,27 @@ def transferable(story: Story) -> None:
     story.issued()
 
 
+def request_transfer(story: Story, amount: str) -> Any:
+    return services.request_transfer(actor=story.cast.users["nef.exports"], credit_id=story.credit_id,
+                                     second_beneficiary=story.cast.orgs["stranger_corp"], changes={"amount": amount})
+
+
 def test_credit_can_be_transferred_only_once(story: Story) -> None:
     transferable(story)
-    c = story.cast
-    child = services.transfer_credit(actor=c.users["ncb.maker"], credit_id=story.credit_id,
-                                     second_beneficiary=c.orgs["stranger_corp"], changes={"amount": "120000.00"})
+    child = story.transfer({"amount": "120000.00"})
     assert child.transferred_from_id == story.credit_id and child.amount == Decimal("120000.00")
-    refused(NotAllowed, lambda: services.transfer_credit(
-        actor=c.users["ncb.maker"], credit_id=story.credit_id, second_beneficiary=c.orgs["stranger_corp"],
-        changes={"amount": "110000.00"}), "only once")
+    refused(NotAllowed, lambda: request_transfer(story, "110000.00"), "only once")
 
 
 def test_transfer_may_not_raise_the_amount(story: Story) -> None:
     transferable(story)
-    c = story.cast
-    error = refused(InvalidInput, lambda: services.transfer_credit(
-        actor=c.users["ncb.maker"], credit_id=story.credit_id, second_beneficiary=c.orgs["stranger_corp"],
-        changes={"amount": "130000.00"}))
+    error = refused(InvalidInput, lambda: request_transfer(story, "130000.00"))
     assert any(e["code"] == "C11" for e in error.errors)
 
 
 def test_non_transferable_credit_cannot_be_transferred(story: Story) -> None:
     story.issued()
-    c = story.cast
-    refused(InvalidInput, lambda: services.transfer_credit(
-        actor=c.users["ncb.maker"], credit_id=story.credit_id, second_beneficiary=c.orgs["stranger_corp"],
-        changes={}))
+    refused(NotAllowed, lambda: request_transfer(story, "125000.00"), "transferable")
 
 
 def test_cancellation_needs_the_beneficiary(story: Story) -> None:

@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "propose_amendment": CORPORATE, "accept_amendment": CORPORATE, "decide_waiver": CORPORATE,
     "prepare_credit": {"maker"}, "issue_credit": {"checker"}, "prepare_amendment": {"maker"},
     "issue_amendment": {"checker"},
-    "advise_credit": BANK, "confirm_credit": BANK, "transfer_credit": BANK, "request_cancellation": BANK,
+    "advise_credit": BANK, "confirm_credit": BANK, "request_cancellation": BANK,
     "decide_amendment_confirmation": BANK, "honour_presentation": BANK, "reimburse_presentation": BANK,
     "settle_presentation": BANK,
     # A bank or the company may be the party: each acts through its own roles.
@@ -36,6 +36,10 @@ ALLOWED: dict[str, set[str]] = {
     "request_waiver": {"examiner", "maker"}, "refuse_presentation": {"examiner", "maker"},
     # Money (issue 13): the issuing bank's credit officer.
     "set_facility": {"credit_officer"}, "set_rate": {"credit_officer"}, "override_facility": {"credit_officer"},
+    # Transfer (art. 38, issue 20): the first beneficiary requests, the transferring bank's maker
+    # prepares, its checker approves, either advises or turns a request down.
+    "request_transfer": CORPORATE, "prepare_transfer": {"maker"}, "approve_transfer": {"checker"},
+    "advise_transfer": BANK, "reject_transfer": BANK,
 }
 
 # The book has no bank presenter before its notice of completeness, and no live credit whose

@@ -42,11 +42,16 @@ from lc.models import (
     CreditState,
     Discrepancy,
     DiscrepancyStatus,
+    Disposal,
     DraftComment,
+    InstructionKind,
     LetterOfCredit,
     OrgKind,
     Presentation,
     PresentationState,
+    PresenterInstruction,
+    RefusalNotice,
+    RePresentationRequest,
     Role,
     TransferRequest,
     TransferState,
@@ -63,7 +68,9 @@ CORPORATE_ACTORS = (Role.MAKER, Role.API_CLIENT)
 # A presentation is finished once settled or refused (nothing more can be drawn under it), or
 # deemed not made for want of a notice of completeness (eUCP art. e6(c)(iii)): it blocks neither
 # expiry nor cancellation.
-CLOSED_PRESENTATIONS = (PresentationState.SETTLED, PresentationState.REFUSED, PresentationState.LAPSED)
+# Documents returned after refusal (art. 16(c)(iii)(c), 16(e)) close it for good.
+CLOSED_PRESENTATIONS = (PresentationState.SETTLED, PresentationState.REFUSED, PresentationState.LAPSED,
+                        PresentationState.RETURNED)
 OPEN_AMENDMENTS = (AmendmentState.PROPOSED, AmendmentState.PENDING_APPROVAL, AmendmentState.ISSUED)
 DECIDING_CONFIRMATION = (AmendmentState.ISSUED, AmendmentState.ACCEPTED)
 WAIVABLE = (PresentationState.DISCREPANT, PresentationState.WAIVER_REQUESTED, PresentationState.REFUSED)
@@ -118,6 +125,43 @@ class Facts:
         return set(self.credit.presentations.filter(
             refusal__isnull=False, waivers__decision=WaiverDecision.WAIVED,
             waivers__decided_at__gt=F("refusal__sent_at")).values_list("pk", flat=True))
+
+    @cached_property
+    def now(self) -> dt.datetime:
+        """The moment of the act (a service hands in its own)."""
+        return timezone.now()
+
+    def today_at(self, bank: Any) -> dt.date:
+        """The day at a bank's place (its time zone), for a rule that counts days there."""
+        return bank.local_date(self.now)  # type: ignore[no-any-return]
+
+    @cached_property
+    def instructions(self) -> dict[Any, str]:
+        """The presenter's standing instruction (its latest) on each refused presentation."""
+        rows = PresenterInstruction.objects.filter(presentation__credit_id=self.credit.pk).order_by("at")
+        return dict(rows.values_list("presentation_id", "kind"))  # later rows overwrite earlier ones
+
+    @cached_property
+    def disposals(self) -> dict[Any, str]:
+        """What each refusal notice said the bank does with the documents (art. 16(c)(iii))."""
+        return dict(RefusalNotice.objects.filter(presentation__credit_id=self.credit.pk)
+                    .values_list("presentation_id", "disposal"))
+
+    @cached_property
+    def awaiting_re_presentation(self) -> dict[Any, RePresentationRequest]:
+        """eUCP art. e12: presentations with a corrupted record not yet re-presented."""
+        return {r.presentation_id: r for r in RePresentationRequest.objects.filter(
+            presentation__credit_id=self.credit.pk, re_presented_at__isnull=True)}
+
+    def last_day_for_presentation(self, p: Presentation) -> dt.date:
+        """The last day for the notice of completeness of an eUCP presentation: the rule the
+        lapse timer applies (lc.services.timers.lapse_facts), read once per presentation."""
+        from lc.services.timers import lapse_facts  # the services import this module
+
+        days = self.__dict__.setdefault("_last_days", {})
+        if p.pk not in days:
+            days[p.pk] = lapse_facts(self.credit, p, self.today_at(p.presented_to))["last_day_for_presentation"]
+        return days[p.pk]  # type: ignore[no-any-return]
 
     @cached_property
     def pending_waivers(self) -> set[Any]:
@@ -564,6 +608,12 @@ def check_notify_completeness(f: Facts, p: Presentation) -> None:
     move(p.state, PresentationState.UNDER_EXAMINATION, PRESENTATION_MOVES, "presentation")
     if p.pk not in f.with_documents:
         raise NotAllowed("a presentation with no documents cannot be complete")
+    # The lapse timer's rule, applied to the notice itself: a notice after the last day finds the
+    # presentation already deemed not made, whether or not the timer has run yet.
+    last_day = f.last_day_for_presentation(p)
+    if f.today_at(p.presented_to) > last_day:  # the day at the place of presentation, as the timer reads it
+        raise NotAllowed(f"the last day for presentation was {last_day}: a notice of completeness after it "
+                         "leaves the presentation deemed not made (eUCP art. e6(c))")
 
 
 def examiner(f: Facts, p: Presentation) -> None:
@@ -579,6 +629,10 @@ def check_add_discrepancy(f: Facts, p: Presentation) -> None:
 
 def check_conclude_examination(f: Facts, p: Presentation) -> None:
     examiner(f, p)
+    waiting = f.awaiting_re_presentation.get(p.pk)
+    if waiting is not None and f.today_at(p.presented_to) <= waiting.re_present_by:
+        raise NotAllowed("the examination is suspended: a corrupted record awaits re-presentation until "
+                         f"{waiting.re_present_by} (eUCP art. e12)")
     if p.pk not in f.engine_done:
         raise NotAllowed("the rules engine has not examined these documents yet")
     if p.pk in f.findings_open:
@@ -596,12 +650,21 @@ def check_decide_discrepancy(f: Facts, d: Discrepancy, confirm: bool = True) -> 
 def check_request_waiver(f: Facts, p: Presentation) -> None:
     party(f, p.presented_to_id, "bank the documents were presented to")
     role(f, *EXAMINER_OR_MAKER)
+    if p.state == PresentationState.REFUSED:
+        # After the notice the bank may still approach the applicant while it holds the documents
+        # (art. 16(c)(iii)(a)(b)); the presentation stays refused.
+        documents_held(f, p)
+        if p.pk in f.pending_waivers:
+            raise NotAllowed("a waiver request is already waiting for the applicant")
+        return
     move(p.state, PresentationState.WAIVER_REQUESTED, PRESENTATION_MOVES, "presentation")
 
 
 def check_decide_waiver(f: Facts, p: Presentation) -> None:
     party(f, f.credit.applicant_id, "applicant")
     role(f, *CORPORATE_ACTORS)
+    if p.state == PresentationState.RETURNED:
+        raise NotAllowed("the documents were returned to the presenter: there is nothing left to waive")
     if p.pk not in f.pending_waivers:
         raise NotAllowed("no waiver request is waiting for the applicant")
 
@@ -630,9 +693,87 @@ def check_honour_presentation(f: Facts, p: Presentation) -> None:
     if p.state == PresentationState.REFUSED and p.pk not in f.waived_after_refusal:
         raise NotAllowed("this presentation was refused: it is honoured only after the applicant waives "
                          "the discrepancies following the refusal (art. 16(c)(iii))")
+    if p.state == PresentationState.REFUSED:
+        presenter_releases(f, p)
     if p.pk not in f.engine_done:
         raise NotAllowed("the rules engine has not examined these documents yet")
     further_checker(f, p.pk)
+
+
+# -- After refusal (art. 16(c)(iii), 16(e)): the presenter's instructions, the documents' return.
+
+def documents_held(f: Facts, p: Presentation) -> None:
+    """The refusing bank still holds the documents: refused, and neither its notice nor the
+    presenter sends them back."""
+    if p.state != PresentationState.REFUSED:
+        raise NotAllowed("only a refused presentation whose documents the bank still holds takes instructions "
+                         f"on them; this one is {p.state.replace('_', ' ')}")
+    if f.disposals.get(p.pk) == Disposal.RETURNING:
+        raise NotAllowed("the refusal notice said the bank is returning the documents (art. 16(c)(iii)(c))")
+    if f.instructions.get(p.pk) == InstructionKind.RETURN_DOCUMENTS:
+        raise NotAllowed("the presenter has asked for the documents back: the bank is returning them")
+
+
+def presenter_releases(f: Facts, p: Presentation) -> None:
+    """Whether the refusing bank may let the applicant have the documents (honour after its
+    waiver). Holding until the applicant's waiver (16(c)(iii)(b)), it may unless the presenter
+    instructed otherwise before it honours; holding pending instructions (a), or acting on
+    instructions it did not record here (d), only on the presenter's instruction to release
+    them against the waiver; returning them (c), never."""
+    standing = f.instructions.get(p.pk)
+    if standing in (InstructionKind.RETURN_DOCUMENTS, InstructionKind.HOLD_PENDING):
+        raise NotAllowed(f"the presenter's instruction stands: {InstructionKind(standing).label.lower()} "
+                         "(art. 16(c)(iii))")
+    if standing == InstructionKind.DELIVER_AGAINST_WAIVER:
+        return
+    if f.disposals.get(p.pk) != Disposal.HOLD_UNTIL_WAIVER:
+        raise NotAllowed("the refusal notice holds the documents for the presenter: honour needs its instruction "
+                         "to release them against the applicant's waiver (art. 16(c)(iii)(a))")
+
+
+def check_give_instructions(f: Facts, p: Presentation) -> None:
+    """The presenter tells the refusing bank what to do with the documents it holds."""
+    if f.user.organization_id != p.presenter_id:
+        raise Forbidden("only the presenter gives instructions on its documents")
+    acting(f)
+    documents_held(f, p)
+
+
+def check_return_documents(f: Facts, p: Presentation) -> None:
+    """The refusing bank records the documents sent back to the presenter: as its notice said, as
+    the presenter instructed, or at any time after a notice that held them (art. 16(e))."""
+    party(f, p.presented_to_id, "bank the documents were presented to")
+    role(f, *MAKER_OR_CHECKER)
+    move(p.state, PresentationState.RETURNED, PRESENTATION_MOVES, "presentation")
+
+
+# -- eUCP 2.1 art. e12: a corrupted electronic record.
+
+def check_request_re_presentation(f: Facts, p: Presentation) -> None:
+    """The examining bank asks the presenter to re-present a record that appears corrupted;
+    the examination time stands still until it comes (at most 30 calendar days)."""
+    party(f, p.presented_to_id, "bank the documents were presented to")
+    role(f, *EXAMINER_OR_MAKER)
+    if not p.electronic:
+        raise NotAllowed("only an electronic record can be re-presented (eUCP art. e12)")
+    if p.state != PresentationState.UNDER_EXAMINATION:
+        raise NotAllowed("a re-presentation is asked for only while the presentation is under examination")
+    if p.pk in f.awaiting_re_presentation:
+        raise NotAllowed("a corrupted record of this presentation already awaits re-presentation")
+    if p.examination_deadline and f.today > p.examination_deadline:
+        raise NotAllowed(f"the examination deadline {p.examination_deadline} has passed")
+
+
+def check_re_present_record(f: Facts, p: Presentation) -> None:
+    if f.user.organization_id != p.presenter_id:
+        raise Forbidden("only the presenter re-presents its records")
+    acting(f)
+    waiting = f.awaiting_re_presentation.get(p.pk)
+    if waiting is None or p.state != PresentationState.UNDER_EXAMINATION:
+        raise NotAllowed("no corrupted record of this presentation awaits re-presentation")
+    if f.today_at(p.presented_to) > waiting.re_present_by:
+        raise NotAllowed(f"the record was not re-presented by {waiting.re_present_by} (30 calendar days): the "
+                         "bank may treat it as not presented, and no deadline is extended (eUCP art. e12(b))")
 
 
 def check_reimburse_presentation(f: Facts, p: Presentation) -> None:

@@ -111,6 +111,19 @@ SETTLED = _e("presentation.settled", _("Settled"), "settle_presentation", "prese
 DISCREPANCY_CONFIRMED = _e("discrepancy.confirmed", _("Discrepancy confirmed"), "decide_discrepancy")
 DISCREPANCY_WITHDRAWN = _e("discrepancy.withdrawn", _("Discrepancy withdrawn"), "decide_discrepancy")
 DISCREPANCY_ADDED = _e("discrepancy.added", _("Discrepancy added by examiner"), "add_discrepancy")
+# After refusal (art. 16(c)(iii)): the presenter's instructions on the documents the bank holds,
+# and the bank's return of them (the presentation is then closed).
+INSTRUCTIONS_GIVEN = _e("presentation.instructions_given", _("Presenter's instructions on the refused documents"),
+                        "give_instructions", "presentation.instructions_given")
+DOCUMENTS_RETURNED = _e("presentation.documents_returned", _("Refused documents returned to the presenter"),
+                        "return_documents", "presentation.documents_returned")
+# eUCP 2.1 art. e12: a corrupted electronic record; the examination time stands still until it
+# is re-presented (30 calendar days at most).
+RE_PRESENTATION_REQUESTED = _e("presentation.re_presentation_requested",
+                               _("Corrupted record: re-presentation requested (eUCP e12)"),
+                               "request_re_presentation", "presentation.re_presentation_requested")
+RECORD_RE_PRESENTED = _e("presentation.record_re_presented", _("Corrupted record re-presented (eUCP e12)"),
+                         "re_present_record", "presentation.record_re_presented")
 
 # SWIFT messages (issue 18): a bank imports what it received through its SWIFT interface. An
 # MT700 from an issuing bank not on the platform becomes a credit "received" at the advising bank.

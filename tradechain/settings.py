@@ -343,6 +343,7 @@ SPECTACULAR_SETTINGS = {
         "CreditStateEnum": "lc.models.CreditState",
         "AmendmentStateEnum": "lc.models.AmendmentState",
         "PresentationStateEnum": "lc.models.PresentationState",
+        "InstructionKindEnum": "lc.models.InstructionKind",
         "TransferStateEnum": "lc.models.TransferState",
         "DocTypeEnum": "lc.models.DocumentType",
         "OrgKindEnum": "lc.models.OrgKind",

@@ -15,7 +15,7 @@ from lc import money
 from lc.api.schema import JSONObjectField
 from lc.integrations import egress
 from lc.integrations.webhooks import EVENT_TYPES
-from lc.models import Disposal, Organization
+from lc.models import Disposal, InstructionKind, Organization
 
 
 def org_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
@@ -200,6 +200,18 @@ class DecideWaiverInput(serializers.Serializer):
 
 class RefuseInput(serializers.Serializer):
     disposal = serializers.ChoiceField(choices=Disposal.choices, help_text="Art. 16(c)(iii).")
+
+
+class InstructionsInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=InstructionKind.choices, help_text=(
+        "What the refusing bank does with the documents it holds (art. 16(c)(iii)); the latest instruction "
+        "stands. Corrected documents are a new presentation."))
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class RePresentationRequestInput(serializers.Serializer):
+    document = serializers.UUIDField(help_text="The electronic record that appears corrupted (eUCP art. e12).")
+    reason = serializers.CharField(max_length=5000)
 
 
 class HonourInput(serializers.Serializer):

@@ -26,7 +26,9 @@ from lc.api.serializers import (
     DocumentSerializer,
     PresentationDetailSerializer,
     PresentationSerializer,
+    PresenterInstructionSerializer,
     RefusalNoticeSerializer,
+    RePresentationSerializer,
     WaiverSerializer,
 )
 from lc.errors import InvalidInput
@@ -64,7 +66,7 @@ class PresentationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
     def get_queryset(self) -> Any:
         qs = Presentation.objects.visible_to(self.org()).select_related("terms_version")
-        return qs.prefetch_related("documents") if self.action == "retrieve" else qs
+        return qs.prefetch_related("documents", "instructions", "re_presentations") if self.action == "retrieve" else qs
 
     def get_serializer_class(self) -> Any:
         return PresentationDetailSerializer if self.action == "retrieve" else PresentationSerializer
@@ -128,6 +130,42 @@ class PresentationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         notice = services.refuse_presentation(actor=self.actor(), presentation_id=self.presentation_id(),
                                               **self.facts(inputs.RefuseInput))
         return self.answer(notice, RefusalNoticeSerializer, 201)
+
+    @_simple("Give instructions on refused documents the bank holds (presenter; art. 16(c)(iii))",
+             PresenterInstructionSerializer, inputs.InstructionsInput, 201)
+    @action(detail=True, methods=["post"], url_path="give-instructions")
+    @idempotent
+    def give_instructions(self, request: Request, pk: str) -> Response:
+        instruction = services.give_instructions(actor=self.actor(), presentation_id=self.presentation_id(),
+                                                 **self.facts(inputs.InstructionsInput))
+        return self.answer(instruction, PresenterInstructionSerializer, 201)
+
+    @_simple("Record the refused documents returned to the presenter (the bank presented to; art. 16(e))")
+    @action(detail=True, methods=["post"], url_path="return-documents")
+    @idempotent
+    def return_documents(self, request: Request, pk: str) -> Response:
+        pres = services.return_documents(actor=self.actor(), presentation_id=self.presentation_id())
+        return self.answer(pres, PresentationSerializer)
+
+    @_simple("Ask for a corrupted electronic record again: examination suspended (eUCP art. e12)",
+             RePresentationSerializer, inputs.RePresentationRequestInput, 201)
+    @action(detail=True, methods=["post"], url_path="request-re-presentation")
+    @idempotent
+    def request_re_presentation(self, request: Request, pk: str) -> Response:
+        facts = self.facts(inputs.RePresentationRequestInput)
+        asked = services.request_re_presentation(actor=self.actor(), presentation_id=self.presentation_id(),
+                                                 document_id=facts["document"], reason=facts["reason"])
+        return self.answer(asked, RePresentationSerializer, 201)
+
+    @_simple("Re-present the corrupted record asked for (presenter; eUCP art. e12; multipart)",
+             RePresentationSerializer, {"multipart/form-data": inputs.DocumentInput})
+    @action(detail=True, methods=["post"], url_path="re-present")
+    @idempotent
+    def re_present(self, request: Request, pk: str) -> Response:
+        facts = self.facts(inputs.DocumentInput)
+        done = services.re_present_record(actor=self.actor(), presentation_id=self.presentation_id(),
+                                          document=document_input(facts["data"], facts.get("file")))
+        return self.answer(done, RePresentationSerializer)
 
     @_simple("Honour: pay, accept or negotiate (the bank presented to)", request=inputs.HonourInput)
     @action(detail=True, methods=["post"])

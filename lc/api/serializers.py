@@ -23,8 +23,10 @@ from lc.models import (
     LetterOfCredit,
     Organization,
     Presentation,
+    PresenterInstruction,
     PrintedDocument,
     RefusalNotice,
+    RePresentationRequest,
     TermsVersion,
     TransferRequest,
     WaiverRequest,
@@ -214,11 +216,30 @@ class PresentationSerializer(ApiModelSerializer):
         return data
 
 
+class PresenterInstructionSerializer(ApiModelSerializer):
+    class Meta:
+        model = PresenterInstruction
+        fields = ["id", "presentation", "kind", "note", "at"]
+        read_only_fields = fields
+
+
+class RePresentationSerializer(ApiModelSerializer):
+    class Meta:
+        model = RePresentationRequest
+        fields = ["id", "presentation", "document", "reason", "requested_at", "days_used", "deadline_before",
+                  "re_present_by", "replacement", "re_presented_at"]
+        read_only_fields = fields
+
+
 class PresentationDetailSerializer(PresentationSerializer):
     documents = DocumentSerializer(many=True, read_only=True)
+    instructions = PresenterInstructionSerializer(many=True, read_only=True, help_text=(
+        "The presenter's instructions after a refusal (art. 16(c)(iii)), oldest first; the latest stands."))
+    re_presentations = RePresentationSerializer(many=True, read_only=True, help_text=(
+        "Corrupted records the bank asked to be re-presented (eUCP art. e12), and their re-presentation."))
 
     class Meta(PresentationSerializer.Meta):
-        fields = [*PresentationSerializer.Meta.fields, "documents"]
+        fields = [*PresentationSerializer.Meta.fields, "documents", "instructions", "re_presentations"]
         read_only_fields = fields
 
 

@@ -26,6 +26,9 @@ class PresentationState(models.TextChoices):
     SETTLED = "settled", _("Settled")
     # eUCP 2.1 art. e6(c)(iii): no notice of completeness by the last day for presentation.
     LAPSED = "lapsed", _("Deemed not presented (eUCP e6)")
+    # Art. 16(c)(iii): the refusing bank sent the held documents back (on the presenter's
+    # instruction, or as its notice said): nothing more can be drawn under this presentation.
+    RETURNED = "returned", _("Refused, documents returned")
 
 
 PRESENTATION_MOVES: dict[str, set[str]] = {
@@ -39,11 +42,15 @@ PRESENTATION_MOVES: dict[str, set[str]] = {
     },
     # Art. 16(b): asking for a waiver does not extend the deadline; the bank may still refuse.
     PresentationState.WAIVER_REQUESTED: {PresentationState.HONOURED, PresentationState.REFUSED},
-    PresentationState.REFUSED: {PresentationState.HONOURED},  # applicant waives after refusal
+    # After the single notice, honour only on an act following it (the applicant's waiver, with
+    # the presenter's instructions allowing it: lc.access.check_honour_presentation), or the
+    # documents go back; the two exclude each other.
+    PresentationState.REFUSED: {PresentationState.HONOURED, PresentationState.RETURNED},
     PresentationState.HONOURED: {PresentationState.REIMBURSED, PresentationState.SETTLED},
     PresentationState.REIMBURSED: {PresentationState.SETTLED},
     PresentationState.SETTLED: set(),
     PresentationState.LAPSED: set(),
+    PresentationState.RETURNED: set(),
 }
 OPEN_FOR_EXAMINATION = (
     PresentationState.UNDER_EXAMINATION, PresentationState.DISCREPANT, PresentationState.WAIVER_REQUESTED,
@@ -252,3 +259,63 @@ class WaiverRequest(models.Model):
 
     def __str__(self) -> str:
         return f"waiver {self.decision} for {self.presentation_id}"
+
+
+class InstructionKind(models.TextChoices):
+    """What the presenter tells the bank that refused to do with the documents it holds
+    (UCP 600 art. 16(c)(iii)(a)(b)). Corrected documents are a new presentation, not an instruction."""
+
+    RETURN_DOCUMENTS = "return_documents", _("Return the documents")
+    HOLD_PENDING = "hold_pending", _("Hold the documents pending further instructions")
+    DELIVER_AGAINST_WAIVER = "deliver_against_waiver", _("Release the documents against the applicant's waiver")
+
+
+class PresenterInstruction(models.Model):
+    """One instruction of the presenter on a refused presentation; the latest one stands."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    presentation = models.ForeignKey(Presentation, models.PROTECT, related_name="instructions")
+    kind = models.CharField(max_length=30, choices=InstructionKind.choices)
+    note = models.TextField(blank=True)
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["presentation", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.presentation_id}"
+
+
+# eUCP 2.1 art. e12(b)(iii): a record not re-presented within 30 calendar days may be treated
+# as not presented.
+RE_PRESENTATION_DAYS = 30
+
+
+class RePresentationRequest(models.Model):
+    """eUCP 2.1 art. e12: an electronic record that appears corrupted, the bank's request to
+    re-present it, and the re-presentation. The examination time stands still in between."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    presentation = models.ForeignKey(Presentation, models.PROTECT, related_name="re_presentations")
+    document = models.ForeignKey(Document, models.PROTECT, related_name="+")  # the corrupted record
+    reason = models.TextField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    days_used = models.PositiveSmallIntegerField()  # banking days of examination used before it
+    deadline_before = models.DateField()  # the examination deadline the request suspended
+    re_present_by = models.DateField()  # the last calendar day for re-presentation (30 days)
+    replacement = models.ForeignKey(Document, models.PROTECT, null=True, blank=True, related_name="+")
+    re_presented_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                        related_name="+")
+    re_presented_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["presentation", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["presentation"], condition=Q(re_presented_at__isnull=True),
+                                    name="lc_one_open_re_presentation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"re-presentation of {self.document_id}"

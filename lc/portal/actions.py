@@ -165,6 +165,24 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
            lambda u, p, d: services.honour_presentation(actor=u, presentation_id=p.pk, amount=d["amount"],
                                                         maturity_date=d["maturity_date"]),
            _("The presentation is honoured."), initial=_honour_initial),
+    # After refusal (art. 16(c)(iii), 16(e)): the presenting bank's instructions, the documents' return.
+    Action("give-instructions", _("Instruct on the refused documents"), "presentation", pf.InstructionsForm,
+           "give_instructions",
+           lambda u, p, d: services.give_instructions(actor=u, presentation_id=p.pk, kind=d["kind"], note=d["note"]),
+           _("Your instructions are recorded and sent to the refusing bank."),
+           explain=_("Corrected documents are a new presentation, not an instruction.")),
+    Action("return-documents", _("Record documents returned"), "presentation", pf.NoFieldsForm, "return_documents",
+           lambda u, p, d: services.return_documents(actor=u, presentation_id=p.pk),
+           _("The documents are returned: the presentation is closed."), tone="danger"),
+    # eUCP art. e12: a corrupted electronic record; the examination time stands still until it comes back.
+    Action("request-re-presentation", _("Ask for a corrupted record again"), "presentation", pf.RePresentationForm,
+           "request_re_presentation",
+           lambda u, p, d: services.request_re_presentation(actor=u, presentation_id=p.pk, document_id=d["document"],
+                                                            reason=d["reason"]),
+           _("Re-presentation requested: the examination is suspended until the record comes back."),
+           back_to="examine",
+           explain=_("eUCP art. e12: the presenter has 30 calendar days; the days of examination left run again "
+                     "from the re-presentation.")),
     Action("reimburse", _("Reimburse nominated bank"), "presentation", pf.NoFieldsForm, "reimburse_presentation",
            lambda u, p, d: services.reimburse_presentation(actor=u, presentation_id=p.pk), _("Reimbursed.")),
     Action("settle", _("Settle with applicant"), "presentation", pf.NoFieldsForm, "settle_presentation",
@@ -188,7 +206,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in [
 CREDIT_ACTIONS = [a for a in ACTIONS.values() if a.target == "credit"]
 AMENDMENT_ACTIONS = [a for a in ACTIONS.values() if a.target == "amendment"]
 # On the credit page; examination steps are offered on the examination screen.
-PRESENTATION_ACTIONS = [ACTIONS[n] for n in ("request-waiver", "refuse", "honour", "reimburse", "settle")]
+PRESENTATION_ACTIONS = [ACTIONS[n] for n in ("request-waiver", "refuse", "honour", "give-instructions",
+                                             "return-documents", "reimburse", "settle")]
 
 
 def offered(actions: list[Action], facts: Facts, target: Any) -> list[Action]:

@@ -34,7 +34,7 @@ from lc.portal.dashboard import deadline_tone
 from lc.services.common import calendar_for, years_around
 from lc.services.progress import examination_progress
 
-PRESENTATION_STEPS = ["request-waiver", "refuse", "honour"]
+PRESENTATION_STEPS = ["request-waiver", "refuse", "honour", "request-re-presentation"]
 
 
 def _presentation(credit: LetterOfCredit, presentation_id: Any) -> Presentation:

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lc import money
-from lc.models import Disposal, DocumentType, Organization, OrgKind
+from lc.models import Disposal, DocumentType, InstructionKind, Organization, OrgKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -125,6 +125,21 @@ class WaiverForm(forms.Form):
 class RefuseForm(forms.Form):
     disposal = forms.ChoiceField(label=_("What we do with the documents (art. 16(c)(iii))"),
                                  choices=Disposal.choices, widget=forms.RadioSelect)
+
+
+class InstructionsForm(forms.Form):
+    """The presenter's instructions on documents a bank refused and holds (art. 16(c)(iii))."""
+
+    kind = forms.ChoiceField(label=_("What the bank does with the documents"), choices=InstructionKind.choices,
+                             widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note to the bank"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RePresentationForm(forms.Form):
+    """eUCP art. e12: which electronic record appears corrupted, and how."""
+
+    document = forms.UUIDField(label=_("Record that appears corrupted (document id)"))
+    reason = forms.CharField(label=_("What is wrong with it"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class HonourForm(forms.Form):

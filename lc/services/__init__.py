@@ -8,6 +8,7 @@ from lc.services.amendments import (
     propose_amendment,
     reject_amendment,
 )
+from lc.services.corrupted_records import re_present_record, request_re_presentation
 from lc.services.credits import (
     advise_credit,
     cancel_credit,
@@ -33,6 +34,7 @@ from lc.services.examination import (
     request_waiver,
 )
 from lc.services.facilities import override_facility, set_facility, set_rate
+from lc.services.instructions import give_instructions, return_documents
 from lc.services.presentations import DocumentInput, add_document, notify_completeness, present_documents
 from lc.services.settlement import honour_presentation, reimburse_presentation, settle_presentation
 from lc.services.timers import run_timers
@@ -62,6 +64,7 @@ __all__ = [
     "decide_discrepancy",
     "decide_waiver",
     "expire_credit",
+    "give_instructions",
     "honour_presentation",
     "issue_amendment",
     "issue_credit",
@@ -73,15 +76,18 @@ __all__ = [
     "present_documents",
     "print_evidence_summary",
     "propose_amendment",
+    "re_present_record",
     "record_engine_result",
     "refuse_presentation",
     "reimburse_presentation",
     "reject_amendment",
     "reject_transfer",
     "request_cancellation",
+    "request_re_presentation",
     "request_transfer",
     "request_waiver",
     "resolve_draft_comment",
+    "return_documents",
     "revise_draft",
     "run_timers",
     "set_facility",

@@ -61,7 +61,7 @@ def org_of(actor: User) -> Organization:
 def check(action: str, actor: User, credit: LetterOfCredit, now: dt.datetime, *target: Any,
           **options: Any) -> access.Facts:
     """The one access rule (lc.access) for this action, enforced under the row locks."""
-    facts = access.Facts(actor, credit, today=local_date(now, actor.organization))
+    facts = access.Facts(actor, credit, today=local_date(now, actor.organization), now=now)
     access.check(action, facts, *target, **options)
     return facts
 

@@ -63,7 +63,9 @@ def engine_input(pres: Presentation) -> tuple[CreditTerms, PresentationData]:
     terms = CreditTerms.from_dict(pres.terms_version.terms)
     docs: tuple[Any, ...] = tuple(
         decode(DocumentData, d.data)  # type: ignore[arg-type]
-        for d in pres.documents.all()
+        # A corrupted record that was re-presented (eUCP art. e12) counts only as its replacement.
+        for d in pres.documents.exclude(pk__in=pres.re_presentations.filter(
+            replacement__isnull=False).values("document_id"))
     )
     drawn = (
         Presentation.objects.filter(credit_id=pres.credit_id, state__in=DRAWN_STATES)
@@ -200,8 +202,9 @@ def request_waiver(*, actor: User, presentation_id: ObjectId, note: str = "", no
     credit, pres = lock_presentation(actor, presentation_id)
     check("request_waiver", actor, credit, now, pres)
     waiver = WaiverRequest.objects.create(presentation=pres, requested_by=actor, requested_at=now, note=note)
-    pres.state = PresentationState.WAIVER_REQUESTED
-    pres.save()
+    if pres.state != PresentationState.REFUSED:  # after the notice it stays refused (art. 16(c)(iii))
+        pres.state = PresentationState.WAIVER_REQUESTED
+        pres.save()
     sent = swift_messages.send_discrepancy_advice(credit, pres, actor=actor, now=now)
     record(events.WAIVER_REQUESTED, subject=credit.subject, actor=actor, at=now,
            payload={**_pres_payload(pres), "messages": sent, "waiver": str(waiver.id), "note": note,

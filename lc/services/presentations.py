@@ -170,11 +170,13 @@ def notify_completeness(*, actor: User, presentation_id: ObjectId, now: dt.datet
     """eUCP art. e5/e7: examination time starts on the day after the notice of completeness."""
     now = now_or(now)
     credit, pres = lock_presentation(actor, presentation_id)
-    check("notify_completeness", actor, credit, now, pres)
+    facts = check("notify_completeness", actor, credit, now, pres)
     _start_examination(pres, now)
     pres.save()
     record(events.PRESENTATION_COMPLETED, subject=credit.subject, actor=actor, at=now, payload={
         "presentation": str(pres.id), "presented_on": pres.presented_on,
+        # eUCP art. e6(c): in time only on or before this day (the lapse timer's rule).
+        "last_day_for_presentation": facts.last_day_for_presentation(pres),
         "examination_deadline": pres.examination_deadline, "calendar": deadline_facts(pres),
     })
     return pres

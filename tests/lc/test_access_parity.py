@@ -103,6 +103,14 @@ CALLS: dict[str, tuple[str, Call]] = {
         actor=u, presentation_id=p.pk, disposal="returning")),
     "honour_presentation": ("presentation", lambda u, p, k: services.honour_presentation(
         actor=u, presentation_id=p.pk, maturity_date=timezone.localdate() + dt.timedelta(days=30))),
+    "give_instructions": ("presentation", lambda u, p, k: services.give_instructions(
+        actor=u, presentation_id=p.pk, kind="deliver_against_waiver")),
+    "return_documents": ("presentation", lambda u, p, k: services.return_documents(actor=u, presentation_id=p.pk)),
+    "request_re_presentation": ("presentation", lambda u, p, k: services.request_re_presentation(
+        actor=u, presentation_id=p.pk, document_id=getattr(p.documents.first(), "pk", None),
+        reason="the PDF does not open")),
+    "re_present_record": ("presentation", lambda u, p, k: services.re_present_record(
+        actor=u, presentation_id=p.pk, document=_docs()[0])),
     "reimburse_presentation": ("presentation", lambda u, p, k: services.reimburse_presentation(
         actor=u, presentation_id=p.pk)),
     "settle_presentation": ("presentation", lambda u, p, k: services.settle_presentation(
@@ -161,9 +169,24 @@ def book(cast: Cast) -> Cast:
         s.issued(confirming=changes.get("confirmation") == "CONFIRM")
         return s
 
-    e = story()
+    # A week later than the others, so that its last day for presentation (Monday) is still ahead
+    # whatever day of the week the walk runs: its notice of completeness would be in time.
+    e = Story(cast, now, shift_days=shift + 7)
+    e.issued()
     services.present_documents(actor=u["nef.exports"], credit_id=e.credit_id, presented_to=cast.orgs["issuing"],
                                amount_claimed=Decimal("1000.00"), documents=_docs()[:1], electronic=True)
+    # eUCP art. e12: electronic presentations under examination, one with a corrupted record
+    # awaiting re-presentation.
+    for corrupted in (False, True):
+        ee = Story(cast, now, shift_days=shift + 7)
+        ee.issued()
+        sent = services.present_documents(actor=u["nef.exports"], credit_id=ee.credit_id,
+                                          presented_to=cast.orgs["advising"], amount_claimed=Decimal("1000.00"),
+                                          documents=_docs()[:1], electronic=True)
+        services.notify_completeness(actor=u["nef.exports"], presentation_id=sent.pk)
+        if corrupted:
+            services.request_re_presentation(actor=u["ncb.examiner"], presentation_id=sent.pk,
+                                             document_id=sent.documents.get().pk, reason="checksum mismatch")
     lapsed = story()  # eUCP: no notice of completeness by the last day for presentation
     gone = services.present_documents(actor=u["nef.exports"], credit_id=lapsed.credit_id,
                                       presented_to=cast.orgs["advising"], amount_claimed=Decimal("1000.00"),

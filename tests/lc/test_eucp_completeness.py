@@ -152,6 +152,13 @@ ACTIONS: dict[str, tuple[str, Callable[[Any, Any], Any]]] = {
     "refuse_presentation": ("ncb.examiner", lambda u, p: services.refuse_presentation(
         actor=u, presentation_id=p.pk, disposal="returning")),
     "honour_presentation": ("ncb.maker", lambda u, p: services.honour_presentation(actor=u, presentation_id=p.pk)),
+    "give_instructions": ("nef.exports", lambda u, p: services.give_instructions(
+        actor=u, presentation_id=p.pk, kind="return_documents")),
+    "return_documents": ("ncb.maker", lambda u, p: services.return_documents(actor=u, presentation_id=p.pk)),
+    "request_re_presentation": ("ncb.examiner", lambda u, p: services.request_re_presentation(
+        actor=u, presentation_id=p.pk, document_id=p.documents.first().pk, reason="unreadable")),
+    "re_present_record": ("nef.exports", lambda u, p: services.re_present_record(
+        actor=u, presentation_id=p.pk, document=example_documents()[0])),
     "reimburse_presentation": ("vhb.maker", lambda u, p: services.reimburse_presentation(
         actor=u, presentation_id=p.pk)),
     "settle_presentation": ("vhb.maker", lambda u, p: services.settle_presentation(actor=u, presentation_id=p.pk)),

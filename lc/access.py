@@ -26,6 +26,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
+from lc.deadlines import lapse_facts
 from lc.errors import DomainError, Forbidden, NotAllowed
 from lc.examination.types import Form
 from lc.models import (
@@ -155,9 +156,7 @@ class Facts:
 
     def last_day_for_presentation(self, p: Presentation) -> dt.date:
         """The last day for the notice of completeness of an eUCP presentation: the rule the
-        lapse timer applies (lc.services.timers.lapse_facts), read once per presentation."""
-        from lc.services.timers import lapse_facts  # the services import this module
-
+        lapse timer applies (lc.deadlines.lapse_facts), read once per presentation."""
         days = self.__dict__.setdefault("_last_days", {})
         if p.pk not in days:
             days[p.pk] = lapse_facts(self.credit, p, self.today_at(p.presented_to))["last_day_for_presentation"]
@@ -366,7 +365,6 @@ def check_resolve_draft_comment(f: Facts, comment: DraftComment) -> None:
     drafting(f.credit)
     if comment.resolved_at is not None:
         raise NotAllowed("this comment is already resolved")
-
 
 
 def check_submit_application(f: Facts, c: LetterOfCredit) -> None:

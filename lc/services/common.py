@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 import ledger
 import outbox
 from lc import access
-from lc.banking import BankingCalendar
+from lc.deadlines import calendar_facts, calendar_for, years_around  # noqa: F401  (the services' calendar helpers)
 from lc.errors import Forbidden, InvalidInput, NotFound
 from lc.events import EVENTS, Event
 from lc.models import (
@@ -29,7 +29,6 @@ from lc.models import (
     Organization,
     Presentation,
     User,
-    calendar_days,
 )
 
 # A row's id as a caller holds it: a UUID, or its text from a URL or a form.
@@ -133,34 +132,6 @@ def enqueue_after_commit(task_name: str, *args: str, subject: str = "") -> None:
     the change or not at all, and a broker that is down delays it instead of failing the
     request (the relay publishes it when the broker answers again; see outbox/)."""
     outbox.enqueue(task_name, *args, subject=subject)
-
-
-def calendar_for(bank: Organization, years: Iterable[int]) -> BankingCalendar:
-    """The bank's banking days at its location: weekends, public holidays, its closures and its
-    adjusted working days."""
-    closures, force_majeure, openings = calendar_days(bank)
-    try:
-        return BankingCalendar.for_country(
-            bank.country, years, closures=closures, force_majeure=force_majeure, openings=openings
-        )
-    except ValueError:
-        # No public-holiday table for this country: weekends and the bank's own closures.
-        return BankingCalendar(closures=frozenset(closures), force_majeure=frozenset(force_majeure),
-                               openings=frozenset(openings))
-
-
-def calendar_facts(bank: Organization, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """The calendar facts a date computation at `bank` between `start` and `end` read (weekends,
-    public holidays, the bank's closures and force-majeure days in that window), recorded in the
-    decision's ledger entry so that the entry alone re-derives it (BankingCalendar.from_facts)."""
-    cal = calendar_for(bank, years_around(start, end))
-    # The zone the bank's dates are taken in (issue 20): the entry's UTC time read there is its day.
-    return {"bank": bank.ledger_id, "country": bank.country, "time_zone": bank.zone.key, **cal.facts(start, end)}
-
-
-def years_around(*days: dt.date | None) -> range:
-    known = [d.year for d in days if d is not None]
-    return range(min(known) - 1, max(known) + 2) if known else range(2000, 2001)
 
 
 def invalid(issues: list[Any]) -> InvalidInput:

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from lc import access, events, money
 from lc.access import CLOSED_PRESENTATIONS, consenting_party
-from lc.banking import extended_expiry
+from lc.deadlines import expiry_facts, expiry_place_bank, last_day_for_presentation
 from lc.errors import InvalidInput, NotAllowed
 from lc.examination.issuance import validate_terms
 from lc.examination.serde import ExaminationDataError
@@ -38,8 +38,6 @@ from lc.services import printing as printed
 from lc.services.common import (
     AmountInput,
     ObjectId,
-    calendar_facts,
-    calendar_for,
     check,
     invalid,
     local_date,
@@ -47,7 +45,6 @@ from lc.services.common import (
     now_or,
     org_of,
     record,
-    years_around,
 )
 
 CONFIRMATION_REQUESTED = {"CONFIRM", "MAY ADD"}
@@ -325,21 +322,6 @@ def cancel_credit(*, actor: User, credit_id: ObjectId, now: dt.datetime | None =
            payload={**_summary(credit), "availability": closed})
     emit(credit, events.CREDIT_CANCELLED, _summary(credit))
     return credit
-
-
-def expiry_place_bank(credit: LetterOfCredit) -> Organization:
-    """Expiry is extended by the calendar of the bank where presentation is to be made."""
-    return credit.nominated_bank or credit.confirming_bank or credit.issuing_bank
-
-
-def last_day_for_presentation(credit: LetterOfCredit) -> dt.date:
-    bank = expiry_place_bank(credit)
-    return extended_expiry(credit.expiry_date, calendar_for(bank, years_around(credit.expiry_date)))
-
-
-def expiry_facts(credit: LetterOfCredit, last_day: dt.date) -> dict[str, Any]:
-    """Art. 29(a): the calendar facts that extended (or did not extend) the expiry to `last_day`."""
-    return calendar_facts(expiry_place_bank(credit), credit.expiry_date, last_day)
 
 
 @transaction.atomic

@@ -13,13 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from lc import events
-from lc.banking import DEFAULT_PRESENTATION_PERIOD_DAYS, BankingCalendar
+from lc.deadlines import lapse_facts
 from lc.errors import DomainError
-from lc.examination.context import build_context
-from lc.examination.serde import decode
-from lc.examination.types import CreditTerms
-from lc.examination.types import Document as DocumentData
-from lc.examination.types import Presentation as PresentationData
 from lc.integrations.webhooks import emit
 from lc.models import (
     LIVE_STATES,
@@ -33,7 +28,6 @@ from lc.models import (
 from lc.services import money as accounts
 from lc.services.common import (
     ObjectId,
-    calendar_facts,
     calendar_for,
     local_date,
     lock_presentation,
@@ -41,7 +35,7 @@ from lc.services.common import (
     record,
     years_around,
 )
-from lc.services.credits import expire_credit, expiry_facts, expiry_place_bank, last_day_for_presentation
+from lc.services.credits import expire_credit, expiry_place_bank, last_day_for_presentation
 
 log = logging.getLogger(__name__)
 
@@ -97,36 +91,6 @@ def warn_expiry(*, credit_id: ObjectId, now: dt.datetime) -> bool:
     record(events.EXPIRY_WARNING, subject=credit.subject, actor=None, at=now,
            payload={"credit": str(credit.id), "last_day_for_presentation": last_day})
     return True
-
-
-def _shipment_date(pres: Presentation, today: dt.date) -> dt.date | None:
-    """Art. 14(c): the shipment date of the original transport documents presented so far, read
-    as the engine reads it (on-board notation, art. 31(b) journeys); None without any."""
-    terms = CreditTerms.from_dict(pres.terms_version.terms)
-    docs: tuple[Any, ...] = tuple(decode(DocumentData, d.data) for d in pres.documents.all())  # type: ignore[arg-type]
-    data = PresentationData(presentation_date=today, documents=docs, complete=False)
-    ctx = build_context(terms, data, BankingCalendar())
-    return ctx.shipment_date if ctx.original_transport else None
-
-
-def lapse_facts(credit: LetterOfCredit, pres: Presentation, today: dt.date) -> dict[str, Any]:
-    """The last day for a notice of completeness and the facts it was read from: the credit's
-    expiry extended by art. 29(a) at the place of presentation, and, once an original transport
-    document is among the records, the art. 14(c) period after shipment extended at the bank
-    presented to (as the engine's C13 reads it), whichever is earlier."""
-    by_expiry = last_day_for_presentation(credit)
-    expiry = {"expiry_date": credit.expiry_date, "last_day": by_expiry, "calendar": expiry_facts(credit, by_expiry)}
-    period: dict[str, Any] | None = None
-    shipped = _shipment_date(pres, today)
-    if shipped is not None:
-        stated = CreditTerms.from_dict(pres.terms_version.terms).presentation_period_days  # field 48
-        days = DEFAULT_PRESENTATION_PERIOD_DAYS if stated is None else stated
-        cal = calendar_for(pres.presented_to, years_around(shipped))
-        end = cal.extend(shipped + dt.timedelta(days=days))
-        period = {"shipment_date": shipped, "days": days, "last_day": end,
-                  "calendar": calendar_facts(pres.presented_to, shipped + dt.timedelta(days=days), end)}
-    last = min(by_expiry, period["last_day"]) if period else by_expiry
-    return {"last_day_for_presentation": last, "expiry": expiry, "presentation_period": period, "decided_on": today}
 
 
 @transaction.atomic

@@ -23,8 +23,11 @@ LEDGERED: dict[str, tuple[str, ...]] = {
     # Passkeys: the same kinds with type "webauthn" (lc.audit.services.enrol_passkey / remove_passkey);
     # sign count and last use change at each sign-in, as a TOTP device's counters do.
     "django_otp_webauthn.WebAuthnCredential": ("otp.device_enrolled", "otp.device_removed"),
-    "lc.LetterOfCredit": ("lc.application_created", "lc.issued", "lc.advised", "lc.cancelled", "lc.expired",
-                          "lc.transferred_in", "transfer.advised"),
+    "lc.LetterOfCredit": ("lc.application_created", "draft.shared", "lc.issued", "lc.advised", "lc.cancelled",
+                          "lc.expired", "lc.transferred_in", "transfer.advised"),
+    # Co-drafting (issue 20): the applicant's shared draft, its versions and the beneficiary's comments.
+    "lc.DraftVersion": ("draft.shared", "draft.revised"),
+    "lc.DraftComment": ("draft.commented", "draft.comment_resolved"),
     "lc.TermsVersion": ("lc.issued", "amendment.accepted", "lc.transferred_in"),
     # Transfer (art. 38, issue 20): each step of the request; the approval also writes the
     # transferred credit's first entry (lc.transferred_in) on its own subject.
@@ -53,7 +56,7 @@ LEDGERED: dict[str, tuple[str, ...]] = {
     "lc.Approval": ("lc.issue_approved", "amendment.issue_approved", "presentation.honour_approved",
                     "lc.issued", "amendment.issued", "presentation.honoured"),
     # Written in the action's transaction; the entry's payload["documents"] holds its SHA-256.
-    "lc.PrintedDocument": ("lc.advised", "amendment.issued", "presentation.refused"),
+    "lc.PrintedDocument": ("lc.advised", "amendment.issued", "presentation.refused", "lc.evidence_summary_printed"),
     "audit.VerificationRun": ("audit.chain_verified",),
     "audit.ReadAccess": ("audit.read_log_sealed",),  # its own chain, sealed into the ledger
 }

@@ -5,7 +5,6 @@ A ``Field`` (from the tokenizer) keeps its lines as sent.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -60,25 +59,36 @@ class Message:
 
     def all(self, tag: str) -> list[Field]:
         """Fields with this tag; "41a" stands for any letter option of 41."""
-        by_tag, by_spec = self._by_tag
+        by_tag, by_spec = self._by_tag()
         return list((by_spec if tag.endswith("a") and len(tag) == 3 else by_tag).get(tag, ()))
 
-    @functools.cached_property
     def _by_tag(self) -> tuple[dict[str, list[Field]], dict[str, list[Field]]]:
-        """The fields by tag as sent, and by the spec's tag ("41a" for 41A or 41D), made once:
-        the validator's rules and the terms mapping look fields up by tag many times."""
+        """The fields by tag as sent, and by the spec's lettered tag ("41a" for 41A or 41D),
+        made once: the validator's rules and the terms mapping look fields up by tag many times.
+        Kept in the instance's dict (not a cached_property, whose lock cost more than the work)."""
+        got: tuple[dict[str, list[Field]], dict[str, list[Field]]] | None = self.__dict__.get("_fields_by_tag")
+        if got is not None:
+            return got
         spec = SPECS.get(self.message_type)
+        index = spec.index if spec else {}
         by_tag: dict[str, list[Field]] = {}
         by_spec: dict[str, list[Field]] = {}
         for fld in self.fields:
-            by_tag.setdefault(fld.tag, []).append(fld)
-            found = spec.spec_for(fld.tag) if spec else None
-            if found is not None:
+            tag = fld.tag
+            same = by_tag.get(tag)
+            if same is None:
+                by_tag[tag] = [fld]
+            else:
+                same.append(fld)
+            found = index.get(tag)
+            if found is not None and found[1].tag[-1] == "a":  # only lettered tags are looked up here
                 by_spec.setdefault(found[1].tag, []).append(fld)
-        return by_tag, by_spec
+        got = self.__dict__["_fields_by_tag"] = by_tag, by_spec  # frozen: no __setattr__
+        return got
 
     def get(self, tag: str) -> Field | None:
-        found = self.all(tag)
+        by_tag, by_spec = self._by_tag()
+        found = (by_spec if tag.endswith("a") and len(tag) == 3 else by_tag).get(tag)
         return found[0] if found else None
 
     def text(self, tag: str) -> str:
@@ -116,8 +126,11 @@ def parse(text: str) -> Message:
     if not (_INPUT.fullmatch(raw.app_header) or _OUTPUT.fullmatch(raw.app_header)):
         raise SwiftParseError(1, f"block 2 {raw.app_header!r} is neither an input nor an output application header")
     cls = MESSAGE_CLASSES.get(raw.app_header[1:4], Message)
-    return cls(basic_header=raw.basic_header, app_header=raw.app_header, fields=raw.fields,
-               user_header=raw.user_header, trailer=raw.trailer, text_length=raw.text_length)
+    message = cls.__new__(cls)
+    # What the generated (frozen) __init__ does, without its six object.__setattr__ calls: the
+    # raw message's fields are the message's, by name.
+    message.__dict__.update(zip(raw._fields, raw, strict=True))
+    return message
 
 
 def text_block(fields: tuple[Field, ...] | list[Field]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from lc.swift.errors import SwiftParseError
 
@@ -32,13 +32,31 @@ class Field:
         # (with its lock on Python 3.11) cost more than the join.
         object.__setattr__(self, "value", "\n".join(self.lines))
 
+    @classmethod
+    def read(cls, tag: str, value: str, line: int) -> Field:
+        """The field as the tokenizer reads it: ``value`` is its text with each line break a
+        "\n" and no line holding one, so ``lines`` is ``value`` split at "\n", done on first
+        use (the validator reads a 100-line 45A's value, rarely its lines)."""
+        fld = cls.__new__(cls)
+        attrs = fld.__dict__  # frozen: __setattr__ refuses, and the generated __init__ only sets these
+        attrs["tag"], attrs["value"], attrs["line"] = tag, value, line
+        return fld
+
+    if not TYPE_CHECKING:  # hidden from mypy, which would let any attribute name through
+
+        def __getattr__(self, name: str) -> tuple[str, ...]:
+            # Only reached for an attribute not set: the lines of a field made by read().
+            if name != "lines" or "value" not in self.__dict__:
+                raise AttributeError(name)
+            lines = self.__dict__["lines"] = tuple(self.value.split("\n"))
+            return lines
+
     @property
     def letter(self) -> str:
         return self.tag[2:]
 
 
-@dataclass(frozen=True)
-class RawMessage:
+class RawMessage(NamedTuple):  # made for every message parsed: a tuple is cheaper than a frozen dataclass
     basic_header: str
     app_header: str
     user_header: tuple[tuple[str, str], ...]
@@ -89,6 +107,71 @@ class _Reader:
 
 
 def tokenize(text: str) -> RawMessage:
+    return _usual(text) or _tokenize(text)
+
+
+# The usual layout, read in a few C-level passes: blocks 1, 2, [3], 4, [5] in order, CrLf line
+# ends only, no line of block 4 starting with '-' (so the first Lf + '-' closes it). Anything
+# else, and every error, goes to the general reader below (so errors come from one place).
+_HEAD = re.compile(r"[\r\n]*\{1:([^{}\n]*)\}[\r\n]*\{2:([^{}\n]*)\}[\r\n]*"
+                   r"(?:\{3:((?:\{[A-Za-z0-9]{1,3}:[^{}]*\})*)\}[\r\n]*)?\{4:\r\n")
+_TAIL = re.compile(r"-\}[\r\n]*(?:\{5:((?:\{[A-Za-z0-9]{1,3}:[^{}]*\})*)\}[\r\n]*)?")
+_CLOSE = re.compile("\n-")  # sre's literal search runs several times faster than str.find here
+_LONE_CR = re.compile("\r(?!\n)")
+_FIELD_START = re.compile("\n:")
+
+
+def _usual(text: str) -> RawMessage | None:
+    head = _HEAD.match(text)
+    if head is None:
+        return None
+    start = head.end() - 2  # the CrLf after '{4:'
+    close = _CLOSE.search(text, start + 1)
+    if close is None or text[close.start() - 1] != "\r":
+        return None
+    end = close.start() - 1  # the CrLf before '-}'
+    tail = _TAIL.fullmatch(text, end + 2)
+    if tail is None:
+        return None
+    fields = _crlf_fields(text[start + 2:end], text.count("\n", 0, start) + 2)
+    if fields is None:
+        return None
+    return RawMessage(basic_header=head[1], app_header=head[2], user_header=_pairs(head[3]), fields=fields,
+                      trailer=_pairs(tail[1]), text_length=end + 3 - start)
+
+
+def _pairs(block: str | None) -> tuple[tuple[str, str], ...]:
+    return tuple(_PAIR.findall(block)) if block else ()
+
+
+def _crlf_fields(body: str, line: int) -> tuple[Field, ...] | None:
+    """Block 4's fields when every line break is CrLf and each field starts well, else None.
+    Dropping every Cr makes each CrLf a Lf when no Cr stands alone and there are as many Lf as
+    Cr (counted field by field); a field's value is then a slice, its lines split only if read."""
+    if not body:
+        return ()
+    text = body.replace("\r", "")
+    if not text.startswith(":") or _LONE_CR.search(body):
+        return None
+    chunks = _FIELD_START.split(text)
+    out = []
+    breaks, pos = len(chunks) - 1, 1  # the Lf before each field but the first; its ':' is in chunks[0]
+    for chunk in chunks:
+        m = _TAG.match(chunk, pos)
+        if m is None:
+            return None
+        value = chunk[m.end():]
+        count = value.count("\n")
+        out.append(Field.read(m[1], value, line))
+        line += count + 1
+        breaks += count
+        pos = 0
+    return tuple(out) if breaks == len(body) - len(text) else None
+
+
+def _tokenize(text: str) -> RawMessage:
+    """The general reader: any layout the format allows, and the error (with its line) for one
+    it does not."""
     reader = _Reader(text)
     found: dict[str, object] = {}
     while (block := reader.block_start()) is not None:

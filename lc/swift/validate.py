@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +25,7 @@ from lc.swift.charset import OUTSIDE, bad_chars, charset_of, describe
 from lc.swift.errors import Finding
 from lc.swift.message import Field, Message
 from lc.swift.money import is_currency, minor_units
-from lc.swift.notation import matcher
+from lc.swift.notation import fast_test
 from lc.swift.specs import BIC as BIC_FORMAT
 from lc.swift.specs import OPT_A, SPECS, FieldSpec, MessageSpec
 
@@ -42,11 +42,12 @@ class Slot:
     index: int  # position in the message spec (order, repetition, where a missing field goes)
     spec: FieldSpec
     fmt: str
-    fits: Callable[[str], bool]  # the format test (notation.matcher)
+    fits: Callable[[str], object]  # the format test (notation.fast_test): truthy when it matches
     allowed: frozenset[str]  # the M60 character set
     bic_line: str  # the line holding a BIC: "first" (41A), "last" (option A), "" when none
     dated: bool  # starts with a YYMMDD date (T50)
     amount_at: int | None  # where a currency and amount (3!a15d) start
+    plain: bool  # the format test is the only check (no T26, BIC, date, amount or code word)
 
 
 @functools.cache
@@ -58,7 +59,9 @@ def slots(mt: str) -> dict[str, Slot]:
         assert fmt is not None
         bic_line = "last" if fmt == OPT_A else "first" if fmt.startswith(BIC_FORMAT + "$") else ""
         amount_at = (6 if fmt.startswith("6!n") else 0) if "3!a15d" in fmt else None
-        out[tag] = Slot(index, spec, fmt, matcher(fmt), charset_of(fmt), bic_line, fmt.startswith(_DATED), amount_at)
+        dated = fmt.startswith(_DATED)
+        plain = not (tag in ("20", "21") or bic_line or dated or amount_at is not None or spec.codes)
+        out[tag] = Slot(index, spec, fmt, fast_test(fmt), charset_of(fmt), bic_line, dated, amount_at, plain)
     return out
 
 
@@ -68,35 +71,46 @@ def validate(message: Message) -> list[Finding]:
         return [Finding("UNKNOWN", "", 1, f"message type MT{message.message_type} is not a documentary credit message")]
     table = slots(spec.mt)
     found = [table.get(fld.tag) for fld in message.fields]
-    findings = list(_structure(message, spec, found))
+    findings = _structure(message, spec, found)
     for fld, slot in zip(message.fields, found, strict=True):
         if slot is not None:
-            findings.extend(check_field(fld, slot))
-    for rule in (*_RULES.get(spec.mt, ()), _one_currency):
+            fits = slot.fits(fld.value)
+            if not (fits and slot.plain):  # a plain field that fits has nothing more to check
+                findings.extend(_check(fld, slot, fits))
+    for rule in _RULES.get(spec.mt, _OTHER_RULES):
         findings.extend(rule(message, spec))
     if message.text_length > TEXT_LIMIT:
         findings.append(Finding("M50", "", 1, f"text block of {message.text_length} characters exceeds {TEXT_LIMIT}"))
     return sorted(findings, key=lambda f: (f.line, f.tag, f.code))
 
 
-def _structure(message: Message, spec: MessageSpec, found: list[Slot | None]) -> Iterator[Finding]:
+def _structure(message: Message, spec: MessageSpec, found: list[Slot | None]) -> list[Finding]:
+    out: list[Finding] = []
     last, seen = -1, dict[int, int]()
     for fld, slot in zip(message.fields, found, strict=True):
         if slot is None:
             lettered = any(s.tag.endswith("a") and s.number == fld.tag[:2] for s in spec.fields)
             code = "OPTION" if lettered else "UNKNOWN"
-            yield Finding(code, fld.tag, fld.line, f"field {fld.tag} is not allowed in MT{spec.mt}")
+            out.append(Finding(code, fld.tag, fld.line, f"field {fld.tag} is not allowed in MT{spec.mt}"))
             continue
         index, fspec = slot.index, slot.spec
-        seen[index] = seen.get(index, 0) + 1
-        if seen[index] > fspec.max_repeat:
-            yield Finding("REPEAT", fld.tag, fld.line, f"field {fspec.tag} may appear {fspec.max_repeat} time(s)")
+        count = seen[index] = seen.get(index, 0) + 1
+        if count > fspec.max_repeat:
+            out.append(Finding("REPEAT", fld.tag, fld.line, f"field {fspec.tag} may appear {fspec.max_repeat} time(s)"))
         elif index < last:
-            yield Finding("ORDER", fld.tag, fld.line, f"field {fld.tag} is out of sequence (after a later field)")
-        last = max(last, index)
-    for index, fspec in enumerate(spec.fields):
-        if fspec.mandatory and index not in seen:
-            yield Finding("MISSING", fspec.tag, _where(message, spec, index), f"mandatory field {fspec.tag} ({fspec.name}) is missing")
+            out.append(Finding("ORDER", fld.tag, fld.line, f"field {fld.tag} is out of sequence (after a later field)"))
+        if index > last:
+            last = index
+    for index, fspec in _mandatory(spec.mt):
+        if index not in seen:
+            out.append(Finding("MISSING", fspec.tag, _where(message, spec, index),
+                               f"mandatory field {fspec.tag} ({fspec.name}) is missing"))
+    return out
+
+
+@functools.cache
+def _mandatory(mt: str) -> tuple[tuple[int, FieldSpec], ...]:
+    return tuple((index, fspec) for index, fspec in enumerate(SPECS[mt].fields) if fspec.mandatory)
 
 
 def _where(message: Message, spec: MessageSpec, index: int) -> int:
@@ -109,8 +123,11 @@ def _where(message: Message, spec: MessageSpec, index: int) -> int:
 
 
 def check_field(fld: Field, slot: Slot) -> list[Finding]:
-    value = fld.value
-    fits = slot.fits(value)  # the format's classes are within X/Z: a match has no M60
+    return _check(fld, slot, slot.fits(fld.value))
+
+
+def _check(fld: Field, slot: Slot, fits: object) -> list[Finding]:
+    value = fld.value  # the format's classes are within X/Z: a match (fits) has no M60
     if not fits and OUTSIDE[slot.allowed].search(value):
         return [_m60(fld, slot.fmt, slot.allowed)]
     if fld.tag in ("20", "21") and (value.startswith("/") or value.endswith("/") or "//" in value):
@@ -260,10 +277,11 @@ def _sequence(message: Message, spec: MessageSpec) -> list[Finding]:
 
 
 Rule = Callable[[Message, MessageSpec], list[Finding]]
+_OTHER_RULES: tuple[Rule, ...] = (_one_currency,)  # every message type
 _RULES: dict[str, tuple[Rule, ...]] = {
-    "700": (_c90, _d06, _u58, _sequence),
-    "701": (_sequence,),
-    "707": (_sequence,),
-    "708": (_sequence,),
-    "734": (_c17,),
+    "700": (_c90, _d06, _u58, _sequence, _one_currency),
+    "701": (_sequence, _one_currency),
+    "707": (_sequence, _one_currency),
+    "708": (_sequence, _one_currency),
+    "734": (_c17, _one_currency),
 }

@@ -111,13 +111,14 @@ def tokenize(text: str) -> RawMessage:
 
 
 # The usual layout, read in a few C-level passes: blocks 1, 2, [3], 4, [5] in order, CrLf line
-# ends only, no line of block 4 starting with '-' (so the first Lf + '-' closes it). Anything
-# else, and every error, goes to the general reader below (so errors come from one place).
+# ends only, no line of block 4 starting with '-' (so the last CrLf + '-}' is the first, and closes
+# it). Anything else, and every error, goes to the general reader below (errors come from one place).
 _HEAD = re.compile(r"[\r\n]*\{1:([^{}\n]*)\}[\r\n]*\{2:([^{}\n]*)\}[\r\n]*"
                    r"(?:\{3:((?:\{[A-Za-z0-9]{1,3}:[^{}]*\})*)\}[\r\n]*)?\{4:\r\n")
 _TAIL = re.compile(r"-\}[\r\n]*(?:\{5:((?:\{[A-Za-z0-9]{1,3}:[^{}]*\})*)\}[\r\n]*)?")
-_CLOSE = re.compile("\n-")  # sre's literal search runs several times faster than str.find here
-_LONE_CR = re.compile("\r(?!\n)")
+# A Cr alone, or a line starting with '-' (with CrLf only, every Lf follows a Cr). sre's search
+# for a literal runs several times faster than str.find here.
+_LONE_CR_OR_DASH = re.compile("\r(?:(?!\n)|\n-)")
 _FIELD_START = re.compile("\n:")
 
 
@@ -126,11 +127,8 @@ def _usual(text: str) -> RawMessage | None:
     if head is None:
         return None
     start = head.end() - 2  # the CrLf after '{4:'
-    close = _CLOSE.search(text, start + 1)
-    if close is None or text[close.start() - 1] != "\r":
-        return None
-    end = close.start() - 1  # the CrLf before '-}'
-    tail = _TAIL.fullmatch(text, end + 2)
+    end = text.rfind("\r\n-}", start)  # searched from the end: only block 5 follows
+    tail = _TAIL.fullmatch(text, end + 2) if end >= 0 else None
     if tail is None:
         return None
     fields = _crlf_fields(text[start + 2:end], text.count("\n", 0, start) + 2)
@@ -145,13 +143,14 @@ def _pairs(block: str | None) -> tuple[tuple[str, str], ...]:
 
 
 def _crlf_fields(body: str, line: int) -> tuple[Field, ...] | None:
-    """Block 4's fields when every line break is CrLf and each field starts well, else None.
-    Dropping every Cr makes each CrLf a Lf when no Cr stands alone and there are as many Lf as
-    Cr (counted field by field); a field's value is then a slice, its lines split only if read."""
+    """Block 4's fields when every line break is CrLf, no line starts with '-' and each field
+    starts well, else None. Dropping every Cr makes each CrLf a Lf when no Cr stands alone and
+    there are as many Lf as Cr (counted field by field); a field's value is then a slice, its
+    lines split only if read."""
     if not body:
         return ()
     text = body.replace("\r", "")
-    if not text.startswith(":") or _LONE_CR.search(body):
+    if not text.startswith(":") or _LONE_CR_OR_DASH.search(body):
         return None
     chunks = _FIELD_START.split(text)
     out = []

@@ -116,10 +116,10 @@ def tokenize(text: str) -> RawMessage:
 _HEAD = re.compile(r"[\r\n]*\{1:([^{}\n]*)\}[\r\n]*\{2:([^{}\n]*)\}[\r\n]*"
                    r"(?:\{3:((?:\{[A-Za-z0-9]{1,3}:[^{}]*\})*)\}[\r\n]*)?\{4:\r\n")
 _TAIL = re.compile(r"-\}[\r\n]*(?:\{5:((?:\{[A-Za-z0-9]{1,3}:[^{}]*\})*)\}[\r\n]*)?")
-# A Cr alone, or a line starting with '-' (with CrLf only, every Lf follows a Cr). sre's search
-# for a literal runs several times faster than str.find here.
-_LONE_CR_OR_DASH = re.compile("\r(?:(?!\n)|\n-)")
-_FIELD_START = re.compile("\n:")
+# A Cr alone, a line starting with '-', or one starting with ':' and no field tag (with CrLf only,
+# every Lf follows a Cr). sre's search for a literal runs several times faster than str.find here.
+_BAD_LINE = re.compile(r"\r(?:(?!\n)|\n(?:-|:(?!\d{2}[A-Za-z]?:)))")
+_FIELD_START = re.compile(r"\n:(\d{2}[A-Za-z]?):")  # what _TAG reads, after the line break
 
 
 def _usual(text: str) -> RawMessage | None:
@@ -143,28 +143,25 @@ def _pairs(block: str | None) -> tuple[tuple[str, str], ...]:
 
 
 def _crlf_fields(body: str, line: int) -> tuple[Field, ...] | None:
-    """Block 4's fields when every line break is CrLf, no line starts with '-' and each field
-    starts well, else None. Dropping every Cr makes each CrLf a Lf when no Cr stands alone and
-    there are as many Lf as Cr (counted field by field); a field's value is then a slice, its
-    lines split only if read."""
+    """Block 4's fields when every line break is CrLf and every line starting with ':' starts a
+    field (and none '-'), else None. Dropping every Cr makes each CrLf a Lf when no Cr stands
+    alone and there are as many Lf as Cr (counted field by field); one split then gives each
+    field's tag and value, its lines split only if read."""
     if not body:
         return ()
     text = body.replace("\r", "")
-    if not text.startswith(":") or _LONE_CR_OR_DASH.search(body):
+    if _BAD_LINE.search(body):
         return None
-    chunks = _FIELD_START.split(text)
+    parts = iter(_FIELD_START.split("\n" + text))  # "", tag, value, tag, value ...
+    if next(parts):
+        return None
     out = []
-    breaks, pos = len(chunks) - 1, 1  # the Lf before each field but the first; its ':' is in chunks[0]
-    for chunk in chunks:
-        m = _TAG.match(chunk, pos)
-        if m is None:
-            return None
-        value = chunk[m.end():]
+    breaks = -1  # the Lf between fields: one fewer than the fields
+    for tag, value in zip(parts, parts, strict=True):
         count = value.count("\n")
-        out.append(Field.read(m[1], value, line))
+        out.append(Field.read(tag, value, line))
         line += count + 1
-        breaks += count
-        pos = 0
+        breaks += count + 1
     return tuple(out) if breaks == len(body) - len(text) else None
 
 

@@ -69,14 +69,8 @@ def validate(message: Message) -> list[Finding]:
     spec = SPECS.get(message.message_type)
     if spec is None:
         return [Finding("UNKNOWN", "", 1, f"message type MT{message.message_type} is not a documentary credit message")]
-    table = slots(spec.mt)
-    found = [table.get(fld.tag) for fld in message.fields]
-    findings = _structure(message, spec, found)
-    for fld, slot in zip(message.fields, found, strict=True):
-        if slot is not None:
-            fits = slot.fits(fld.value)
-            if not (fits and slot.plain):  # a plain field that fits has nothing more to check
-                findings.extend(_check(fld, slot, fits))
+    findings, field_findings = _read_fields(message, spec)
+    findings += field_findings  # after the structure's, as before: sorted() keeps ties in this order
     for rule in _RULES.get(spec.mt, _OTHER_RULES):
         findings.extend(rule(message, spec))
     if message.text_length > TEXT_LIMIT:
@@ -84,28 +78,34 @@ def validate(message: Message) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.line, f.tag, f.code))
 
 
-def _structure(message: Message, spec: MessageSpec, found: list[Slot | None]) -> list[Finding]:
-    out: list[Finding] = []
+def _read_fields(message: Message, spec: MessageSpec) -> tuple[list[Finding], list[Finding]]:
+    """One pass over the fields: the structure's findings (not allowed, repeated, out of order,
+    then missing) and each field's own."""
+    table, structure, checked = slots(spec.mt), list[Finding](), list[Finding]()
     last, seen = -1, dict[int, int]()
-    for fld, slot in zip(message.fields, found, strict=True):
+    for fld in message.fields:
+        slot = table.get(fld.tag)
         if slot is None:
             lettered = any(s.tag.endswith("a") and s.number == fld.tag[:2] for s in spec.fields)
             code = "OPTION" if lettered else "UNKNOWN"
-            out.append(Finding(code, fld.tag, fld.line, f"field {fld.tag} is not allowed in MT{spec.mt}"))
+            structure.append(Finding(code, fld.tag, fld.line, f"field {fld.tag} is not allowed in MT{spec.mt}"))
             continue
         index, fspec = slot.index, slot.spec
         count = seen[index] = seen.get(index, 0) + 1
         if count > fspec.max_repeat:
-            out.append(Finding("REPEAT", fld.tag, fld.line, f"field {fspec.tag} may appear {fspec.max_repeat} time(s)"))
+            structure.append(Finding("REPEAT", fld.tag, fld.line, f"field {fspec.tag} may appear {fspec.max_repeat} time(s)"))
         elif index < last:
-            out.append(Finding("ORDER", fld.tag, fld.line, f"field {fld.tag} is out of sequence (after a later field)"))
+            structure.append(Finding("ORDER", fld.tag, fld.line, f"field {fld.tag} is out of sequence (after a later field)"))
         if index > last:
             last = index
+        fits = slot.fits(fld.value)
+        if not (fits and slot.plain):  # a plain field that fits has nothing more to check
+            checked += _check(fld, slot, fits)
     for index, fspec in _mandatory(spec.mt):
         if index not in seen:
-            out.append(Finding("MISSING", fspec.tag, _where(message, spec, index),
-                               f"mandatory field {fspec.tag} ({fspec.name}) is missing"))
-    return out
+            structure.append(Finding("MISSING", fspec.tag, _where(message, spec, index),
+                                     f"mandatory field {fspec.tag} ({fspec.name}) is missing"))
+    return structure, checked
 
 
 @functools.cache

@@ -95,6 +95,5 @@ __all__ = [
     "settle_presentation",
     "share_draft",
     "submit_application",
-    "transfer_credit",
     "update_application",
 ]

@@ -155,7 +155,9 @@ def test_credit_from_application_to_settlement_through_the_api(
         # Events carry the API's date-time format: UTC, microseconds, "Z".
         assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", e["timestamp"]) for e in events)
 
-    log = ok(importer.get("/api/v1/webhook-deliveries/"))["results"]
+    # The receiver has answered every event; each delivery is marked after its answer came back.
+    log = wait_for(lambda: [d for d in [ok(importer.get("/api/v1/webhook-deliveries/"))["results"]]
+                            if {x["status"] for x in d} == {"delivered"}], "every delivery marked delivered")[0]
     assert {d["status"] for d in log} == {"delivered"} and len(log) == len(expected)
     before = len(receiver.received)
     ok(importer.post(f"/api/v1/webhook-deliveries/{log[0]['id']}/redeliver/", {}, format="json"), 202)

@@ -63,7 +63,6 @@ def test_http_request_commit_redis_worker_process_database(live_server: Any, wor
                                                            cast: Any) -> None:
     """End to end: an API request commits a state change whose after-commit task goes
     through Redis to the separate worker process, which writes its result to the database."""
-    import datetime as dt
     import time
 
     from django.utils import timezone
@@ -72,12 +71,16 @@ def test_http_request_commit_redis_worker_process_database(live_server: Any, wor
     from lc.integrations.keys import create_api_key
     from lc.models import EngineRun
     from lc.scenarios import Story, example_documents
+    from tests.api.test_end_to_end import shift_to_today
 
-    story = Story(cast, dt.datetime(2025, 3, 10, 10, tzinfo=timezone.get_default_timezone()))
+    # The example shifted so that today is before its expiry: the notice of completeness below is
+    # given now, and one after the last day for presentation is refused (eUCP art. e6).
+    shift = shift_to_today()
+    story = Story(cast, timezone.now(), shift_days=shift)
     story.issued()
     pres = services.present_documents(actor=cast.users["nef.exports"], credit_id=story.credit_id,
                                       presented_to=cast.orgs["advising"], amount_claimed=story.credit.amount,
-                                      documents=example_documents(), electronic=True, now=story.at(96))
+                                      documents=example_documents(shift), electronic=True, now=timezone.now())
     _, secret = create_api_key(user=cast.users["nef.exports"], name="e2e")
     req = urllib.request.Request(f"{live_server.url}/api/v1/presentations/{pres.pk}/notify-completeness/",
                                  data=b"{}", method="POST", headers={

@@ -27,7 +27,7 @@ from tests.chaos.harness import Answer, Api, Row, Stack, wait_until, write_row
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
        b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 SEQUENCER_LOCK, ANCHOR_LOCK = 0x5443534551, 0x5443414E43  # ledger.sequencer / ledger.anchoring
-BACKLOG = int(os.environ.get("CHAOS_BACKLOG", "100000"))
+BACKLOG = int(os.environ.get("CHAOS_BACKLOG", "200000"))  # the issue's figure
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -519,8 +519,8 @@ def test_3_kill_sequencer_and_worker_during_a_backlog(stack: Stack) -> None:
                   f"sequencing {seq_resumed:.1f}, anchoring {anchor_resumed:.1f}",
                   f"no gap in seq (1..{count:,}); checkpoint covering all {anchored:.0f} s after the worker kill; "
                   f"verify_ledger passed ({verify_seconds:.0f} s); API {dict(api_statuses)} and /ledger/checkpoint "
-                  f"{dict(web_statuses)} throughout. The issue asks for 200,000: {BACKLOG:,} fit the 10-minute "
-                  "budget on this machine (CHAOS_BACKLOG sets it)"))
+                  f"{dict(web_statuses)} throughout" + ("" if BACKLOG >= 200_000 else
+                                                         " (the issue asks for 200,000; CHAOS_BACKLOG sets it)")))
 
 
 def wait_gone(check: Callable[[], bool], timeout: float) -> bool:

@@ -190,7 +190,7 @@ class MoneyMachine(RuleBasedStateMachine):
             assert shown_accounts() == before, f"refused {fn.__name__} moved an account"
             SEEN["refused"] += 1
             raise Refused(str(exc)) from exc
-        written = list(PendingEntry.objects.filter(id__gt=last).values_list("kind", "subject", "payload"))
+        written = list(PendingEntry.objects.filter(id__gt=last).order_by("id").values_list("kind", "subject", "payload"))
         # One entry; a transfer's approval also opens the transferred credit's own history.
         expected = [kinds[0], events.CREDIT_TRANSFERRED_IN.kind] if kinds[0] == events.CREDIT_TRANSFERRED.kind else None
         shown = [w[0] for w in written]

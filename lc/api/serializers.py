@@ -312,10 +312,13 @@ class LedgerEntrySerializer(serializers.Serializer):
     redacted = serializers.ListField(child=serializers.CharField(), help_text=(
         "Payload keys left out: another organisation's internal notes (the chain hash covers the full payload)."))
     proof_status = serializers.ChoiceField(
-        choices=["pending", "sequenced", "anchored"],
+        choices=["pending", "sequenced", "anchored", "witnessed"],
         help_text="pending: committed, not yet in the chain; sequenced: in the chain; anchored: covered by a "
-                  "signed checkpoint (seq <= its size).")
+                  "signed checkpoint (seq <= its size); witnessed: covered by a checkpoint that the witness "
+                  "policy's quorum of counterparty banks cosigned (GET /ledger/checkpoint shows their lines).")
     checkpoint_size = serializers.IntegerField(allow_null=True, help_text="The first checkpoint containing it.")
+    witnessed_size = serializers.IntegerField(allow_null=True, help_text=(
+        "The first witnessed checkpoint containing it; null until one is."))
 
 
 class WebhookSubscriptionSerializer(ApiModelSerializer):

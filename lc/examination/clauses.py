@@ -6,8 +6,12 @@ are acceptable (art. 26(b)); "may be loaded on deck" is acceptable, "loaded on d
 (art. 26(a)); a carrier's reservation of the right to tranship is acceptable (art. 20(d)). A
 clause the table does not know is put to the examiner, never charged automatically.
 
-The table is read top to bottom and the first matching row decides, so the acceptable wording
-that contains a charged one ("may be carried on deck") stands above it.
+A clause is read in two passes, so that acceptable wording never hides a declared defect in
+the same clause ("clean on board except 3 cartons torn", "shipper's load and count; 5 drums
+leaking"): first the wordings that qualify a charged one away ("may be carried on deck",
+"packaging may not be sufficient", "no damage", "not responsible for rust") are struck out and
+the charged rows (unclean, on deck) are looked for in what remains; only when none is found does
+the first matching acceptable row decide.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ _DEFECT = (
     r"CONTAMINATED|MOULDY|MOLDY|CRACKED|SCRATCHED|DIRTY|SOILED|RE-?COOPERED|RE-?PAIRED|MISSING|BURST|"
     r"SLACK|SPILLED|SPILT|DETERIORATED|DECAYED|INFESTED|CHAFED|BENT|DEFORMED"
 )
-_NEGATED = rf"\b(?:NO|NOT|WITHOUT|FREE FROM|FREE OF|NOR)\b[\w\s]{{0,20}}\b(?:{_DEFECT})\b"
+_NEGATED = rf"\b(?:NO|NOT|WITHOUT|FREE FROM|FREE OF|NOR)\b[\w\s]{{0,20}}?\b(?:{_DEFECT})\b"
 TABLE: tuple[tuple[str, Effect, str], ...] = (
     # pattern, effect, why (shown to the examiner)
     (
@@ -78,6 +82,15 @@ TABLE: tuple[tuple[str, Effect, str], ...] = (
     (r"\bNOT\s+RESPONSIBLE\s+FOR\b", Effect.ACCEPTABLE, "carrier's exclusion of liability"),
 )
 _COMPILED = tuple((re.compile(pattern), effect, why) for pattern, effect, why in TABLE)
+_CHARGED = tuple(row for row in _COMPILED if row[1] in (Effect.UNCLEAN, Effect.ON_DECK))
+# Wordings that contain a charged one but qualify it away; struck out before the charged rows
+# are looked for: a defect negated, "may be" on deck, packaging that "may not be" sufficient, and
+# the carrier's exclusion of liability up to the end of its sentence ("not responsible for loss
+# or damage"), which declares nothing about these goods.
+_QUALIFIED = re.compile(
+    rf"{_NEGATED}|\bMAY\s+BE\s+(?:LOADED|CARRIED|STOWED|SHIPPED)\s+ON\s+DECK\b|\bMAY\s+NOT\s+BE\s+SUFFICIENT\b"
+    r"|\bNOT\s+(?:BE\s+)?(?:RESPONSIBLE|LIABLE)\s+FOR\b[^.;]*"
+)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -86,7 +99,11 @@ def classify(clause: str) -> tuple[Effect, str]:
     text = " ".join(clause.upper().replace("’", "'").split())
     if not text:
         return Effect.ACCEPTABLE, "empty"
+    rest = _QUALIFIED.sub(" ", text)
+    for pattern, effect, why in _CHARGED:
+        if pattern.search(rest):
+            return effect, why
     for pattern, effect, why in _COMPILED:
-        if pattern.search(text):
+        if effect is Effect.ACCEPTABLE and pattern.search(text):
             return effect, why
     return Effect.UNKNOWN, "not in the clause table: for the examiner to judge"

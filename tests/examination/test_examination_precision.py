@@ -291,6 +291,26 @@ CASES = [
         judged=("C23",),
     ),
     check("marked_unclean_without_a_clause", BASE, present(bl={"clean": False}), "C23"),
+    # Acceptable wording never hides a defect declared in the same clause (art. 27)
+    check("clean_on_board_except_cartons_torn", BASE, clause("CLEAN ON BOARD EXCEPT 3 CARTONS TORN"), "C23"),
+    check("said_to_contain_and_cartons_wet", BASE, clause("SAID TO CONTAIN 500 CARTONS, 10 CARTONS WET"), "C23"),
+    check("shippers_load_and_count_drums_leaking", BASE, clause("SHIPPER'S LOAD AND COUNT. 5 DRUMS LEAKING"), "C23"),
+    check("may_be_on_deck_and_stained", BASE, clause("CARGO MAY BE CARRIED ON DECK, CARTONS STAINED"), "C23"),
+    check("free_of_damage_except_torn", BASE, clause("FREE OF DAMAGE EXCEPT 3 CARTONS TORN"), "C23"),
+    check("not_damaged_but_two_torn", BASE, clause("CARTONS NOT DAMAGED BUT 2 TORN"), "C23"),
+    check("carrier_not_responsible_for_loss_or_damage", BASE, clause("CARRIER NOT RESPONSIBLE FOR LOSS OR DAMAGE")),
+    check(
+        "carrier_not_responsible_for_rust_then_dents",
+        BASE,
+        clause("CARRIER NOT RESPONSIBLE FOR RUST; 3 COILS DENTED"),
+        "C23",
+    ),
+    check(
+        "carrier_reserves_tranship_and_cartons_crushed",
+        BASE,
+        clause("CARRIER RESERVES THE RIGHT TO TRANSHIP; 3 CARTONS CRUSHED"),
+        "C23",
+    ),
     # Art. 17 originals and copies, 20(a)(iv) full set
     check(
         "duplicate_met_by_original_and_copy",

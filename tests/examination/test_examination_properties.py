@@ -164,7 +164,9 @@ def invoice_currency(t: CreditTerms, p: Presentation, _n: int) -> Presentation |
 def unclean_clause(_t: CreditTerms, p: Presentation, n: int) -> Presentation | None:
     if not any(isinstance(d, (OceanBillOfLading, AirWaybill)) and not d.is_copy for d in p.documents):
         return None
-    clause = f"{1 + n % 40} CARTONS TORN AND STAINED"
+    # Half the time the defect follows acceptable wording in the same clause, which must not hide it.
+    defect = f"{1 + n % 40} CARTONS TORN AND STAINED"
+    clause = defect if n % 2 else f"{ACCEPTABLE_CLAUSES[n // 2 % len(ACCEPTABLE_CLAUSES)]}; {defect}"
     return _map_docs(p, (OceanBillOfLading, AirWaybill), lambda d: replace(d, clauses=(*d.clauses, clause)))
 
 

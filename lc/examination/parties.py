@@ -83,15 +83,31 @@ _ANYONE_BUT_BENEFICIARY = frozenset(
 _ROLE_WORDS = {
     "BENEFICIARY": "beneficiary",
     "BENEFICIARIES": "beneficiary",
+    "BENEFICIARYS": "beneficiary",
     "SELLER": "beneficiary",
     "SELLERS": "beneficiary",
     "EXPORTER": "beneficiary",
     "APPLICANT": "applicant",
+    "APPLICANTS": "applicant",  # "applicant's", as tokens() reads it
     "BUYER": "applicant",
     "BUYERS": "applicant",
     "IMPORTER": "applicant",
     "OPENER": "applicant",
 }
+# The carrier of a transport document, however the credit names it ("issued by the carrier or its
+# agent", "by the shipping company"); a transport document's issuer is its carrier (arts 19-25).
+_CARRIER_WORDS = frozenset({"CARRIER", "CARRIERS", "SHIPOWNER", "SHIPOWNERS", "MASTER", "CAPTAIN", "AIRLINE"})
+_CARRIER_PHRASE = re.compile(r"\bSHIPPING\s+(?:COMPANY|COMPANIES|LINES?)\b|\bSTEAMSHIP\s+(?:COMPANY|LINE)\b")
+CARRIER_KINDS = frozenset({IssuerKind.CARRIER, IssuerKind.MASTER, IssuerKind.CARRIER_AGENT, IssuerKind.MASTER_AGENT})
+# A party's representative, agent or nominee ("applicant's representative"): who that is cannot be
+# read from the document, so only the party itself is certain; anyone else is for the examiner.
+_DELEGATE_WORDS = frozenset(
+    "REPRESENTATIVE REPRESENTATIVES AGENT AGENTS NOMINEE NOMINEES DELEGATE AUTHORISED AUTHORIZED NOMINATED DESIGNATED".split()
+)
+# Roles no party of the credit fills: whether the issuer is one is for the examiner, never certain.
+_UNDEFINED_ROLES = frozenset(
+    "MANUFACTURER MANUFACTURERS PRODUCER PRODUCERS MILL MILLS FACTORY SUPPLIER SUPPLIERS SHIPPER SHIPPERS GROWER GROWERS PACKER PACKERS".split()
+)
 _FILLER = frozenset({"A", "AN", "ANY", "ISSUED", "SIGNED", "MADE", "OUT", "BY", "ONE", "S", "OR", "THEIR", "ITS"})
 
 
@@ -117,6 +133,9 @@ class IssuerRule:
     party: str = ""  # a party's name: beneficiary, applicant, a named company
     kind: IssuerKind | None = None
     not_beneficiary: bool = False  # art. 3 qualifiers: anyone except the beneficiary
+    carrier: bool = False  # the carrier, its master or their agent
+    delegate: bool = False  # ``party``'s representative or agent: only ``party`` itself is certain
+    undefined: bool = False  # a role no party of the credit fills ("the manufacturer"): judged
 
 
 def issuer_rule(phrase: str, terms: CreditTerms) -> IssuerRule:
@@ -129,10 +148,15 @@ def _issuer_rule(phrase: str, beneficiary: str, applicant: str) -> IssuerRule:
     roles = {_ROLE_WORDS[w] for w in words if w in _ROLE_WORDS}
     if set(words) & _ANYONE_BUT_BENEFICIARY:
         return IssuerRule(phrase, not_beneficiary=True)
+    if set(words) & _CARRIER_WORDS or _CARRIER_PHRASE.search(phrase.upper()):
+        return IssuerRule(phrase, carrier=True)
+    delegate = bool(set(words) & _DELEGATE_WORDS)
     if roles == {"beneficiary"}:
-        return IssuerRule(phrase, party=beneficiary)
+        return IssuerRule(phrase, party=beneficiary, delegate=delegate)
     if roles == {"applicant"}:
-        return IssuerRule(phrase, party=applicant)
+        return IssuerRule(phrase, party=applicant, delegate=delegate)
+    if set(words) & _UNDEFINED_ROLES:
+        return IssuerRule(phrase, undefined=True)
     named = re.sub(r"^\s*(?:MESSRS\.?|M/S\.?)\s+", "", phrase.strip(), flags=re.IGNORECASE)
     kind = None if named != phrase.strip() else kind_from_name(phrase)
     if kind is not None:
@@ -140,14 +164,26 @@ def _issuer_rule(phrase: str, beneficiary: str, applicant: str) -> IssuerRule:
     return IssuerRule(phrase, party=named)  # a named issuer: "Messrs SGS", "ABC Testing Ltd"
 
 
-def issuer_verdict(rule: IssuerRule, issuer_name: str, issuer_kind: str, terms: CreditTerms) -> Match:
-    """Does the document's issuer meet the credit's issuer phrase?"""
+def issuer_verdict(
+    rule: IssuerRule, issuer_name: str, issuer_kind: str, terms: CreditTerms, *, transport: bool = False
+) -> Match:
+    """Does the document's issuer meet the credit's issuer phrase? ``transport``: the document is
+    a transport document, whose issuer is its carrier (who signed it is art. 20(a)(i), C21)."""
     by_beneficiary = name_match(terms.beneficiary.name, issuer_name)
     if rule.not_beneficiary:
         return {Match.SAME: Match.DIFFERENT, Match.CLOSE: Match.CLOSE}.get(by_beneficiary, Match.SAME)
+    if rule.carrier:
+        return Match.SAME if transport or kind_of(issuer_kind, issuer_name) in CARRIER_KINDS else Match.CLOSE
+    if rule.undefined:
+        return Match.CLOSE
     if rule.party:
         verdict = name_match(rule.party, issuer_name)
-        return Match.SAME if verdict == Match.DIFFERENT and covers(rule.party, issuer_name) else verdict
+        verdict = Match.SAME if verdict == Match.DIFFERENT and covers(rule.party, issuer_name) else verdict
+        if rule.delegate and verdict == Match.DIFFERENT:
+            # The beneficiary cannot act for the applicant; anyone else might: the examiner judges.
+            by_applicant_side = rule.party != terms.beneficiary.name
+            return Match.DIFFERENT if by_applicant_side and by_beneficiary == Match.SAME else Match.CLOSE
+        return verdict
     if rule.kind is None:
         return Match.SAME
     if by_beneficiary == Match.SAME and not issuer_kind:

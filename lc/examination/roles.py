@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lc.examination.amounts import amount_bounds
 from lc.examination.context import Context, Doc, discrepancy, label
-from lc.examination.doctypes import INSURANCE_TYPES, AirWaybill, DocType, Draft, OceanBillOfLading
+from lc.examination.doctypes import INSURANCE_TYPES, TRANSPORT_TYPES, AirWaybill, DocType, Draft, OceanBillOfLading
 from lc.examination.names import name_match
 from lc.examination.parties import consignee_verdict, issuer_rule, issuer_verdict
 from lc.examination.text import Match, covers, same_text
@@ -34,7 +34,8 @@ def _issuers(ctx: Context) -> list[Discrepancy]:
             continue  # the insurer is art. 28(a), C24
         issuer = doc.document.issuer
         rule = issuer_rule(reading.issuer, ctx.terms)
-        verdict = issuer_verdict(rule, issuer.name, doc.document.issuer_kind, ctx.terms)
+        transport = doc.doc_type in TRANSPORT_TYPES
+        verdict = issuer_verdict(rule, issuer.name, doc.document.issuer_kind, ctx.terms, transport=transport)
         if verdict == Match.SAME:
             continue
         text = f"{label(doc).capitalize()} issued by {issuer.name}; the credit requires issuance by {reading.issuer.lower()}."

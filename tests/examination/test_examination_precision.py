@@ -46,6 +46,7 @@ BL, PL, COO, INSP, INS, INV = (
     DocType.COMMERCIAL_INVOICE,
 )
 BL_ORDER = "FULL SET OF CLEAN ON BOARD OCEAN BILLS OF LADING MADE OUT TO ORDER OF ISSUING BANK MARKED FREIGHT PREPAID NOTIFY APPLICANT"
+BL_BY = "FULL SET OF CLEAN ON BOARD OCEAN BILLS OF LADING ISSUED BY {} MADE OUT TO ORDER OF ISSUING BANK MARKED FREIGHT PREPAID NOTIFY APPLICANT"
 BL_COPY = "COPY OF CLEAN ON BOARD OCEAN BILL OF LADING MADE OUT TO ORDER OF ISSUING BANK MARKED FREIGHT PREPAID NOTIFY APPLICANT"
 APPLICANT = samples.APPLICANT
 
@@ -129,6 +130,52 @@ CASES = [
         worded(INSP, "INSPECTION CERTIFICATE ISSUED BY MESSRS SGS"),
         present(insp={"issuer": party("Intertek Testing Services Ltd", "CN")}),
         "C25",
+    ),
+    # "The carrier" is a role: a transport document's issuer is its carrier; who signs is art. 20(a)(i)
+    check("bl_issued_by_the_carrier", worded(BL, BL_BY.format("THE CARRIER")), present()),
+    check(
+        "bl_issued_by_the_carrier_or_its_agent_signed_by_agent",
+        worded(BL, BL_BY.format("THE CARRIER OR ITS AGENT")),
+        present(bl={"signed_by": "AGENT", "agent_name": "Ningbo Ocean Shipping Agency", "agent_for": "CARRIER"}),
+    ),
+    check("bl_issued_by_a_shipping_company", worded(BL, BL_BY.format("A SHIPPING COMPANY")), present()),
+    check(
+        "bl_issued_by_the_carrier_signed_by_the_shipper",
+        worded(BL, BL_BY.format("THE CARRIER")),
+        present(bl={"signed_by": "SHIPPER"}),
+        "C21",
+    ),
+    check(
+        "bl_issued_by_the_carrier_to_order_of_shipper",
+        worded(BL, BL_BY.format("THE CARRIER")),
+        present(bl={"consignee": "TO ORDER OF SHIPPER"}),
+        "C25",
+        where=((BL, "consignee"),),
+    ),
+    # A party's representative: the party itself complies, the beneficiary does not, others are judged
+    check(
+        "inspection_by_applicants_representative_the_applicant",
+        worded(INSP, "INSPECTION CERTIFICATE SIGNED BY APPLICANT'S REPRESENTATIVE"),
+        present(insp={"issuer": party("HARBOUR HOMEWARES LTD", "HK")}),
+    ),
+    check(
+        "inspection_by_applicants_representative_a_surveyor_is_judged",
+        worded(INSP, "INSPECTION CERTIFICATE SIGNED BY APPLICANT'S REPRESENTATIVE"),
+        present(),
+        judged=("C25",),
+    ),
+    check(
+        "inspection_by_applicants_representative_the_beneficiary",
+        worded(INSP, "INSPECTION CERTIFICATE SIGNED BY APPLICANT'S REPRESENTATIVE"),
+        present(insp={"issuer": party("NINGBO EVERBRIGHT FLASK CO., LTD.", "CN")}),
+        "C25",
+    ),
+    # A role no party of the credit fills ("the manufacturer") is for the examiner, never certain
+    check(
+        "packing_list_by_the_manufacturer_is_judged",
+        worded(PL, "PACKING LIST IN 2 ORIGINALS ISSUED BY THE MANUFACTURER"),
+        present(),
+        judged=("C25",),
     ),
     check("insurance_by_a_broker", BASE, present(ins={"issuer": party("Harbour Insurance Brokers Ltd", "HK")}), "C24"),
     check(

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.admin import AccessAttemptAdmin
-from axes.models import AccessAttempt
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
@@ -128,10 +128,16 @@ class OrganizationAdmin(NoDeleteMixin, admin.ModelAdmin):  # type: ignore[type-a
             self._save_working_days(request, form, formset)
             return
         actor: User = request.user  # type: ignore[assignment]
-        for row in formset.save(commit=False):
-            if row.pk is None:
-                _run(request, "closure", lambda r=row: config.add_bank_closure(
+        rows = formset.save(commit=False)
+        moved = {obj.pk for obj, fields in formset.changed_objects if "day" in fields}
+        for row in rows:
+            if row.pk is None or row.pk in moved:
+                # A closure's day is what deadlines read, and change_bank_closure keeps it: a row
+                # moved to another day is the new day added, then the old one removed (two entries).
+                added = _run(request, "closure", lambda r=row: config.add_bank_closure(
                     actor=actor, bank_id=form.instance.pk, day=r.day, reason=r.reason, force_majeure=r.force_majeure))
+                if added and row.pk is not None:
+                    _run(request, "closure", lambda r=row: config.remove_bank_closure(actor=actor, closure_id=r.pk))
             else:
                 _run(request, "closure", lambda r=row: config.change_bank_closure(
                     actor=actor, closure_id=r.pk, reason=r.reason, force_majeure=r.force_majeure))
@@ -368,6 +374,14 @@ class LedgeredReceiptAdmin(ReceiptAdmin):
             messages.error(request, f"requeue: {exc}")
             return
         self.message_user(request, f"{count} failed publications queued again (ledgered)", messages.SUCCESS)
+
+
+for log_model, log_admin in ((AccessLog, AccessLogAdmin), (AccessFailureLog, AccessFailureLogAdmin)):
+    # django-axes' sign-in logs are evidence of who signed in, and failed, from where: shown,
+    # never edited or deleted here (django-axes' own admin offers both).
+    if admin.site.is_registered(log_model):
+        admin.site.unregister(log_model)
+    admin.site.register(log_model, type(f"ReadOnly{log_admin.__name__}", (ReadOnlyMixin, log_admin), {}))
 
 
 if admin.site.is_registered(AccessAttempt):

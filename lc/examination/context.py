@@ -32,7 +32,7 @@ from lc.examination.types import (
     Presentation,
     ShipmentPermission,
 )
-from lc.examination.wording import Reading, read
+from lc.examination.wording import Reading, read, with_conditions
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -114,7 +114,11 @@ class Context:
     def reading(self, doc_type: DocType) -> Reading | None:
         if doc_type not in self._readings:
             requirement = requirement_for(self.terms, doc_type)
-            self._readings[doc_type] = read(requirement) if requirement is not None else None
+            reading = read(requirement) if requirement is not None else None
+            conditions = self.terms.additional_conditions
+            if reading is not None and conditions:
+                reading = with_conditions(reading, doc_type, conditions)  # 47A qualifies 46A
+            self._readings[doc_type] = reading
         return self._readings[doc_type]
 
     @property

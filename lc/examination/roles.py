@@ -58,7 +58,9 @@ def _issuers(ctx: Context) -> list[Discrepancy]:
 
 def _clause(ctx: Context, doc: Doc) -> str:
     requirement = next((r for r in ctx.terms.documents if r.doc_type == doc.doc_type), None)
-    return requirement.text if requirement else ""
+    reading = ctx.reading(doc.doc_type)
+    clause = requirement.text if requirement else ""
+    return reading.credit_text(clause) if reading is not None else clause
 
 
 def _transport_parties(ctx: Context) -> list[Discrepancy]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from lc.examination.doctypes import DocType
 from lc.examination.types import DocumentRequirement
 
 _NUMBERS = {
@@ -61,6 +62,11 @@ class Reading:
     freight: str  # PREPAID / COLLECT / ""
     insurance_percent: Decimal | None
     insurance_risks: tuple[str, ...]
+    conditions: tuple[str, ...] = ()  # the 47A sentences about this document that were read in
+
+    def credit_text(self, clause: str) -> str:
+        """The 46A clause with the 47A sentences read beside it, as the examiner is shown them."""
+        return "; ".join([clause, *(f"47A {c}" for c in self.conditions)]) if clause else "; ".join(self.conditions)
 
     @property
     def wants_original(self) -> bool:
@@ -155,3 +161,53 @@ def _risks(text: str) -> tuple[str, ...]:
     if "Institute War Clauses (Cargo)" in found and "War Risks" in found:
         found.remove("War Risks")
     return tuple(found)
+
+
+# 47A sentences about one document ("CERTIFICATE OF ORIGIN MUST BE ISSUED BY CHAMBER OF COMMERCE",
+# "B/L TO BE MADE OUT TO ORDER OF ISSUING BANK", "B/L MUST NOTIFY APPLICANT") qualify its 46A item.
+# Insurance documents are read by art. 28 (C24) from 46A alone.
+_DOCUMENT_WORDS = {
+    DocType.COMMERCIAL_INVOICE: re.compile(r"\bINVOICES?\b"),
+    DocType.OCEAN_BILL_OF_LADING: re.compile(r"\bB\s*/\s*LS?\b|\bBILLS?\s+OF\s+LADING\b"),
+    DocType.AIR_WAYBILL: re.compile(r"\bAIR\s*WAY\s*BILLS?\b|\bAWBS?\b"),
+    DocType.CERTIFICATE_OF_ORIGIN: re.compile(r"\bCERTIFICATES?\s+OF\s+ORIGIN\b|\bC\s*/\s*O\b"),
+    DocType.PACKING_LIST: re.compile(r"\bPACKING\s+LISTS?\b"),
+    DocType.INSPECTION_CERTIFICATE: re.compile(r"\bINSPECTION\s+CERTIFICATES?\b"),
+}
+# A sentence that allows, forbids or excepts ("ISSUED BY CCPIT ACCEPTABLE", "ISSUED BY BENEFICIARY
+# NOT ACCEPTABLE") states no requirement to read; read as one it would turn the credit around.
+_NOT_A_REQUIREMENT = re.compile(
+    r"\b(?:ACCEPTABLE|UNACCEPTABLE|ALLOWED|PERMITTED|PROHIBITED|NOT|NO|EXCEPT|UNLESS|WAIVED?|OPTIONAL|ALSO)\b"
+)
+
+
+def conditions_for(doc_type: DocType, conditions: tuple[str, ...]) -> tuple[str, ...]:
+    """The 47A sentences that require something of ``doc_type`` and of no other document."""
+    words = _DOCUMENT_WORDS.get(doc_type)
+    if words is None:
+        return ()
+    found = []
+    for condition in conditions:
+        for sentence in re.split(r";|\.(?:\s|$)", " ".join(condition.upper().replace("’", "'").split())):
+            named = [t for t, pattern in _DOCUMENT_WORDS.items() if pattern.search(sentence)]
+            if named == [doc_type] and not _NOT_A_REQUIREMENT.search(sentence):
+                found.append(sentence.strip())
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=512)
+def with_conditions(reading: Reading, doc_type: DocType, conditions: tuple[str, ...]) -> Reading:
+    """``reading`` with what its 46A item leaves unsaid (issuer, consignee, notify party, freight)
+    taken from the 47A sentences about the same document."""
+    read_in: list[str] = []
+    for sentence in conditions_for(doc_type, conditions):
+        extra = read(DocumentRequirement(doc_type=doc_type, text=sentence))
+        changes = {
+            name: getattr(extra, name)
+            for name in ("issuer", "consignee", "freight", "notify_applicant")
+            if getattr(extra, name) and not getattr(reading, name)
+        }
+        if changes:
+            reading = replace(reading, **changes)
+            read_in.append(sentence)
+    return replace(reading, conditions=(*reading.conditions, *read_in)) if read_in else reading

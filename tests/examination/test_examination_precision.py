@@ -47,12 +47,18 @@ BL, PL, COO, INSP, INS, INV = (
 )
 BL_ORDER = "FULL SET OF CLEAN ON BOARD OCEAN BILLS OF LADING MADE OUT TO ORDER OF ISSUING BANK MARKED FREIGHT PREPAID NOTIFY APPLICANT"
 BL_BY = "FULL SET OF CLEAN ON BOARD OCEAN BILLS OF LADING ISSUED BY {} MADE OUT TO ORDER OF ISSUING BANK MARKED FREIGHT PREPAID NOTIFY APPLICANT"
+BL_PLAIN = "FULL SET OF CLEAN ON BOARD OCEAN BILLS OF LADING"
 BL_COPY = "COPY OF CLEAN ON BOARD OCEAN BILL OF LADING MADE OUT TO ORDER OF ISSUING BANK MARKED FREIGHT PREPAID NOTIFY APPLICANT"
 APPLICANT = samples.APPLICANT
 
 
 def check(name, terms, presentation, *codes, judged=(), where=()):
     return case(name, terms, presentation, *codes, judged=judged, where=where)
+
+
+def conditioned(doc_type, text, *conditions):
+    """One 46A item as written, qualified by 47A ``conditions``."""
+    return worded(doc_type, text, additional_conditions=conditions)
 
 
 def party(name, country="", address=""):
@@ -176,6 +182,69 @@ CASES = [
         worded(PL, "PACKING LIST IN 2 ORIGINALS ISSUED BY THE MANUFACTURER"),
         present(),
         judged=("C25",),
+    ),
+    # 47A sentences about one document qualify its 46A item; permissions and exclusions are not requirements
+    check(
+        "origin_47a_chamber_given_by_the_beneficiary",
+        conditioned(COO, "CERTIFICATE OF ORIGIN", "CERTIFICATE OF ORIGIN MUST BE ISSUED BY THE CHAMBER OF COMMERCE."),
+        present(coo={"issuer": party("NINGBO EVERBRIGHT FLASK CO LTD", "CN")}),
+        "C25",
+        where=((COO, "issuer.name"),),
+    ),
+    check(
+        "origin_47a_chamber_given_by_ccpit",
+        conditioned(COO, "CERTIFICATE OF ORIGIN", "CERTIFICATE OF ORIGIN MUST BE ISSUED BY THE CHAMBER OF COMMERCE."),
+        present(coo={"issuer": party("CCPIT Ningbo Sub-Council", "CN")}),
+    ),
+    check(
+        "bl_47a_to_order_of_issuing_bank_given_to_order_of_shipper",
+        conditioned(BL, BL_PLAIN, "B/L TO BE MADE OUT TO ORDER OF THE ISSUING BANK AND MARKED FREIGHT PREPAID"),
+        present(bl={"consignee": "TO ORDER OF SHIPPER"}),
+        "C25",
+        where=((BL, "consignee"),),
+    ),
+    check(
+        "bl_47a_to_order_of_issuing_bank_met",
+        conditioned(BL, BL_PLAIN, "B/L TO BE MADE OUT TO ORDER OF THE ISSUING BANK AND MARKED FREIGHT PREPAID"),
+        present(),
+    ),
+    check(
+        "bl_47a_notify_applicant_given_another",
+        conditioned(BL, BL_PLAIN, "BILLS OF LADING MUST NOTIFY THE APPLICANT WITH FULL ADDRESS"),
+        present(bl={"notify_party": party("Kowloon Retail Ltd", "HK")}),
+        "C25",
+        where=((BL, "notify_party.name"),),
+    ),
+    check(
+        "bl_47a_notify_applicant_at_another_address",
+        conditioned(BL, BL_PLAIN, "BILLS OF LADING MUST NOTIFY THE APPLICANT WITH FULL ADDRESS"),
+        present(bl={"notify_party": party(APPLICANT.name, "HK", "22 Queen's Road Central")}),
+        "C27",
+    ),
+    check(
+        "origin_47a_another_issuer_acceptable_is_no_requirement",
+        conditioned(COO, "CERTIFICATE OF ORIGIN", "CERTIFICATE OF ORIGIN ISSUED BY BENEFICIARY ACCEPTABLE."),
+        present(),
+    ),
+    check(
+        "origin_47a_beneficiary_not_acceptable_is_no_requirement_to_read",
+        conditioned(COO, "CERTIFICATE OF ORIGIN", "CERTIFICATE OF ORIGIN ISSUED BY BENEFICIARY NOT ACCEPTABLE."),
+        present(),
+    ),
+    check(
+        "packing_list_47a_by_the_beneficiary_given_by_a_forwarder",
+        conditioned(
+            PL,
+            "PACKING LIST IN 2 ORIGINALS",
+            "ALL DOCUMENTS MUST INDICATE THIS CREDIT NUMBER. PACKING LIST MUST BE SIGNED BY THE BENEFICIARY.",
+        ),
+        present(pl={"issuer": party("Ningbo Harbour Forwarding Ltd", "CN")}),
+        "C25",
+    ),
+    check(
+        "sentence_naming_two_documents_is_not_assigned_to_either",
+        conditioned(COO, "CERTIFICATE OF ORIGIN", "CERTIFICATE OF ORIGIN AND PACKING LIST ISSUED BY CHAMBER OF COMMERCE"),
+        present(coo={"issuer": party("NINGBO EVERBRIGHT FLASK CO LTD", "CN")}),
     ),
     check("insurance_by_a_broker", BASE, present(ins={"issuer": party("Harbour Insurance Brokers Ltd", "HK")}), "C24"),
     check(
@@ -771,3 +840,10 @@ def test_judged_findings_do_not_make_a_presentation_discrepant():
 
 def test_builders_cover_every_sample_document():
     assert set(BUILDERS) == {"invoice", "draft", "bl", "pl", "coo", "ins", "insp"}
+
+
+def test_a_finding_read_from_47a_shows_the_47a_sentence_beside_the_46a_clause():
+    terms = conditioned(COO, "CERTIFICATE OF ORIGIN", "CERTIFICATE OF ORIGIN MUST BE ISSUED BY THE CHAMBER OF COMMERCE.")
+    result = examine(terms, present(coo={"issuer": party("NINGBO EVERBRIGHT FLASK CO LTD", "CN")}), CAL)
+    (finding,) = result.certain
+    assert finding.credit_text == "CERTIFICATE OF ORIGIN; 47A CERTIFICATE OF ORIGIN MUST BE ISSUED BY THE CHAMBER OF COMMERCE"

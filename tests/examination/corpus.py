@@ -44,6 +44,17 @@ from lc.examination.units import convert
 
 M = Decimal
 STYLES = ("plain", "abbreviated", "detailed", "split", "copies", "typo")
+# Typing errors that do not change the meaning (ISBP 821 A23), one or more in every deal's goods.
+TYPOS = (
+    ("Stainless", "Stainles"),
+    ("machine", "mashine"),
+    ("cotton", "coton"),
+    ("coils", "coiles"),
+    ("virgin", "virgen"),
+    ("wireless", "wireles"),
+    ("broken", "brokken"),
+    ("porcelain", "porcelian"),
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class Deal:
     drafts_at: str = "AT SIGHT"
     tolerance: Decimal | None = None
     shipped: date = date(2025, 5, 20)
+    conditions: tuple[str, ...] = ()  # 47A, as written
 
 
 def _party(name: str, address: str, country: str) -> Party:
@@ -114,6 +126,11 @@ DEALS = (
         "Tianjin",
         (INVOICE_3, BL_ORDER_BANK, PACKING_DUPLICATE, ORIGIN_CHAMBER),
         tolerance=M(5),
+        conditions=(
+            "ALL DOCUMENTS MUST INDICATE THIS CREDIT NUMBER.",
+            "B/L MUST NOTIFY APPLICANT WITH FULL ADDRESS.",
+            "THIRD PARTY DOCUMENTS EXCEPT DRAFT AND INVOICE ACCEPTABLE.",
+        ),
     ),
     Deal(
         "olive_oil_litres",
@@ -188,6 +205,10 @@ DEALS = (
         (INVOICE_3, BL_TO_ORDER_COLLECT, PACKING_DUPLICATE, INSPECTION_INDEPENDENT, ORIGIN_CHAMBER),
         origin="Bangladesh",
         partial="ALLOWED",
+        conditions=(
+            "PACKING LIST MUST BE ISSUED BY THE BENEFICIARY.",
+            "CERTIFICATE OF ORIGIN ISSUED BY EXPORT PROMOTION BUREAU ACCEPTABLE.",
+        ),
     ),
     Deal(
         "machinery_sets",
@@ -302,6 +323,7 @@ DEALS = (
             (DocType.PACKING_LIST, "2 COPIES OF PACKING LIST"),
             (DocType.CERTIFICATE_OF_ORIGIN, "COPY OF CERTIFICATE OF ORIGIN"),
         ),
+        conditions=("B/L TO BE MARKED FREIGHT COLLECT; CERTIFICATE OF ORIGIN TO BE ISSUED BY A CHAMBER OF COMMERCE.",),
     ),
     Deal(
         "tiles_sqm_partial",
@@ -355,6 +377,7 @@ def credit(deal: Deal) -> CreditTerms:
         incoterm=deal.incoterm,
         incoterm_place=deal.incoterm_place,
         documents=tuple(DocumentRequirement(doc_type=t, text=text) for t, text in deal.documents),
+        additional_conditions=deal.conditions,
     )
 
 
@@ -393,9 +416,8 @@ class _Builder:
         price = g.unit_price if g.unit_price is not None else (share / quantity).quantize(M("0.01"))
         description = g.description
         if self.style == "typo":
-            description = (
-                description.replace("Stainless", "Stainles").replace("machine", "mashine").replace("cotton", "coton")
-            )
+            for word, typo in TYPOS:
+                description = description.replace(word, typo)
         unit = {"MT": "metric tons", "KGS": "kilograms", "litres": "LTRS", "MTRS": "metres"}.get(g.unit, g.unit)
         unit = unit if self.style == "abbreviated" else g.unit
         return LineItem(
@@ -568,8 +590,8 @@ class _Builder:
         )
         return [first, second]
 
-    def air_waybill(self) -> AirWaybill:
-        return AirWaybill(
+    def air_waybill(self) -> list[AirWaybill]:
+        awb = AirWaybill(
             issuer=DocParty(name="Cathay Cargo Services", country="HK"),
             issuer_kind="agent for the carrier",
             issue_date=self.shipped,
@@ -583,6 +605,13 @@ class _Builder:
             goods_description=self._general(),
             **self._cargo(),
         )
+        if self.style != "split":
+            return [awb]
+        # Two air waybills for one flight to one destination: one shipment (art. 31(b)).
+        return [
+            replace(awb, reference="160-1234 5675", packages=250, gross_weight_kg=self.gross - M(2000)),
+            replace(awb, reference="160-1234 5686", packages=150, gross_weight_kg=M(2000)),
+        ]
 
     def packing_list(self) -> PackingList:
         copies_only = "COPIES OF" in dict(self.deal.documents)[DocType.PACKING_LIST]

@@ -16,6 +16,9 @@ def test_corpus_is_large_enough_and_covers_every_style():
     assert len(CORPUS) >= 60
     assert {name.rsplit("-", 1)[1] for name, _, _ in CORPUS} == set(STYLES)
     assert len(DEALS) >= 10
+    # Every presentation differs from every other: no style is a no-op for any deal.
+    assert len({repr(presentation) for _, _, presentation in CORPUS}) == len(CORPUS)
+    assert sum(1 for deal in DEALS if deal.conditions) >= 3  # 47A as real credits word it
 
 
 @pytest.mark.parametrize(("name", "terms", "presentation"), CORPUS, ids=[c[0] for c in CORPUS])

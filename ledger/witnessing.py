@@ -42,7 +42,7 @@ from ledger.models import Checkpoint, Cosignature, Witnessed, WitnessStatus
 from ledger.proofs import consistency_proof_between, latest_checkpoint
 from ledger.witness import cosignature as cosig
 from ledger.witness.policy import Policy, Witness, parse_policy
-from ledger.witness.protocol import WitnessConnection, format_request, parse_cosignatures, parse_size
+from ledger.witness.protocol import WitnessConnection, format_request, parse_signature_lines, parse_size
 
 log = logging.getLogger(__name__)
 
@@ -176,11 +176,18 @@ def _ask_once(witness: Witness, request: bytes, body: str) -> Outcome:
 def _verified(witness: Witness, data: bytes, body: str) -> Outcome:
     """The witness's 200 reply, kept only if a line from its policy key verifies."""
     try:
-        lines = parse_cosignatures(data)
+        lines = parse_signature_lines(data)
     except ValueError as exc:
         return Outcome(witness, 200, f"malformed reply: {exc}")
-    for line in lines:
-        if witness.verifier.matches(line) and witness.verifier.verify(body, line):
+    key = witness.verifier
+    for name, raw in lines:
+        if name != key.name or raw[: cosig.KEY_ID_SIZE] != key.key_id:
+            continue  # another key's line: ignored, as tlog-witness requires of clients
+        try:
+            line = cosig.from_raw(name, raw)
+        except ValueError:
+            continue
+        if key.verify(body, line):
             return Outcome(witness, 200, "cosigned", cosignature=line)
     return Outcome(witness, 200, "no valid cosignature from the key in our policy")
 

@@ -22,8 +22,9 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
+from ledger import note
 from ledger.note import NoteError
-from ledger.witness.cosignature import Cosignature, parse_line
+from ledger.witness.cosignature import Cosignature, from_raw
 
 MAX_PROOF_LINES = 63
 MAX_BODY = 64 * 1024  # a 63-hash proof and a note with 100 signatures fit several times
@@ -94,13 +95,28 @@ def parse_size(body: bytes) -> int:
     return int(text)
 
 
-def parse_cosignatures(body: bytes) -> list[Cosignature]:
-    """The 200 response: one or more signature lines, each ending in a newline."""
-    text = body.decode("utf-8")
+def parse_signature_lines(body: bytes) -> list[tuple[str, bytes]]:
+    """The 200 response as (key name, raw signature) pairs: one or more note signature lines,
+    each ending in a newline. Syntax only. The spec has clients ignore cosignatures from keys
+    they do not know, so only the lines of a trusted key (name and key id) are read as
+    cosignature/v1; another key's bytes (its own signature type, or its timestamp) never spoil
+    the reply."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError("the cosignature response is not UTF-8") from exc
     if not text.endswith("\n"):
         raise ValueError("the cosignature response must end with a newline")
     try:
-        return [parse_line(line) for line in text[:-1].split("\n")]
+        return [note._parse_signature_line(line) for line in text[:-1].split("\n")]
+    except NoteError as exc:
+        raise ValueError(f"malformed signature line: {exc}") from exc
+
+
+def parse_cosignatures(body: bytes) -> list[Cosignature]:
+    """Every line of a 200 response read as a cosignature/v1 (strict: a reply from one witness key)."""
+    try:
+        return [from_raw(name, raw) for name, raw in parse_signature_lines(body)]
     except NoteError as exc:
         raise ValueError(f"malformed cosignature line: {exc}") from exc
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ledger.witness.cosignature import CosignatureVerifier, Cosigner, check, generate_cosigner, split_note
-from ledger.witness.protocol import format_request, parse_cosignatures, parse_request
+from ledger.witness.protocol import format_request, parse_cosignatures, parse_request, parse_signature_lines
 from ledger.witness.server import Witness, parse_logs
 from ledger.witness.store import Store
 from tests.witness.conftest import SyntheticLog, make_log
@@ -30,6 +30,14 @@ SPEC_REQUEST = (
     "\n"
     "\u2014 example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n"
     "\u2014 example.com/behind-the-sofa opLqBQsREYCgu6xQkYQwJr9fo45a62DN9EdmHXnZdXNqlcVGlCum2Wks+49/V6267UEjw6QUXTS5Rovnzv++qbSzm9Q=\n"
+)
+
+
+# c2sp.org/tlog-witness, "Example response body": two lines from witness.example/w1, one from w2.
+SPEC_RESPONSE = (
+    "\u2014 witness.example/w1 CMp+6LWBU0anHGH5aNDTJkH/gj79sG+T6+iP2ThYN5krrDJbR1HDnucjL39QsZTSvVjyQLrdk3DXDqI5G2HgLatVs0pWh6Up69HVOw==\n"
+    "\u2014 witness.example/w1 I7rEps0pvK2UqkS2gSpVUDhrhVtQV9lgF6pRrWAvjJHjyWpW7VcE3SiOlVlbQNt64vWhO+DlkL0+UfzuOBMh9ChdMkP1vi/lCAsmlw==\n"
+    "\u2014 witness.example/w2 AWui8Sk55XjYLOijihBjhqEH6nS1ndDymE0a+6idX7pLcnoB+dhnz0854aLZgrrKbYKA7nC3HNJhm/kWl7oJlqU3rXXvpysAdyP3wQ==\n"
 )
 
 
@@ -57,6 +65,23 @@ def test_the_specs_example_request_parses_into_old_size_proof_and_checkpoint() -
     assert request.note.startswith("example.com/behind-the-sofa\n20852163\n") and request.note.count("\u2014") == 2
     assert format_request(request.old_size, request.proof, request.note) == SPEC_REQUEST.encode()
 
+
+def test_the_specs_example_response_is_three_signature_lines_of_76_bytes() -> None:
+    lines = parse_signature_lines(SPEC_RESPONSE.encode())
+
+    assert [name for name, _ in lines] == ["witness.example/w1", "witness.example/w1", "witness.example/w2"]
+    assert [raw[:4].hex() for _, raw in lines] == ["08ca7ee8", "23bac4a6", "016ba2f1"]
+    assert {len(raw) for _, raw in lines} == {76}  # key id, timestamp, Ed25519 signature
+    # The example's bytes are placeholders: two "timestamps" are above 2**63 - 1, so they are not
+    # valid cosignature/v1 lines, which only a client that reads every line would trip on.
+    with pytest.raises(ValueError, match="timestamp"):
+        parse_cosignatures(SPEC_RESPONSE.encode())
+
+
+@pytest.mark.parametrize("body", [SPEC_RESPONSE[:-1], SPEC_RESPONSE.replace("\u2014 ", "- ", 1), "", "\n"])
+def test_a_response_not_made_of_newline_terminated_signature_lines_is_malformed(body: str) -> None:
+    with pytest.raises(ValueError):
+        parse_signature_lines(body.encode())
 
 def test_the_specs_example_request_to_a_witness_that_does_not_know_the_log_is_404(witness: Witness) -> None:
     assert witness.add_checkpoint(SPEC_REQUEST.encode()).status == 404

@@ -303,3 +303,27 @@ def test_witness_demo_command_is_idempotent(tmp_path: Path, ledger_settings: Any
     assert sorted(p.read_text() for p in (tmp_path / "w").glob("*/witness.key")) == keys
     parsed = parse_policy(policy)
     assert parsed.describe() == "all of (ningbo-coastal, lion-city)" and parsed.logs[0].verifier.to_string() == LOG_VKEY
+
+
+def test_the_log_takes_its_witness_cosignature_from_a_reply_that_also_carries_the_specs_example_lines(
+    trio: Any, record: Any  # noqa: F811
+) -> None:
+    """tlog-witness: clients MUST ignore cosignatures from unknown keys. The spec's example
+    response lines (other keys, placeholder bytes) around the real line do not spoil it."""
+    from ledger.witnessing import _verified
+    from tests.witness.test_protocol import SPEC_RESPONSE
+
+    cp = anchored(record, 3)
+    policy = witness_policy()
+    assert policy is not None
+    bank_a = policy.witnesses["bank-a"]
+    reply = ask(bank_a, format_request(0, [], cp.note), split_note(cp.note)[0])
+    assert reply.cosignature is not None
+    body = split_note(cp.note)[0]
+
+    mixed = SPEC_RESPONSE.replace("\n", "\n" + reply.cosignature.line, 1).encode()
+    outcome = _verified(bank_a, mixed, body)
+
+    assert (outcome.detail, outcome.cosignature) == ("cosigned", reply.cosignature)
+    assert _verified(bank_a, SPEC_RESPONSE.encode(), body).detail == "no valid cosignature from the key in our policy"
+    assert _verified(policy.witnesses["bank-b"], mixed, body).cosignature is None  # bank-a's line is not bank-b's

@@ -14,7 +14,7 @@ import pytest
 
 from lc.integrations.keys import create_api_key
 from lc.models import IdempotencyRecord, LetterOfCredit, WebhookSubscription
-from lc.scenarios import example_terms
+from lc.scenarios import Story, example_terms
 from tests.api.conftest import client_with_key
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,7 @@ class Case:
     changes: dict[str, Any] = field(default_factory=dict)  # changes to the terms
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    status: int | None = None  # the one status the fault must get, where only one is right
 
 
 def application(cast: Any, changes: dict[str, Any]) -> dict[str, Any]:
@@ -61,7 +62,7 @@ def cases() -> list[Case]:
         Case("50,000-deep JSON", body=b"[" * 50_000 + b"]" * 50_000),
         Case("50,000-deep JSON object", body=b'{"a":' * 50_000 + b"1" + b"}" * 50_000),
         Case("33-deep terms", changes={"goods": json.loads("[" * 33 + "]" * 33)}),
-        Case("12 MiB body", body=b'{"terms": "' + b"x" * (12 * 1024 * 1024) + b'"}'),
+        Case("12 MiB body", body=b'{"terms": "' + b"x" * (12 * 1024 * 1024) + b'"}', status=413),
         Case("1 MB goods description", changes={"goods": ["x" * 1_000_000]}),
         Case("1 MB expiry place", changes={"expiry_place": "N" * 1_000_000}),
         Case("20,000 additional conditions", changes={"additional_conditions": ["X"] * 20_000}),
@@ -138,7 +139,37 @@ def test_bad_input_is_refused_with_a_problem(cast: Any, case: Case) -> None:
     before = (LetterOfCredit.objects.count(), WebhookSubscription.objects.count())
     response = _send(api, cast, case)
     assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
+    assert case.status in (None, response.status_code), (response.status_code, response.content[:300])
     assert response["Content-Type"] == "application/problem+json", response.content[:300]
     assert response.json()["status"] == response.status_code
     assert (LetterOfCredit.objects.count(), WebhookSubscription.objects.count()) == before
     assert not IdempotencyRecord.objects.filter(status_code__lt=400).exists()
+
+
+# The checker's re-keyed amount (four eyes) is read by the same rule as the terms: the issue's
+# finding was a re-keyed amount in Arabic-Indic digits, which Python's Decimal reads as 125000.
+REKEYED = ["١٢٥٠٠٠.٠٠", "۱۲۵۰۰۰.۰۰", "１２５０００.００", "१२५०००.००", "125000.00\x00", "125000.00\r\n:20:FAKE",
+           "1" * 40, "1e400", "125000.001", "125,000.00", "NaN", "-125000.00"]
+
+
+@pytest.mark.parametrize("amount", REKEYED, ids=[repr(a) for a in REKEYED])
+def test_a_bad_re_keyed_amount_is_refused_with_a_problem(story: Story, amount: str) -> None:
+    story.apply()
+    story.submit()
+    story.prepare()
+    api = client_with_key(create_api_key(user=story.cast.users["vhb.checker"], name="bad inputs")[1])
+    response = api.post(f"{CREDITS}{story.credit_id}/approve/", json.dumps({"amount": amount}).encode(),
+                        content_type="application/json")
+    assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
+    assert response["Content-Type"] == "application/problem+json", response.content[:300]
+    assert LetterOfCredit.objects.get(pk=story.credit_id).state == "pending_approval"
+
+
+def test_the_re_keyed_amount_in_ascii_digits_issues(story: Story) -> None:
+    """The control for the table above: the same request with the amount as keyed in the terms."""
+    story.apply()
+    story.submit()
+    story.prepare()
+    api = client_with_key(create_api_key(user=story.cast.users["vhb.checker"], name="bad inputs")[1])
+    response = api.post(f"{CREDITS}{story.credit_id}/approve/", {"amount": "125000.00"}, format="json")
+    assert response.status_code == 200 and LetterOfCredit.objects.get(pk=story.credit_id).state == "issued"

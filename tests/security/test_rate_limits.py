@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -155,3 +156,14 @@ def test_the_shared_round_trip_still_limits_and_gates(cast: Any, settings: Any, 
     guesser = client_with_key("tck_00000000_not-a-key")
     assert [guesser.get("/api/v1/credits/").status_code for _ in range(3)] == [401, 401, 401]
     _is_429(client_with_key(second).get("/api/v1/credits/"), problem=True)  # same address
+
+
+def test_axes_locks_a_username_out_only_from_the_address_that_failed(cast: Any) -> None:
+    """The issue's finding: five anonymous requests locked any account for 15 minutes (axes
+    counted by username alone). Failures now lock that username from that address only: the
+    attacker is refused even with the right password, the person signs in from the office."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(Client(), "vhb.checker", "wrong")
+    assert _sign_in(Client(), "vhb.checker").status_code == 403  # from the attacker's address
+    assert _sign_in(Client(), "vhb.checker", ip=OFFICE).status_code == 302
+    assert _sign_in(Client(), "vhb.maker").status_code == 302  # another person, from there too

@@ -65,3 +65,20 @@ def test_only_space_and_tab_separate_items() -> None:
     # U+00A0 is opaque inside a name, not a separator: "w\u00a0x" is one (undefined) name.
     with pytest.raises(PolicyError, match="no earlier line"):
         parse_policy(f"witness w {OP}\nquorum w\u00a0x\n")
+
+
+def test_the_specs_example_policy_needs_two_x_witnesses_and_one_y_witness() -> None:
+    """c2sp.org/tlog-policy "Example policy", with real keys in place of its elided <vkey>s."""
+    keys = {name: generate_cosigner(f"tc.test/{name}")[1] for name in ("X1", "X2", "X3", "Y1", "Y2", "Y3")}
+    text = (f"log {LOG}\n\n"
+            + "".join(f"witness {n} {keys[n]}\n" for n in ("X1", "X2", "X3"))
+            + "group X-witnesses 2 X1 X2 X3\n\n"
+            + "".join(f"witness {n} {keys[n]}\n" for n in ("Y1", "Y2", "Y3"))
+            + "group Y-witnesses any Y1 Y2 Y3\n\ngroup X-and-Y all X-witnesses Y-witnesses\nquorum X-and-Y\n")
+
+    policy = parse_policy(text)
+
+    assert len(policy.logs) == 1 and len(policy.witnesses) == 6
+    assert policy.satisfied({"X1", "X3", "Y2"}) and policy.satisfied({"X1", "X2", "X3", "Y1", "Y2", "Y3"})
+    assert not policy.satisfied({"X1", "Y1", "Y2", "Y3"})  # one X is not two
+    assert not policy.satisfied({"X1", "X2", "X3"})  # no Y

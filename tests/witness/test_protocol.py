@@ -132,6 +132,18 @@ def test_same_size_with_another_root_is_409_and_kept_as_evidence(witness: Witnes
     assert refusal.note == fork.note(8) and "forked" in refusal.reason
 
 
+def test_signature_lines_from_unknown_keys_are_ignored_and_not_cosigned(witness: Witness, synthetic_log: SyntheticLog) -> None:
+    """tlog-witness: the witness MUST ignore signatures from unknown keys (here the spec's example
+    response lines, as a note already cosigned by other witnesses carries them)."""
+    note = synthetic_log.note(5) + SPEC_RESPONSE
+
+    reply = witness.add_checkpoint(format_request(0, [], note))
+
+    assert reply.status == 200
+    (cosignature,) = parse_cosignatures(reply.body)
+    assert witness.cosigner.verifier().verify(split_note(synthetic_log.note(5))[0], cosignature)
+    assert witness.store.seen(synthetic_log.origin).size == 5
+
 @pytest.mark.parametrize("damage", ["drop", "flip", "extra"])
 def test_a_bad_consistency_proof_is_422(witness: Witness, synthetic_log: SyntheticLog, damage: str) -> None:
     witness.add_checkpoint(synthetic_log.request(0, 6))

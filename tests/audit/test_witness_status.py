@@ -65,7 +65,8 @@ def test_a_witness_that_fell_behind_shows_its_lag_and_the_quorum_not_met(
     assert f"{lag_b.lag_seconds:.1f} s" in shown_b
 
     # Bank staff see the same panel, read-only, on their dashboard; a company's staff do not.
-    assert "quorum not met" in verified_client(cast.users["vhb.maker"]).get(reverse("portal:dashboard")).content.decode()
+    dashboard = verified_client(cast.users["vhb.maker"]).get(reverse("portal:dashboard")).content.decode()
+    assert "quorum not met" in dashboard and "4 entries" in row(dashboard, "bank-b")
     assert 'id="witnesses"' not in verified_client(cast.users["hhl.treasury"]).get(
         reverse("portal:dashboard")).content.decode()
 

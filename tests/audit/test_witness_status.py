@@ -86,3 +86,28 @@ def test_the_witness_page_is_for_auditors_only(cast: Any) -> None:
     page = auditor.get(url)
     assert page.status_code == 200 and b"Witnessing is off" in page.content  # no policy in this test
     assert auditor.post(url).status_code == 405
+
+
+def test_the_auditors_ledger_browser_marks_witnessed_entries_and_the_checkpoint_that_witnessed_them(
+    witnesses: Any, record: Any, ledger_settings: Any, tmp_path: Path, cast: Any  # noqa: F811
+) -> None:
+    a = witnesses("witness.bank-a.test/w1", [LOG_VKEY])
+    policy = tmp_path / "policy"
+    policy.write_text(f"log {LOG_VKEY}\nwitness bank-a {a.vkey} {a.url}\nquorum bank-a\n")
+    ledger_settings.LEDGER_WITNESS_POLICY_FILE = str(policy)
+    auditor = cast.users["vhb.auditor"]
+    subject = auditor.organization.ledger_id  # within the issuing bank's auditor's scope
+    record(2, subject=subject)
+    first = anchor_checkpoint()
+    assert first is not None and cosign_latest() == {"bank-a": "cosigned"}
+    a.stop()
+    later = record(1, subject=subject)
+    assert anchor_checkpoint() is not None
+
+    html = verified_client(auditor).get(reverse("audit:ledger"), {"subject": subject}).content.decode()
+
+    statuses = {int(seq): status for status, seq in re.findall(r'<tr class="entry entry-(\w+)" data-seq="(\d+)">', html)}
+    witnessed = [seq for seq in statuses if seq <= first.size]
+    assert len(witnessed) >= 2 and later[0] in statuses
+    assert statuses == {seq: "witnessed" if seq <= first.size else "anchored" for seq in statuses}
+    assert html.count(f"witnessed at {first.size}") == len(witnessed)

@@ -246,6 +246,25 @@ def test_a_restarted_witness_remembers_what_it_cosigned(witnesses: Any, syntheti
     assert _post(again.url, synthetic_log.request(12, 20))[0] == 200
 
 
+def test_a_witness_that_cannot_store_its_state_cosigns_nothing(witnesses: Any, synthetic_log: SyntheticLog) -> None:
+    """The checkpoint is stored before the reply: when the write fails (here a trigger the test
+    puts into the witness's SQLite file, standing in for a full or failing disk), the request
+    gets a 500 without a cosignature and the state is as before."""
+    import sqlite3
+
+    w = witnesses("witness.test/disk", [synthetic_log.vkey])
+    assert _post(w.url, synthetic_log.request(0, 4))[0] == 200
+    with sqlite3.connect(w.state) as db:
+        db.execute("CREATE TRIGGER disk_full BEFORE INSERT ON history BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+
+    status, _, body = _post(w.url, synthetic_log.request(4, 9))
+
+    assert status == 500 and "\u2014" not in body.decode()
+    assert Store(w.state).seen(synthetic_log.origin).size == 4  # the upsert of `latest` was rolled back too
+    with sqlite3.connect(w.state) as db:
+        db.execute("DROP TRIGGER disk_full")
+    assert _post(w.url, synthetic_log.request(4, 9))[0] == 200
+
 def test_the_witness_and_the_bundle_verifier_never_import_django() -> None:
     """A counterparty bank runs the witness as its own program, without our stack."""
     import subprocess

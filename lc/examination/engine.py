@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from lc.banking import BankingCalendar, examination_deadline, last_presentation_day
 from lc.examination.amounts import check_amounts, check_instalments, check_quantities
@@ -22,7 +23,8 @@ from lc.examination.invoice import check_invoice
 from lc.examination.roles import check_roles
 from lc.examination.serde import JsonValue
 from lc.examination.transport import check_clean, check_partial_shipments, check_ports, check_transhipment
-from lc.examination.types import CreditTerms, Discrepancy, Presentation
+from lc.examination.types import CreditTerms, Discrepancy, Presentation, PreviousShipment
+from lc.examination.units import convert
 
 Check = Callable[[Context], "list[Discrepancy] | None"]
 
@@ -134,3 +136,23 @@ def _last_day(ctx: Context) -> date | None:
         return None
     shipped = ctx.shipment_date if ctx.original_transport else None
     return last_presentation_day(expiry, shipped, ctx.terms.presentation_period_days, ctx.calendar)
+
+
+def shipment_record(terms: CreditTerms, presentation: Presentation, amount: Decimal) -> PreviousShipment | None:
+    """What a drawn presentation shipped, as later presentations of the same credit count it
+    (C17 cumulative quantity, C18, C19 instalments): its date of shipment (the earliest where sets
+    cover different journeys) and the invoiced quantity in the credit's unit. None when its
+    documents show no date of shipment."""
+    ctx = build_context(terms, presentation, BankingCalendar())
+    shipped = ctx.shipment_date
+    if shipped is None:
+        return None
+    unit = terms.goods[0].unit if len(terms.goods) == 1 else ""
+    invoice = ctx.invoice
+    quantities = [
+        convert(line.quantity, line.unit, unit) if unit else line.quantity
+        for line in (invoice.lines if invoice is not None else ())
+        if line.quantity is not None
+    ]
+    quantity = sum((q for q in quantities if q is not None), Decimal(0))
+    return PreviousShipment(shipment_date=shipped, quantity=quantity, amount=amount)

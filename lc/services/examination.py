@@ -14,7 +14,7 @@ from django.db.models import Sum
 from lc import events, money
 from lc.errors import InvalidInput, NotFound
 from lc.examination.doctypes import CommercialInvoice, Draft
-from lc.examination.engine import examine
+from lc.examination.engine import examine, shipment_record
 from lc.examination.serde import decode
 from lc.examination.types import CreditTerms
 from lc.examination.types import Discrepancy as ExamDiscrepancy
@@ -61,23 +61,37 @@ def engine_input(pres: Presentation) -> tuple[CreditTerms, PresentationData]:
     so concurrent reservations count as much as earlier drawings (C17, art. 30)."""
     assert pres.presented_on is not None, "the engine runs only once the examination clock has started"
     terms = CreditTerms.from_dict(pres.terms_version.terms)
-    docs: tuple[Any, ...] = tuple(
+    earlier = Presentation.objects.filter(credit_id=pres.credit_id, state__in=DRAWN_STATES).exclude(pk=pres.pk)
+    drawn = earlier.aggregate(s=Sum("honoured_amount"))["s"]
+    account = accounts.figures(pres.credit)
+    data = PresentationData(
+        presentation_date=pres.presented_on, documents=_documents(pres), complete=True,
+        previous_drawings=drawn or Decimal(0),
+        previous_shipments=_shipments(terms, earlier),
+        available=account.available + accounts.reserved_by(pres) if account.maximum else None,
+    )
+    return terms, data
+
+
+def _documents(pres: Presentation) -> tuple[Any, ...]:
+    return tuple(
         decode(DocumentData, d.data)  # type: ignore[arg-type]
         # A corrupted record that was re-presented (eUCP art. e12) counts only as its replacement.
         for d in pres.documents.exclude(pk__in=pres.re_presentations.filter(
             replacement__isnull=False).values("document_id"))
     )
-    drawn = (
-        Presentation.objects.filter(credit_id=pres.credit_id, state__in=DRAWN_STATES)
-        .exclude(pk=pres.pk).aggregate(s=Sum("honoured_amount"))["s"]
-    )
-    account = accounts.figures(pres.credit)
-    data = PresentationData(
-        presentation_date=pres.presented_on, documents=docs, complete=True,
-        previous_drawings=drawn or Decimal(0),
-        available=account.available + accounts.reserved_by(pres) if account.maximum else None,
-    )
-    return terms, data
+
+
+def _shipments(terms: CreditTerms, earlier: Any) -> tuple[Any, ...]:
+    """What the credit's drawn presentations shipped, in shipment order (C17 cumulative quantity,
+    C18 partial shipments, C19 instalments: art. 30, 31, 32 read across presentations)."""
+    found = []
+    for done in earlier.order_by("presented_on", "number"):
+        data = PresentationData(presentation_date=done.presented_on, documents=_documents(done))
+        shipment = shipment_record(terms, data, done.honoured_amount or done.amount_claimed)
+        if shipment is not None:
+            found.append(shipment)
+    return tuple(sorted(found, key=lambda s: s.shipment_date))
 
 
 def claim_findings(pres: Presentation, terms: CreditTerms, data: PresentationData) -> list[Any]:

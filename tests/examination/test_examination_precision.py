@@ -847,3 +847,19 @@ def test_a_finding_read_from_47a_shows_the_47a_sentence_beside_the_46a_clause():
     result = examine(terms, present(coo={"issuer": party("NINGBO EVERBRIGHT FLASK CO LTD", "CN")}), CAL)
     (finding,) = result.certain
     assert finding.credit_text == "CERTIFICATE OF ORIGIN; 47A CERTIFICATE OF ORIGIN MUST BE ISSUED BY THE CHAMBER OF COMMERCE"
+
+
+def test_shipment_record_takes_the_earliest_journey_and_the_credits_unit():
+    """What a drawn presentation shipped, as later presentations count it (C17-C19)."""
+    from lc.examination.engine import shipment_record
+
+    terms = mt_goods()
+    bills = split_bills(vessel2="MV Ocean Grace", voyage2="77W", date1=D(2025, 5, 10))
+    two_vessels = present(
+        swap=bills["swap"],
+        extra=bills["extra"],
+        **merged(shipped(M(40000), "KGS", M("1.25"), M(50000)), {"pl": bills["pl"]}),
+    )
+    record = shipment_record(terms, two_vessels, M(50000))
+    assert record == PreviousShipment(shipment_date=D(2025, 5, 10), quantity=M(40), amount=M(50000))
+    assert shipment_record(terms, present(drop=("bl",)), M(1)) is None  # no date of shipment shown

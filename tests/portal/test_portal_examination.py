@@ -106,3 +106,38 @@ def test_findings_for_the_examiner_to_judge_are_shown_apart_with_both_texts(
     assert f'id="finding-{judged.pk}"' in judge_part
     assert "The credit says" in judge_part and "Homewres" in judge_part
     assert 'id="findings-certain"' not in page  # nothing certain was found
+
+
+def test_certain_findings_and_findings_to_judge_are_shown_apart_on_one_page(
+        as_user: Callable[[str], Client], story: Callable[..., Any]) -> None:
+    """Issue 16: a late shipment (certain) and a notify party one letter off the applicant's name
+    (for the examiner to judge) on the same presentation: each under its own heading, each with
+    its article and the credit's and the document's text side by side."""
+    import html
+
+    from lc import services
+    from lc.scenarios import example_documents
+
+    s = story()
+    s.issued()
+    s.advise()
+    docs = example_documents(s.shift)
+    bill = next(d for d in docs if d.data["type"] == "ocean_bill_of_lading")
+    bill.data["notify_party"] = {**bill.data["notify_party"], "name": "Harbour Homewres Ltd"}
+    bill.data["clauses"] = ["CLEAN ON BOARD EXCEPT 3 CARTONS TORN"]
+    pres = s.present(documents=docs)
+    services.record_engine_result(presentation_id=pres.pk)
+    certain = Discrepancy.objects.get(presentation=pres, certainty="certain")
+    judged = Discrepancy.objects.get(presentation=pres, certainty="judge")
+    assert (certain.code, judged.code) == ("C23", "C25")
+    page = html.unescape(as_user("ncb.examiner").get(
+        reverse("portal:examine", args=[s.credit_id, pres.pk])).content.decode())
+    certain_part, judge_part = page.split('id="findings-certain"', 1)[1].split('id="findings-judge"', 1)
+    assert f'id="finding-{certain.pk}"' in certain_part and f'id="finding-{judged.pk}"' not in certain_part
+    assert f'id="finding-{judged.pk}"' in judge_part and f'id="finding-{certain.pk}"' not in judge_part
+    for part, finding in ((certain_part, certain), (judge_part, judged)):
+        article = part.split(f'id="finding-{finding.pk}"', 1)[1].split("</article>", 1)[0]
+        assert finding.rule in article and finding.rule.startswith("UCP 600")
+        assert "The credit says" in article and "The document says" in article
+        assert finding.credit_text in article and finding.document_text in article
+    assert "CARTONS TORN" in certain.document_text and "Homewres" in judged.document_text

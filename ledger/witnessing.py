@@ -20,6 +20,7 @@ happens in the request threads.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -97,6 +98,7 @@ def cosign_latest(now: dt.datetime | None = None) -> dict[str, str]:
         if retry:
             again = _ask_all(checkpoint, retry)
             outcomes = [o for o in outcomes if o.witness not in retry] + again
+        outcomes = [_named_fork(o, checkpoint, retry.get(o.witness)) for o in outcomes]
         _record(checkpoint, policy, outcomes, now or timezone.now())
     return {o.witness.name: o.detail for o in outcomes}
 
@@ -198,13 +200,36 @@ def _second_chance(checkpoint: Checkpoint, outcomes: list[Outcome]) -> dict[Witn
     for o in outcomes:
         if o.status != 409 or o.known_size is None:
             continue
-        ours = o.known_size == 0 or Checkpoint.objects.filter(size=o.known_size).exists()
-        if o.known_size > checkpoint.size or not ours:
-            log.critical("LEDGER WITNESS: %s holds size %s, which this log never signed: split view or a "
-                         "stolen log key", o.witness.name, o.known_size)
-            continue
-        retry[o.witness] = o.known_size
+        if o.known_size <= checkpoint.size and _ours(o.known_size):
+            retry[o.witness] = o.known_size  # else _named_fork says why not
     return retry
+
+
+def _ours(size: int) -> bool:
+    return size == 0 or Checkpoint.objects.filter(size=size).exists()
+
+
+def _named_fork(o: Outcome, checkpoint: Checkpoint, retried_from: int | None) -> Outcome:
+    """A refusal that only another history explains, said so in the outcome (and so in the
+    witness status the audit views show) and logged as critical, not left as a plain "conflict".
+
+    409 with a size this log never signed: larger than ours, the log was rolled back (a restored
+    backup) or forked; otherwise it forked. After the second request, from the witness's own
+    size: 409 for our size means another root of that size, 422 means our proof from its size
+    fails against the root it holds. A size we did sign is no alarm (a monitor may have fed the
+    witness a newer checkpoint of ours), and neither is a 409 that a race explains."""
+    size, known = checkpoint.size, o.known_size
+    if o.status == 409 and known is not None and retried_from is None and not _ours(known):
+        why = (f"holds size {known}, larger than any checkpoint this log signed: the log was rolled back or forked"
+               if known > size else f"holds size {known}, which this log never signed: a split view")
+    elif o.status == 409 and retried_from is not None and known == retried_from == size:
+        why = f"holds another checkpoint of size {size}: a split view"
+    elif o.status == 422 and retried_from is not None:
+        why = f"refused our consistency proof from its size {retried_from}: it holds another history"
+    else:
+        return o
+    log.critical("LEDGER WITNESS: %s %s", o.witness.name, why)
+    return dataclasses.replace(o, detail=f"FORK: {why}")
 
 
 def _record(checkpoint: Checkpoint, policy: Policy, outcomes: list[Outcome], now: dt.datetime) -> None:

@@ -143,7 +143,8 @@ def test_split_view_a_witness_fed_a_fork_refuses_the_log_and_the_policy_stays_un
     cp = anchor_and_wait(wait_for, size, cosignatures=1)  # the worker asks both for the real one
 
     assert list(Cosignature.objects.values_list("witness", flat=True)) == ["bank-b"]
-    assert WitnessStatus.objects.get(witness="bank-a").last_status == 409
+    status = WitnessStatus.objects.get(witness="bank-a")
+    assert (status.last_status, status.detail) == (409, f"FORK: holds another checkpoint of size {size}: a split view")
     assert not Witnessed.objects.exists() and proof_status([1])[1]["witnessed"] is False
     (refusal,) = Store(stack.bank_a.state).refusals()  # the log's real checkpoint, kept as evidence
     assert refusal.note == cp.note and "forked" in refusal.reason
@@ -190,7 +191,8 @@ def test_rollback_a_log_restored_from_a_backup_is_refused_by_both_witness_proces
 
     for proc in (stack.bank_a, stack.bank_b):
         assert Store(proc.state).seen(ORIGIN).size == large  # neither rolled back
-    assert set(WitnessStatus.objects.values_list("last_status", flat=True)) == {409}
+    assert set(WitnessStatus.objects.values_list("last_status", "detail")) == {
+        (409, f"FORK: holds size {large}, larger than any checkpoint this log signed: the log was rolled back or forked")}
     assert not Witnessed.objects.filter(size=newer).exists()
     assert proof_status([newer])[newer]["witnessed"] is False and proof_status([1])[1]["witnessed_size"] == small
     # Neither accepts the old checkpoint either, whichever old size it is sent with.
@@ -236,5 +238,6 @@ def test_rewriting_the_log_after_witnessing_is_caught_offline_and_refused_by_bot
     tasks.witness.delay()
     assert wait_for(lambda: [r.note for r in Store(stack.bank_a.state).refusals()] == [forged]
                     and [r.note for r in Store(stack.bank_b.state).refusals()] == [forged], timeout=30)
-    assert wait_for(lambda: set(WitnessStatus.objects.values_list("last_status", flat=True)) == {409}, timeout=10)
+    forked = (409, f"FORK: holds another checkpoint of size {size}: a split view")
+    assert wait_for(lambda: set(WitnessStatus.objects.values_list("last_status", "detail")) == {forked}, timeout=10)
     assert not Cosignature.objects.exists()

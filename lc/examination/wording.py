@@ -34,6 +34,8 @@ _NUMBERS = {
     "AN": 1,
 }
 _N = r"(\d{1,2}|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|SINGLE|AN?)"
+# A number repeated in brackets, in figures or words: "THREE (3)", "3 (THREE)".
+_BRACKETED = r"(?:\(\s*\w+\s*\)\s*)?"
 _MULTIPLE_WORDS = {"DUPLICATE": 2, "TRIPLICATE": 3, "QUADRUPLICATE": 4, "QUINTUPLICATE": 5}
 _STOP = r"(?=\s+(?:MADE\s+OUT|CONSIGNED|TO\s+(?:THE\s+)?ORDER|MARKED|NOTIFY(?:ING)?|SHOWING|INDICATING|EVIDENCING|CERTIFYING|STATING|ENDORSED|BLANK|IN|FOR|AND|WITH|COVERING|DATED)\b|[,;:]|\.(?:\s|$)|$)"
 _RISKS = (
@@ -101,15 +103,17 @@ def read(requirement: DocumentRequirement) -> Reading:
 
 def _counts(requirement: DocumentRequirement, text: str) -> tuple[int, int, bool, int]:
     """(originals, copies, copies only, multiple) as the clause words them (art. 17)."""
+    if re.search(r"\bIN\s+(?:THE\s+)?ORIGINAL\s+AND\s+(?:ONE\s+|1\s+)?DUPLICATE\b", text):
+        return 1, 1, False, 0  # the original and a second (duplicate) copy
     for word, count in _MULTIPLE_WORDS.items():
         if re.search(rf"\bIN\s+{word}\b", text):
             return 1, 0, False, count
-    multiple = re.search(rf"\bIN\s+{_N}\s*(?:-\s*)?(?:FOLDS?|COPIES)\b", text)
+    multiple = re.search(rf"\bIN\s+{_N}\s*{_BRACKETED}(?:-\s*)?(?:FOLDS?|COPIES)\b", text)
     if multiple and "ORIGINAL" not in text:
         count = _number(multiple[1])
         return 1, 0, False, count
-    originals = re.search(rf"(?<!/)\b{_N}\s+(?:\(\d+\)\s+)?ORIGINALS?\b", text)
-    copies = re.search(rf"\b{_N}\s+(?:\(\d+\)\s+)?(?:PHOTO)?COP(?:Y|IES)\b", text)
+    originals = re.search(rf"(?<!/)\b{_N}\s+{_BRACKETED}ORIGINALS?\b", text)
+    copies = re.search(rf"\b{_N}\s+{_BRACKETED}(?:PHOTO)?COP(?:Y|IES)\b", text)
     if originals:
         return _number(originals[1]), _number(copies[1]) if copies else 0, False, 0
     if re.search(r"\b(?:PHOTO)?COP(?:Y|IES)\b", text) and not re.search(r"\bORIGINAL", text):

@@ -457,6 +457,34 @@ CASES = [
     ),
     check("copy_called_for_original_given", worded(PL, "COPY OF PACKING LIST"), present()),
     check(
+        "three_bracketed_copies_met_by_original_and_two_copies",
+        worded(PL, "PACKING LIST IN 3 (THREE) COPIES"),
+        present(pl={"originals_presented": 1, "copies_presented": 2}),
+    ),
+    check(
+        "three_bracketed_copies_one_copy_given",
+        worded(PL, "PACKING LIST IN 3 (THREE) COPIES"),
+        present(pl={"originals_presented": 0, "copies_presented": 1}),
+        "C21",
+    ),
+    check(
+        "original_and_duplicate_met",
+        worded(PL, "PACKING LIST IN ORIGINAL AND DUPLICATE"),
+        present(pl={"originals_presented": 1, "copies_presented": 1}),
+    ),
+    check(
+        "original_and_duplicate_original_only",
+        worded(PL, "PACKING LIST IN ORIGINAL AND DUPLICATE"),
+        present(pl={"originals_presented": 1, "copies_presented": 0}),
+        "C21",
+    ),
+    check(
+        "bracketed_originals_and_copies_short",
+        worded(INV, "SIGNED COMMERCIAL INVOICE IN THREE (3) ORIGINALS AND TWO (2) COPIES"),
+        present(invoice={"originals_presented": 3, "copies_presented": 1}),
+        "C21",
+    ),
+    check(
         "two_copies_of_met_by_original_and_copy",
         worded(PL, "2 COPIES OF PACKING LIST"),
         present(pl={"originals_presented": 1, "copies_presented": 1}),

@@ -43,6 +43,14 @@ _LEGAL_FORMS = frozenset(
         "AB",
         "AS",
         "OY",
+        # the long forms the abbreviations above are read as (text._ABBREVIATIONS)
+        "AKTIENGESELLSCHAFT",
+        "KABUSHIKI",
+        "KAISHA",
+        "LIABILITY",
+        "PROPRIETARY",
+        "BERHAD",
+        "SENDIRIAN",
     }
 )
 _VESSEL_PREFIX = re.compile(r"^(?:M\W?V|M\W?S|S\W?S|M\W?T|MV|MS|SS|MT|VESSEL|V)\W+")

@@ -49,6 +49,15 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "SS": ("STAINLESS", "STEEL"),
     "HK": ("HONG", "KONG"),
     "HONGKONG": ("HONG", "KONG"),
+    # Legal forms written short or in full (ISBP 821 A1): the same company either way.
+    "AG": ("AKTIENGESELLSCHAFT",),
+    "KK": ("KABUSHIKI", "KAISHA"),
+    "JSC": ("JOINT", "STOCK", "COMPANY"),
+    "LLC": ("LIMITED", "LIABILITY", "COMPANY"),
+    "PLC": ("PUBLIC", "LIMITED", "COMPANY"),
+    "PTY": ("PROPRIETARY",),
+    "BHD": ("BERHAD",),
+    "SDN": ("SENDIRIAN",),
 }
 _NOISE = frozenset({"THE", "AND", "OF", "BY", "FOR", "TO"})
 _TYPO_MIN_LENGTH = 5

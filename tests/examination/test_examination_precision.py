@@ -332,6 +332,31 @@ CASES = [
         present(invoice={"issuer": party("NINGBO EVERBRIGHT FLASK CO.,LTD., NINGBO, CHINA", "CN")}),
     ),
     check(
+        "beneficiary_ag_written_aktiengesellschaft",
+        credit(beneficiary=party("Hansa Maschinenbau AG", "DE", "Elbchaussee 1, Hamburg")),
+        present(
+            invoice={"issuer": party("HANSA MASCHINENBAU AKTIENGESELLSCHAFT", "DE")},
+            draft={"issuer": party("Hansa Maschinenbau Aktiengesellschaft", "DE")},
+        ),
+    ),
+    check(
+        "beneficiary_jsc_written_in_full",
+        credit(beneficiary=party("Saigon Packaging JSC", "VN", "45 Nguyen Hue, District 1")),
+        present(
+            invoice={"issuer": party("SAIGON PACKAGING JOINT STOCK COMPANY", "VN")},
+            draft={"issuer": party("Saigon Packaging JSC", "VN")},
+        ),
+    ),
+    check(
+        "beneficiary_kk_given_another_company",
+        credit(beneficiary=party("Osaka Kitchen Supply K.K.", "JP", "2-3-1 Umeda, Osaka")),
+        present(
+            invoice={"issuer": party("OSAKA KITCHEN TRADING KABUSHIKI KAISHA", "JP")},
+            draft={"issuer": party("Osaka Kitchen Supply Kabushiki Kaisha", "JP")},
+        ),
+        "C16",
+    ),
+    check(
         "draft_on_the_issuing_bank_with_place",
         BASE,
         present(draft={"drawee": party("VICTORIA HARBOUR BANK LIMITED, HONG KONG", "HK")}),

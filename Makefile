@@ -13,7 +13,7 @@ RUN_STAMP := $(VENV)/.req-run-$(RUN_HASH)
 DEV_STAMP := $(VENV)/.req-dev-$(DEV_HASH)
 EMBED := $(PY) -m tradechain.embedded exec --
 
-.PHONY: venv venv-dev run test test-real lint bench chaos backup restore stop clean-var
+.PHONY: venv venv-dev run test test-real lint bench bench-ab chaos backup restore stop clean-var
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ lint: venv-dev
 bench: venv-dev
 	@bash scripts/ensure-wrk.sh
 	@$(EMBED) $(PY) -m bench $(BENCH_ARGS)
+
+# The real-action ledger benchmark, this tree against an earlier commit in alternating turns on
+# this machine (issue 13: "within 10 % of today's throughput"; 6ce5790 is the tree before it).
+AB_ARGS ?= --baseline 6ce5790 --pairs 3
+bench-ab: venv-dev
+	@$(EMBED) $(PY) -m bench.ab_ledger $(AB_ARGS)
 
 # The fault suite (issue 15; tests/chaos/): a real stack in a temporary TRADECHAIN_VAR of its own
 # (never var/), faults on its embedded PostgreSQL and Redis and its processes; rows of RELIABILITY.md.

@@ -111,6 +111,9 @@ def _check_quorum(policy: Policy, cosigned: dict[int, set[str]], latest: int | N
     names = cosigned.get(latest, set())
     ok = policy.satisfied(names)
     by = ", ".join(sorted(names)) or "no witness"
+    # Unmet: name the policy's witnesses with no valid cosignature, so the reader knows whom to ask.
+    missing = ", ".join(w for w in policy.witnesses if w not in names)
     report.add(ok, f"witnesses (checkpoint {latest})",
                f"witness policy met: cosigned by {by}; quorum {policy.describe()}" if ok else
-               f"witness policy NOT met: cosigned by {by}; quorum requires {policy.describe()}")
+               f"witness policy NOT met: cosigned by {by}; quorum requires {policy.describe()}; "
+               f"no valid cosignature from {missing}")

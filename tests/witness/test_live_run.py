@@ -126,8 +126,8 @@ def test_a_bundle_from_a_live_run_verifies_offline_and_fails_naming_the_witness(
                                                          "group all-three all bank-a bank-b bank-c\nquorum all-three\n"))
     unmet = verify(bundle, stricter)
     assert unmet.returncode != 0
-    assert ("witness policy NOT met: cosigned by bank-a, bank-b; quorum requires all of (bank-a, bank-b, bank-c)"
-            in unmet.stdout)
+    assert ("witness policy NOT met: cosigned by bank-a, bank-b; quorum requires all of (bank-a, bank-b, bank-c); "
+            "no valid cosignature from bank-c" in unmet.stdout)
 
 
 def test_split_view_a_witness_fed_a_fork_refuses_the_log_and_the_policy_stays_unmet(

@@ -183,7 +183,8 @@ def test_bundle_verifies_with_the_quorum_and_fails_naming_the_witness(trio: Any,
     unmet = verify_bytes(dump_bundle(bundle), policy=all_three)
     assert [t for _, _, t in unmet.failures] == [
         "the bundle's policy differs from the pinned one; the pinned policy is applied",
-        "witness policy NOT met: cosigned by bank-a, bank-b; quorum requires all of (operator, bank-a, bank-b)",
+        "witness policy NOT met: cosigned by bank-a, bank-b; quorum requires all of (operator, bank-a, bank-b); "
+        "no valid cosignature from operator",
     ]
 
 
@@ -227,7 +228,8 @@ def test_rewriting_the_log_after_witnessing_is_caught_through_the_cosignatures(
     failures = [t for _, _, t in report.failures]
     for name in ("operator", "bank-a", "bank-b"):
         assert any(t.startswith(f"witness {name} (") and "does NOT verify" in t for t in failures), failures
-    assert any("witness policy NOT met" in t for t in failures)
+    assert "witness policy NOT met: cosigned by no witness" in failures[-1]
+    assert failures[-1].endswith("no valid cosignature from operator, bank-a, bank-b")
     # Asked to cosign the rewritten checkpoint, a witness refuses and keeps it as evidence.
     witness = witness_policy().witnesses["bank-a"]  # type: ignore[union-attr]
     assert ask(witness, format_request(4, [], note), "").status == 409

@@ -118,8 +118,9 @@ def test_a_failing_witness_is_retried_with_exponential_backoff_until_it_cosigns(
 
     assert outcome.detail == "cosigned" and len(front.arrivals) == 3
     first, second = front.gaps()
-    # Backoff 0.2 s doubled, with jitter in [0.5, 1]: 0.1-0.2 s, then 0.2-0.4 s.
-    assert 0.1 <= first < 0.35 and 0.2 <= second < 0.6, front.gaps()
+    # Backoff 0.2 s doubled, with jitter in [0.5, 1]: 0.1-0.2 s, then 0.2-0.4 s (upper bounds
+    # loose: a loaded machine adds to each gap, never subtracts).
+    assert 0.1 <= first < 0.5 and 0.2 <= second < 1.0, front.gaps()
 
 
 @pytest.mark.django_db

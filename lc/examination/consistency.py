@@ -36,7 +36,7 @@ from lc.examination.names import same_vessel
 from lc.examination.places import same_country
 from lc.examination.text import squashed, tokens
 from lc.examination.types import Discrepancy, GoodsLine
-from lc.examination.units import convert, is_packing_unit, parse_unit
+from lc.examination.units import Dimension, convert, is_packing_unit, parse_unit
 
 RULE = "UCP 600 art. 14(d)"
 _PRIORITY = {
@@ -53,6 +53,13 @@ _STATED_QUANTITY = re.compile(
     r"(?!\.?\s*(?:PER|/|EACH|X)\b)"
 )
 _MODEL = re.compile(r"^([A-Z]+)\d")
+# A weight a description labels as gross or net ("GROSS WEIGHT: 6,500 KGS", "G.W. 6.5 MT", "N.W.
+# 5,000 KGS"): compared with the gross or net weights the documents show, never with the quantity
+# shipped (goods sold by weight are sold by net weight; a gross weight is not their quantity).
+_LABELLED_WEIGHT = re.compile(
+    r"\b(?P<kind>GROSS|NET|G\.?|N\.?)\s*(?:WEIGHT|WGHT|WGT|WT|W)\b\.?\s*[:.]?\s*(?:OF\s+)?"
+    r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[A-Z]+(?:[./][A-Z]+)*(?:\s+TONNES?|\s+TONS?)?)(?![A-Z])"
+)
 # A quantity in a description purports to be the quantity shipped when it is of that order
 # (between half and twice the invoiced quantity); smaller or larger numbers are specifications.
 _PURPORTS_TOTAL = (Decimal("0.5"), Decimal(2))
@@ -102,11 +109,40 @@ def _conflicts(ctx: Context, doc: Doc, text: str) -> list[str]:
         prefix = _MODEL.match(word)
         if prefix and word not in models and any(m.startswith(prefix[1]) for m in models):
             out.append(f"model {word}")
-    for number, unit in _STATED_QUANTITY.findall(text.upper()):
+    upper = text.upper()
+    for match in _LABELLED_WEIGHT.finditer(text.upper()):
+        compared, conflict = _stated_weight(ctx, doc, match)
+        if compared:
+            upper = upper.replace(match[0], " ")  # read as a weight, not as a quantity
+        if conflict:
+            out.append(conflict)
+    for number, unit in _STATED_QUANTITY.findall(upper):
         conflict = _stated_quantity(ctx, doc, number, unit.strip())
         if conflict:
             out.append(conflict)
     return out
+
+
+def _stated_weight(ctx: Context, doc: Doc, match: re.Match[str]) -> tuple[bool, str]:
+    """(read as a weight, the conflict if any) for one labelled weight in a description."""
+    field = "gross_weight_kg" if match["kind"].startswith("G") else "net_weight_kg"
+    try:
+        stated = convert(Decimal(match["number"].replace(",", "")), match["unit"].strip(), "KGS")
+    except InvalidOperation:
+        return False, ""
+    unit = parse_unit(match["unit"].strip())
+    if stated is None or unit is None or unit.dimension is not Dimension.MASS:
+        return False, ""
+    reference = getattr(doc.document, field, None)
+    if reference is None:
+        cargo = [d for d in ctx.examined if isinstance(d.document, CargoDetails)]
+        values = _values(ctx, cargo, _cargo_value(field))
+        reference = _majority(values) if values else None
+    if not isinstance(reference, Decimal):
+        # No weight of that kind on the documents: a net weight may still be the quantity shipped.
+        return field == "gross_weight_kg", ""
+    shown = f"{field.split('_')[0]} weight {match['number']} {match['unit'].strip()}"
+    return True, shown if stated.normalize() != reference.normalize() else ""
 
 
 def _stated_quantity(ctx: Context, doc: Doc, number: str, unit: str) -> str:

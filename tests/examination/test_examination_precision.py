@@ -78,6 +78,16 @@ def shipped(q, unit, price, total):
     return merged(quantity_everywhere(q, unit, price), amounts(total))
 
 
+def weighed(description):
+    """100 MT shipped, 101,500 kg gross and 100,000 kg net on every document; ``description`` on the packing list."""
+    weights = {"gross_weight_kg": M(101500), "net_weight_kg": M(100000)}
+    return merged(
+        shipped(M(100), "MT", M(1250), M(125000)),
+        {"invoice": dict(weights), "bl": {"gross_weight_kg": M(101500)}},
+        {"pl": {**weights, "goods_description": description}},
+    )
+
+
 CASES = [
     # Parties resolved before comparison: role words name parties, kind words name issuer kinds
     check(
@@ -407,6 +417,41 @@ CASES = [
     check("origin_written_pr_china", BASE, present(coo={"origin_country": "P.R. China"})),
     check("gross_weight_with_decimals", BASE, present(pl={"gross_weight_kg": M("6500.00")})),
     check("gross_weight_differs", BASE, present(pl={"gross_weight_kg": M("6550")}), "C25"),
+    # A labelled gross or net weight is compared with the documents' weights, never with the quantity
+    check(
+        "weight_sold_description_states_the_gross_weight",
+        mt_goods(),
+        present(**weighed("Vacuum flasks, gross weight 101,500 kgs")),
+    ),
+    check(
+        "weight_sold_description_states_gw_and_nw",
+        mt_goods(),
+        present(**weighed("Vacuum flasks G.W.: 101.5 MT N.W.: 100,000 KGS")),
+    ),
+    check(
+        "weight_sold_description_states_another_gross_weight",
+        mt_goods(),
+        present(**weighed("Vacuum flasks, gross weight 102,000 kgs")),
+        "C25",
+    ),
+    check(
+        "weight_sold_description_states_another_net_weight",
+        mt_goods(),
+        present(**weighed("Vacuum flasks, net weight 99,000 kgs")),
+        "C25",
+    ),
+    check(
+        "description_gross_weight_agrees_with_the_bill",
+        BASE,
+        present(bl={"goods_description": "Vacuum flasks gross weight 6,500.00 kgs"}),
+    ),
+    check(
+        "description_gross_weight_conflicts_with_the_bill",
+        BASE,
+        present(bl={"goods_description": "Vacuum flasks gross weight 6,900 kgs"}),
+        "C25",
+        where=((BL, "goods_description"),),
+    ),
     check(
         "packing_list_in_pieces_for_units",
         BASE,

@@ -69,6 +69,17 @@ def add_carton_count(p: Presentation, _pick: int) -> Presentation:
     return _map_docs(p, (PackingList,), change)
 
 
+def add_gross_weight_statement(p: Presentation, _pick: int) -> Presentation:
+    """The gross weight the packing list shows, also stated in its description (not the quantity)."""
+
+    def change(d: Any) -> Any:
+        if d.gross_weight_kg is None:
+            return d
+        return replace(d, goods_description=f"{d.goods_description}, gross weight {d.gross_weight_kg:,} kgs")
+
+    return _map_docs(p, (PackingList,), change)
+
+
 def add_copies(p: Presentation, pick: int) -> Presentation:
     return _map_docs(p, (BaseDocument,), lambda d: replace(d, copies_presented=d.copies_presented + 1 + pick % 3))
 
@@ -111,6 +122,7 @@ ADDITIONS = (
     add_clause,
     add_standard_number,
     add_carton_count,
+    add_gross_weight_statement,
     add_copies,
     add_unrequired_document,
     upper_case_names,

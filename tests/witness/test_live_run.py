@@ -1,7 +1,9 @@
 """Issue 19 end to end on separate processes: two witness processes (`python -m ledger.witness
 serve`), a Celery worker process that anchors and asks them (through the outbox, as under
-`make run`), the evidence exported by `manage.py export_evidence` in another process and checked
-by the offline verifier's command line, and the attacks: a split view, a rollback and a rewrite.
+`make run`), the log's web process (gunicorn) serving the cosigned checkpoint and consistency
+proofs to the gossip command, the evidence exported by `manage.py export_evidence` in another
+process and checked by the offline verifier's command line, and the attacks: a split view, a
+rollback and a rewrite.
 
 Nothing here calls the log's witnessing code in the test process: the worker process does it,
 reading the same environment the stack would (signing key, origin, policy file)."""
@@ -11,8 +13,13 @@ from __future__ import annotations
 import base64
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -24,7 +31,7 @@ from ledger import tasks
 from ledger.models import Checkpoint, Cosignature, Entry, Receipt, Witnessed, WitnessStatus
 from ledger.note import Signer, checkpoint_body, sign_note
 from ledger.proofs import proof_status
-from ledger.witness.cosignature import generate_cosigner, split_note
+from ledger.witness.cosignature import check, generate_cosigner, split_note
 from ledger.witness.protocol import format_request
 from ledger.witness.store import Store
 from ledger.witnessing import ask, witness_policy
@@ -57,6 +64,40 @@ def stack(witnesses: Any, ledger_settings: Any, tmp_path: Path, monkeypatch: Any
     ledger_settings.LEDGER_WITNESS_POLICY_FILE = str(policy)
     worker = request.getfixturevalue("worker_process")  # started after the environment is set
     return SimpleNamespace(policy=policy, worker=worker, tmp=tmp_path, **{n.replace("-", "_"): p for n, p in procs.items()})
+
+
+@pytest.fixture
+def web(stack: SimpleNamespace) -> Iterator[str]:
+    """The log's web process, as make run starts it (gunicorn), on the test database: its
+    /ledger base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    proc = subprocess.Popen([str(gunicorn), "tradechain.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+                            cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url()},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/ledger"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/checkpoint", timeout=2):
+                break
+        except urllib.error.HTTPError:
+            break  # it answers (404 before the first checkpoint)
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("the web process did not start") from None
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def served_checkpoint(base: str) -> str:
+    with urllib.request.urlopen(base + "/checkpoint", timeout=5) as reply:
+        return str(reply.read().decode())
 
 
 def anchor_and_wait(wait_for: Any, size: int, cosignatures: int) -> Checkpoint:  # noqa: F811
@@ -92,12 +133,18 @@ def entries(n: int, record: Any, subject: str) -> int:  # noqa: F811
 
 
 def test_a_bundle_from_a_live_run_verifies_offline_and_fails_naming_the_witness(
-    stack: Any, record: Any, wait_for: Any  # noqa: F811
+    stack: Any, web: str, record: Any, wait_for: Any  # noqa: F811
 ) -> None:
     size = entries(3, record, "lc:live")
     cp = anchor_and_wait(wait_for, size, cosignatures=2)
     assert wait_for(lambda: Witnessed.objects.filter(size=size).exists(), timeout=10)
     assert proof_status([size])[size]["witnessed"] and stack.worker.poll() is None
+    # The web process serves the checkpoint with both cosignatures: one note, three signature lines.
+    served = served_checkpoint(web)
+    body, signatures = split_note(served)
+    policy = witness_policy()
+    assert policy is not None and served.startswith(cp.note) and len(signatures) == 3
+    assert [c.valid for c in check(body, signatures, [w.verifier for w in policy.witnesses.values()])] == [True, True]
     bundle = export(stack, "lc:live")
 
     good = verify(bundle, stack.policy)
@@ -176,7 +223,7 @@ def restore_backup(small: int) -> None:
 
 
 def test_rollback_a_log_restored_from_a_backup_is_refused_by_both_witness_processes(
-    stack: Any, record: Any, wait_for: Any  # noqa: F811
+    stack: Any, web: str, record: Any, wait_for: Any  # noqa: F811
 ) -> None:
     small = entries(3, record, "lc:rollback")
     first = anchor_and_wait(wait_for, small, cosignatures=2)
@@ -203,6 +250,14 @@ def test_rollback_a_log_restored_from_a_backup_is_refused_by_both_witness_proces
         from_large = ask(w, format_request(large, [], first.note), "")
         assert (from_zero.status, from_zero.known_size, from_large.status) == (409, large, 400), name
         assert ask(w, format_request(small, [], restored.note), "").known_size == large, name
+    # Gossip with the log's web process: it cannot prove its new checkpoint extends to what the
+    # witnesses hold, and serves no cosignature for it.
+    assert served_checkpoint(web) == restored.note
+    gossip = subprocess.run([sys.executable, "-m", "ledger.witness", "gossip", "--policy", str(stack.policy),
+                             "--origin", ORIGIN, "--log", web], cwd=ROOT, capture_output=True, text=True)
+    assert gossip.returncode == 1, gossip.stdout
+    assert f"log: size {newer}" in gossip.stdout and f"bank-a: size {large}" in gossip.stdout
+    assert "RESULT: SPLIT VIEW" in gossip.stdout
 
 
 def test_rewriting_the_log_after_witnessing_is_caught_offline_and_refused_by_both_witnesses(

@@ -150,7 +150,8 @@ def _free_port() -> int:
 
 @contextmanager
 def _gunicorn(port: int) -> Iterator[None]:
-    cmd = [str(Path(sys.executable).with_name("gunicorn")), "tradechain.wsgi:application", "-b", f"127.0.0.1:{port}",
+    cmd = [str(Path(sys.executable).with_name("gunicorn")), "-c", "python:tradechain.gunicorn_conf",
+           "tradechain.wsgi:application", "-b", f"127.0.0.1:{port}",
            "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS), "--log-level", "warning",
            "--keep-alive", KEEP_ALIVE, "--worker-connections", WORKER_CONNECTIONS]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=_env())

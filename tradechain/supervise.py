@@ -229,7 +229,7 @@ def children(port: int) -> dict[str, list[str]]:
     bin_dir = Path(PY).parent
     var = var_dir()
     return {
-        "web": [str(bin_dir / "gunicorn"), "tradechain.wsgi", "--bind", f"127.0.0.1:{port}",
+        "web": [str(bin_dir / "gunicorn"), "-c", "python:tradechain.gunicorn_conf", "tradechain.wsgi", "--bind", f"127.0.0.1:{port}",
                 "--workers", os.environ.get("WEB_CONCURRENCY", "3"), "--access-logfile", "-",
                 "--graceful-timeout", "5"],
         "worker": [str(bin_dir / "celery"), "-A", "tradechain", "worker", "--loglevel", "INFO",

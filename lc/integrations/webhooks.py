@@ -90,6 +90,8 @@ def disable_subscription(*, actor: Actor, subscription: WebhookSubscription) -> 
     """What deleting a subscription does: it stops, and its delivery log stays for the audit."""
     sub = WebhookSubscription.objects.select_for_update(of=("self",)).select_related("organization").get(pk=subscription.pk)
     rules.check("disable_webhook", actor, sub)
+    if not sub.active:
+        return sub  # already stopped (a repeated DELETE): nothing changes, so nothing is recorded
     sub.active = False
     sub.save(update_fields=["active"])
     record_change(events_catalogue.WEBHOOK_DISABLED, subject=f"webhook:{sub.id}", actor=actor, at=timezone.now(),

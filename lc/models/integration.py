@@ -73,7 +73,9 @@ class WebhookSubscription(models.Model):
 
 class WebhookDelivery(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    subscription = models.ForeignKey(WebhookSubscription, models.CASCADE, related_name="deliveries")
+    # PROTECT: a subscription is disabled, never deleted (issue 14); were one deleted in code, its
+    # delivery log (what was sent where, when) would otherwise go with it.
+    subscription = models.ForeignKey(WebhookSubscription, models.PROTECT, related_name="deliveries")
     event_id = models.CharField(max_length=64)
     event_type = models.CharField(max_length=100)
     payload: Any = models.JSONField()

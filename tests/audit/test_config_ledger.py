@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db.models import ProtectedError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lc.audit import services as config
@@ -14,7 +15,9 @@ from lc.audit.record import Operator
 from lc.errors import Forbidden
 from lc.integrations import webhooks
 from lc.integrations.keys import create_api_key, revoke_api_key
-from lc.models import BankClosure, Role, User, WebhookDelivery
+from lc.models import BankClosure, Role, User, WebhookDelivery, WebhookSubscription
+from ledger.models import PendingEntry
+from tests.api.conftest import api_as  # noqa: F401  (the fixture)
 from tests.audit.conftest import only_new_entry
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +128,37 @@ def test_createsuperuser_and_changepassword_commands_are_ledgered(cast: Any, mon
     monkeypatch.setenv("TRADECHAIN_NEW_PASSWORD", "Another-pass-2026")
     _, e = only_new_entry(lambda: call_command("changepassword", "root2"))
     assert e.kind == "user.password_set" and e.actor.startswith("operator:") and "Another-pass" not in e.raw
+
+
+def test_deleting_a_webhook_through_the_api_disables_it_once_and_keeps_its_delivery_log(cast: Any, api_as: Any) -> None:  # noqa: F811
+    holder = cast.users["hhl.treasury"]
+    sub = webhooks.create_subscription(actor=holder, organization=cast.orgs["importer"],
+                                       url="https://erp.example.com/hook", events=[])
+    WebhookDelivery.objects.create(subscription=sub, event_id="evt_1", event_type="credit.issued", payload={})
+    client = api_as("hhl.treasury")
+    response, e = only_new_entry(lambda: client.delete(f"/api/v1/webhooks/{sub.pk}/"))
+    assert response.status_code == 204
+    assert (e.kind, e.actor, e.subject) == ("webhook.disabled", holder.ledger_id, f"webhook:{sub.pk}")
+    assert sub.secret not in e.raw and e.payload["active"] is False
+    assert WebhookSubscription.objects.get(pk=sub.pk).active is False
+    assert WebhookDelivery.objects.filter(subscription=sub).count() == 1
+    entries = PendingEntry.objects.filter(kind="webhook.disabled", subject=f"webhook:{sub.pk}")
+    assert client.delete(f"/api/v1/webhooks/{sub.pk}/").status_code == 204 and entries.count() == 1  # no change, no entry
+    with pytest.raises(ProtectedError):  # nor can code delete it and its log with it
+        WebhookSubscription.objects.filter(pk=sub.pk).delete()
+
+
+def test_facilities_and_rates_are_ledgered_on_the_bank_by_the_credit_officer(cast: Any) -> None:
+    from lc.services.facilities import set_facility, set_rate
+
+    officer, bank = cast.users["vhb.credit"], cast.orgs["issuing"]
+    facility, e = only_new_entry(lambda: set_facility(actor=officer, applicant=cast.orgs["importer"], currency="USD",
+                                                      limit="100000.00", expiry_date=dt.date(2099, 12, 31)))
+    assert (e.kind, e.actor, e.actor_org, e.subject) == ("facility.set", officer.ledger_id, bank.ledger_id,
+                                                         bank.ledger_id)
+    assert e.payload["facility"] == str(facility.id) and e.payload["applicant"] == cast.orgs["importer"].ledger_id
+    assert e.payload["limit"] == "100000.00" and e.payload["expiry_date"] == "2099-12-31"
+    rate, e = only_new_entry(lambda: set_rate(actor=officer, base="EUR", quote="USD", rate="1.0825"))
+    assert (e.kind, e.actor, e.subject) == ("facility.rate_set", officer.ledger_id, bank.ledger_id)
+    assert (e.payload["rate"], e.payload["base"], e.payload["quote"]) == (str(rate.id), "EUR", "USD")
+    assert e.payload["value"] == "1.0825"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import struct
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -151,3 +152,18 @@ def test_check_ignores_unknown_keys_and_refuses_a_key_that_signed_twice() -> Non
     body, signatures = split_note(note + Cosigner.from_string(skey).cosign(SPEC_BODY, 2).line)
     (twice,) = check(body, signatures, [verifier])
     assert not twice.valid and "twice" in twice.problem
+
+
+def test_the_witness_key_file_is_private_created_once_and_bound_to_its_name(tmp_path: Path) -> None:
+    import stat
+
+    from ledger.witness.keyfile import ensure_key
+
+    path = tmp_path / "w" / "witness.key"
+    key = ensure_key(path, "witness.test/w5")
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert ensure_key(path, "witness.test/w5").key_id == key.key_id  # a restart keeps the key
+    assert "PRIVATE" not in repr(key)
+    with pytest.raises(ValueError, match=r"not 'witness\.test/other'"):
+        ensure_key(path, "witness.test/other")

@@ -209,6 +209,10 @@ _ANY = re.compile(
     r"^ANY\s+(?:(?:MAIN|MAJOR|SEA|AIR)\s*)?(?P<adj>[A-Z ]+?)?\s*(?:SEA\s*|AIR\s*)?(?:PORTS?|AIRPORTS?|SEAPORTS?)"
     r"(?:\s+(?:IN|OF)\s+(?:THE\s+)?(?P<country>.+))?$"
 )
+# Without "any": "MAIN PORTS IN CHINA", "MAJOR PORT OF INDIA", "CHINESE MAIN PORT", "CHINA MAIN PORTS".
+# ("PORT OF SPAIN" and "PORT OF NINGBO" are named ports: "main"/"major" or a country word is needed.)
+_MAIN_IN = re.compile(r"^(?:MAIN|MAJOR)\s+(?:SEA\s*)?PORTS?\s+(?:IN|OF)\s+(?:THE\s+)?(?P<country>.+)$")
+_COUNTRY_PORT = re.compile(r"^(?P<adj>[A-Z ]+?)\s+(?:MAIN\s+|MAJOR\s+)?(?:SEA\s*)?PORTS?$")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -279,7 +283,15 @@ def place_match(required_field: str, found: str) -> Match:
 
 def _any_port_country(field_text: str) -> str | None:
     """ "Any port in China" -> "CN"; "" for "any port" with no country; None for a named port."""
-    match = _ANY.match(_clean(field_text))
+    text = _clean(field_text)
+    main = _MAIN_IN.match(text)
+    if main is not None:
+        return country_code(main.group("country").strip()) or "?"
+    named = _COUNTRY_PORT.match(text)
+    if named is not None and not text.startswith("ANY "):
+        adjective = named.group("adj").strip()
+        return _ADJECTIVES.get(adjective) or country_code(adjective) or None  # else a port's own name
+    match = _ANY.match(text)
     if match is None:
         return None
     adjective, country = (match.group("adj") or "").strip(), (match.group("country") or "").strip()

@@ -858,6 +858,28 @@ CASES = [
         judged=("C22",),
     ),
     check(
+        "main_ports_in_china",
+        credit(port_of_loading="MAIN PORTS IN CHINA"),
+        present(bl={"port_of_loading": "Ningbo, China"}),
+    ),
+    check(
+        "chinese_main_port",
+        credit(port_of_loading="CHINESE MAIN PORT"),
+        present(bl={"port_of_loading": "Ningbo"}),
+    ),
+    check(
+        "chinese_main_port_given_busan",
+        credit(port_of_loading="CHINESE MAIN PORT"),
+        present(bl={"port_of_loading": "Busan, Korea"}),
+        "C22",
+    ),
+    check(
+        "port_of_spain_is_a_port_not_any_port_in_spain",
+        credit(port_of_loading="PORT OF SPAIN"),
+        present(bl={"port_of_loading": "Valencia, Spain"}, ins={"route_from": "PORT OF SPAIN"}),
+        "C22",
+    ),
+    check(
         "one_of_three_discharge_ports",
         credit(port_of_discharge="HAMBURG, ROTTERDAM, ANTWERP"),
         present(bl={"port_of_discharge": "Antwerp, Belgium"}, ins={"route_to": "Antwerp"}),

@@ -162,3 +162,23 @@ def test_facilities_and_rates_are_ledgered_on_the_bank_by_the_credit_officer(cas
     assert (e.kind, e.actor, e.subject) == ("facility.rate_set", officer.ledger_id, bank.ledger_id)
     assert (e.payload["rate"], e.payload["base"], e.payload["quote"]) == (str(rate.id), "EUR", "USD")
     assert e.payload["value"] == "1.0825"
+
+
+def test_enrolling_a_totp_device_in_the_portal_is_one_entry_by_the_person_without_the_key(cast: Any) -> None:
+    from base64 import b32encode
+
+    from django.test import Client
+    from django.urls import reverse
+    from django_otp.oath import TOTP
+
+    maker = cast.users["ncb.maker"]
+    client = Client()
+    client.post(reverse("portal:login"), {"username": "ncb.maker", "password": "test-pass-123"})
+    client.get(reverse("portal:enrol"))
+    device = TOTPDevice.objects.get(user=maker, confirmed=False)
+    code = f"{TOTP(bytes.fromhex(device.key)).token():06d}"
+    response, e = only_new_entry(lambda: client.post(reverse("portal:enrol"), {"token": code}))
+    assert response.status_code == 302
+    assert (e.kind, e.actor, e.subject) == ("otp.device_enrolled", maker.ledger_id, maker.ledger_id)
+    assert e.payload["type"] == "totp" and TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert device.key not in e.raw and b32encode(device.bin_key).decode().rstrip("=") not in e.raw  # as hex or as shown

@@ -162,3 +162,24 @@ def test_sign_in_logs_are_shown_but_never_edited_or_deleted_in_the_admin(cast: A
     assert client.post("/admin/axes/accessfailurelog/add/", {}).status_code == 403
     assert AccessLog.objects.filter(pk=log.pk).exists()
 
+
+
+def test_adding_a_person_in_the_admin_is_one_entry_by_the_staff_member_without_the_hash(staff: Any) -> None:
+    password = "Admin-added-pass-2026"
+    form = {"username": "platform.new", "password1": password, "password2": password, "usable_password": "true"}
+    response, e = only_new_entry(lambda: verified_client(staff).post("/admin/lc/user/add/", form))
+    assert response.status_code == 302, response.content[:600]
+    user = User.objects.get(username="platform.new")
+    by_staff(e, staff, "user.created")
+    assert e.subject == user.ledger_id and e.payload["password_set"] is True and user.check_password(password)
+    assert password not in e.raw and user.password not in e.raw and user.password.split("$")[-1] not in e.raw
+
+
+def test_adding_an_organisation_in_the_admin_is_one_entry_by_the_staff_member(staff: Any) -> None:
+    form = {"name": "Kowloon Bank", "kind": "bank", "bic": "KWLNHKHH", "country": "HK", "city": "Hong Kong",
+            "address": "", "time_zone": "", "closures-TOTAL_FORMS": "0", "closures-INITIAL_FORMS": "0",
+            "working_days-TOTAL_FORMS": "0", "working_days-INITIAL_FORMS": "0"}
+    response, e = only_new_entry(lambda: verified_client(staff).post("/admin/lc/organization/add/", form))
+    assert response.status_code == 302, response.content[:600]
+    by_staff(e, staff, "org.created")
+    assert e.payload["organization"]["bic"] == "KWLNHKHH"

@@ -336,8 +336,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Every operation is rate-limited: its 429 is added to all of them (lc.api.schema).
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lc.api.schema.document_rate_limit"],
+    # Every operation is rate-limited: its 429 is added to all of them; what the guard and the
+    # list filters refuse is written into the parameters and bodies (lc.api.schema, issue 17).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lc.api.schema.document_rate_limit",
+                             "lc.api.schema.document_input_rules"],
     # Three models have a `state`: each choice set gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "CreditStateEnum": "lc.models.CreditState",

@@ -18,6 +18,7 @@ ERROR_DESCRIPTIONS = {
     403: "Authenticated, but the organisation or role may not make this move.",
     404: "No such object, or not visible to the caller's organisation.",
     409: "The move is not allowed in the current state, or a request with this Idempotency-Key is in progress.",
+    413: "The body is over the limit (JSON 256 KiB; uploads per file and per request), refused before it is read.",
     415: "Unsupported request content type, or an uploaded file whose bytes are not PDF, PNG, JPEG, TIFF, "
          "XML or JSON (sniffed, whatever its name or Content-Type say).",
     422: "The facts given are invalid (per-field errors listed), or the Idempotency-Key was reused "
@@ -130,6 +131,11 @@ def _too_many_requests() -> dict[str, Any]:
     }
 
 
+def _too_large() -> dict[str, Any]:
+    return {"description": ERROR_DESCRIPTIONS[413],
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
 def document_rate_limit(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """A postprocessing hook (settings.SPECTACULAR_SETTINGS): the rate limit is the default
     throttle of every API view (lc.api.throttles.PerKeyRate), so every operation documents its
@@ -138,6 +144,101 @@ def document_rate_limit(result: dict[str, Any], generator: Any, request: Any, pu
         for method, operation in item.items():
             if method in HTTP_METHODS:
                 operation.setdefault("responses", {}).setdefault("429", _too_many_requests())
+    return result
+
+
+def _no_control(single_line: bool) -> str:
+    """The guard's refusal (lc.api.guard) as a JSON Schema pattern: none of these code points.
+    Kept in step with guard.FORBIDDEN by tests/api/test_schema_input_rules.py."""
+    from lc.api.guard import FORBIDDEN, SINGLE_LINE_FORBIDDEN
+
+    points = sorted(SINGLE_LINE_FORBIDDEN if single_line else FORBIDDEN)
+    ranges: list[list[int]] = []
+    for c in points:
+        if ranges and c == ranges[-1][1] + 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    body = "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+    return f"^[^{body}]*$"
+
+
+def _filters_of(generator: Any) -> dict[str, dict[str, Any]]:
+    """path -> the list view's django-filter filters, by query parameter name."""
+    found: dict[str, dict[str, Any]] = {}
+    for path, _regex, method, callback in getattr(generator, "endpoints", None) or []:
+        filterset = getattr(getattr(callback, "cls", None), "filterset_class", None)
+        if method == "GET" and filterset is not None:
+            found[path] = dict(filterset.base_filters)
+    return found
+
+
+def _query_rule(parameter: dict[str, Any], filters: dict[str, Any]) -> None:
+    import django_filters
+
+    schema = parameter.setdefault("schema", {})
+    name = parameter["name"]
+    if name == "page_size":  # lc.api.paging.page_size: ASCII digits, from 1, at most 9 of them
+        schema.update({"minimum": 1, "maximum": 999_999_999})
+    flt = filters.get(name)
+    if isinstance(flt, django_filters.UUIDFilter):
+        schema.setdefault("format", "uuid")
+    if flt is not None and flt.extra.get("max_length"):
+        schema.setdefault("maxLength", flt.extra["max_length"])
+    if schema.get("type") == "string" and not ({"pattern", "enum", "format"} & set(schema)):
+        schema["pattern"] = _no_control(single_line=True)
+
+
+def _body_rule(schema: Any, pattern: str, seen: set[int]) -> None:
+    """Every free-text string of a request body refuses the guard's control characters, keys too."""
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return
+    seen.add(id(schema))
+    if schema.get("type") == "string" and not ({"pattern", "enum", "format"} & set(schema)):
+        schema["pattern"] = pattern
+    # An input serializer's object: its fields only. OpenAPI 3.0 cannot constrain the keys of an
+    # object that takes any (terms, changes, document data), where the guard still refuses them.
+    if schema.get("type") == "object" and "properties" in schema:
+        schema.setdefault("additionalProperties", False)
+    for key in ("properties", "patternProperties"):
+        for sub in (schema.get(key) or {}).values():
+            _body_rule(sub, pattern, seen)
+    for key in ("items", "additionalProperties", "not"):
+        _body_rule(schema.get(key), pattern, seen)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key) or []:
+            _body_rule(sub, pattern, seen)
+
+
+def document_input_rules(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """A postprocessing hook: what lc.api.guard and the list filters refuse, written into the
+    schema (issue 17: schemathesis' positive_data_acceptance found schema-valid requests refused).
+    Query strings: no control character, the filter's max_length, UUID filters as uuid,
+    page_size from 1. Request bodies: JSON where the view takes JSON (uploads stay multipart), 413
+    documented, no control character but TAB/LF/CR in any free-text string (the *Request
+    components and inline bodies), and an input serializer's object takes its fields only."""
+    filters = _filters_of(generator)
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    _query_rule(parameter, filters.get(path, {}))
+            content = (operation.get("requestBody") or {}).get("content", {})
+            if "application/json" in content:
+                # A JSON body is the contract; DRF's form parsers stay lenient, but a form cannot
+                # carry a null, an object or a list as the schema describes them.
+                for media_type in [m for m in content if m != "application/json"]:
+                    del content[media_type]
+            for media in content.values():
+                _body_rule(media.get("schema"), _no_control(single_line=False), set())
+            if operation.get("requestBody"):
+                operation["responses"].setdefault("413", _too_large())
+    components = result.get("components", {}).get("schemas", {})
+    for name, schema in components.items():
+        if name.endswith("Request"):
+            _body_rule(schema, _no_control(single_line=False), set())
     return result
 
 

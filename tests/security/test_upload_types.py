@@ -117,3 +117,21 @@ def test_a_disguised_file_added_to_an_electronic_presentation_is_415(
     added = exporter.post(url, {"data": data, "file": xml}, format="multipart")
     assert added.status_code == 201, added.content
     assert added.json()["content_type"] == "application/xml"
+
+
+@pytest.mark.parametrize("name", ["../../../escape.pdf", "/tmp/absolute.pdf", "..\\..\\win.pdf", "a/b/c.pdf"])
+def test_a_file_name_is_never_used_as_a_path(story: Any, api_as: Any, settings: Any, tmp_path: Any,
+                                             name: str) -> None:
+    """The store names a file by its SHA-256 (lc.storage.path_for) whatever the client called it:
+    the only file written is that one, inside the store."""
+    import hashlib
+
+    store = tmp_path / "media" / "store"
+    store.mkdir(parents=True)
+    settings.MEDIA_ROOT = store
+    story.issued()
+    resp = _present(story, api_as, SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf"))
+    assert resp.status_code == 201, resp.content
+    sha = hashlib.sha256(PDF_BYTES).hexdigest()
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written == [store / sha[:2] / sha[2:4] / sha]

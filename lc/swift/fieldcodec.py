@@ -7,6 +7,7 @@ are total over validated messages: what the terms cannot hold is returned as a n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -191,6 +192,7 @@ TAGS: Mapping[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_of(path: str) -> str:
     """The MT field of a dotted terms path ("documents[2].text" -> "46A")."""
     head = re.split(r"[\[.]", path, maxsplit=1)[0]

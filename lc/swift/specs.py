@@ -292,6 +292,7 @@ SPECS: dict[str, MessageSpec] = {s.mt: s for s in (MT700, MT701, MT707, MT708, M
 
 
 @functools.cache
+@functools.cache
 def field_format(tag: str) -> str:
     """The format of a concrete tag in the credit messages (MT700, then MT707), "35x" if unknown."""
     for spec in (MT700, MT707, MT734, MT730):

@@ -332,16 +332,20 @@ def test_the_log_takes_its_witness_cosignature_from_a_reply_that_also_carries_th
 
 
 @pytest.mark.django_db
-def test_the_log_names_a_fork_when_a_witness_holds_another_history(trio: Any, record: Any) -> None:  # noqa: F811
+def test_the_log_names_a_fork_when_a_witness_holds_another_history(trio: Any, record: Any, cast: Any) -> None:  # noqa: F811
     """bank-a was shown a checkpoint of a size this log never signed, bank-b another root for a
-    size it did sign: both refusals are reported as forks (status, audit views, critical log),
-    and the operator's cosignature alone does not meet the policy."""
+    size it did sign: both refusals are reported as forks (status, the auditor's witness page,
+    critical log), and the operator's cosignature alone does not meet the policy."""
+    from django.urls import reverse
+
+    from tests.portal.conftest import verified_client
+
     key = Signer.from_string(LOG_KEY)
     three = anchored(record, 3)
     policy = witness_policy()
     assert policy is not None
-    for name, size in (("bank-a", 2), ("bank-b", 3)):
-        fork = sign_note(checkpoint_body(ORIGIN, size, bytes([size]) * 32), [key])
+    for name, size in (("bank-a", three.size - 1), ("bank-b", three.size)):
+        fork = sign_note(checkpoint_body(ORIGIN, size, bytes([size % 256]) * 32), [key])
         assert ask(policy.witnesses[name], format_request(0, [], fork), split_note(fork)[0]).status == 200
     anchored(record, 2)
 
@@ -349,8 +353,10 @@ def test_the_log_names_a_fork_when_a_witness_holds_another_history(trio: Any, re
 
     assert outcome == {
         "operator": "cosigned",
-        "bank-a": "FORK: holds size 2, which this log never signed: a split view",
+        "bank-a": f"FORK: holds size {three.size - 1}, which this log never signed: a split view",
         "bank-b": f"FORK: refused our consistency proof from its size {three.size}: it holds another history",
     }
     assert WitnessStatus.objects.get(witness="bank-b").detail == outcome["bank-b"]
     assert not Witnessed.objects.exists()
+    page = verified_client(cast.users["vhb.auditor"]).get(reverse("audit:witnesses")).content.decode()
+    assert outcome["bank-a"] in page and outcome["bank-b"] in page and "quorum not met" in page

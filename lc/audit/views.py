@@ -45,10 +45,17 @@ def _credit(request: HttpRequest, credit_id: Any) -> LetterOfCredit:
     return get_object_or_404(qs, pk=credit_id)
 
 
+def _runs(user: User) -> Any:
+    """Verifications a bank auditor sees are its own bank's people's (who audits another bank,
+    and when, is that bank's affair); a platform auditor sees all."""
+    runs = VerificationRun.objects.select_related("requested_by")
+    return runs if is_platform_auditor(user) else runs.filter(requested_by__organization=user.organization)
+
+
 @audit_view
 def home_view(request: HttpRequest) -> HttpResponse:
     points = charts.anchoring_points()
-    runs = VerificationRun.objects.select_related("requested_by")[:10]
+    runs = _runs(_user(request))[:10]
     return render_page(request, "audit/home.html", {
         "chart": charts.anchoring_chart(points), "points": points[-10:][::-1], "lag": anchoring_lag(),
         "runs": runs, "platform": is_platform_auditor(_user(request)),
@@ -130,7 +137,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 
 @audit_view
 def verify_run_view(request: HttpRequest, run_id: Any) -> HttpResponse:
-    run = get_object_or_404(VerificationRun.objects.select_related("requested_by"), pk=run_id)
+    run = get_object_or_404(_runs(_user(request)), pk=run_id)
     checked, total = progress(run)
     percent = 100 if run.state == VerificationRun.State.DONE else int(100 * checked / total) if total else 0
     template = "audit/_verify_progress.html" if request.headers.get("HX-Request") else "audit/verify.html"

@@ -121,3 +121,22 @@ def test_read_log_is_tamper_evident(cast: Any) -> None:
         cur.execute("ALTER TABLE audit_read_access ENABLE ALWAYS TRIGGER ledger_audit_read_access_no_update_delete")
     check = readlog.verify_read_log()
     assert not check.ok and "row 2" in check.problem
+
+
+def test_a_bank_auditor_sees_its_own_banks_verifications_only(cast: Any, platform_auditor: Any) -> None:
+    from lc.audit import services as config
+    from lc.audit.record import Operator
+    from lc.models import Role
+
+    other = config.create_user(actor=Operator("test-ops"), username="ncb.auditor", organization=cast.orgs["advising"],
+                               roles=[Role.AUDITOR])
+    mine = VerificationRun.objects.create(requested_by=cast.users["vhb.auditor"], requested_at=timezone.now())
+    theirs = VerificationRun.objects.create(requested_by=other, requested_at=timezone.now())
+    client = verified_client(cast.users["vhb.auditor"])
+    home = client.get(reverse("audit:home")).content.decode()
+    assert reverse("audit:verify-run", args=[mine.pk]) in home and "ncb.auditor" not in home
+    assert client.get(reverse("audit:verify-run", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("audit:verify-run", args=[mine.pk])).status_code == 200
+    everyone = verified_client(platform_auditor)
+    assert everyone.get(reverse("audit:verify-run", args=[theirs.pk])).status_code == 200
+    assert "ncb.auditor" in everyone.get(reverse("audit:home")).content.decode()

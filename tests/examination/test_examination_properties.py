@@ -28,7 +28,7 @@ from lc.examination.doctypes import (
     OceanBillOfLading,
     PackingList,
 )
-from lc.examination.engine import examine
+from lc.examination.engine import examine, shipment_record
 from lc.examination.serde import ExaminationDataError
 from lc.examination.types import CreditTerms, Presentation
 
@@ -338,6 +338,8 @@ def test_no_exception_escapes_examine_for_decodable_input(terms_json, presentati
     result = examine(terms, presentation, CAL)
     assert all(d.certainty in ("certain", "judge") for d in result.discrepancies)
     result.to_dict()
+    # What an earlier drawn presentation shipped is read from stored documents the same way (C17-C19).
+    shipment_record(terms, presentation, Decimal(1))
 
 
 def test_the_decoder_accepts_every_optional_field_absent():

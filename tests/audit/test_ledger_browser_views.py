@@ -136,3 +136,12 @@ def test_the_audit_home_charts_checkpoints_receipts_and_lag(journal: Any, platfo
     html = page.content.decode()
     assert page.status_code == 200 and 'class="chart chart-anchoring"' in html and html.count("<polyline") == 2
     assert f"{total} failed" in html and f">{second.size}</td>" in html
+
+
+def test_a_bank_auditor_sees_its_pending_entries_behind_a_backlog_of_others(journal: Any) -> None:
+    append("test.mine", f"lc:{journal.credit_id}", journal.cast.users["vhb.maker"].ledger_id,
+           journal.cast.orgs["issuing"].ledger_id)
+    for n in range(browser.PAGE + 1):  # newer, unsequenced, of another bank
+        append("test.theirs", OTHER_CREDIT, OTHER_PERSON, OTHER_BANK, n)
+    pending = verified_client(journal.cast.users["vhb.auditor"]).get(reverse("audit:ledger")).context["pending"]
+    assert [r.kind for r in pending] == ["test.mine"]

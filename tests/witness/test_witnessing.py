@@ -360,3 +360,46 @@ def test_the_log_names_a_fork_when_a_witness_holds_another_history(trio: Any, re
     assert not Witnessed.objects.exists()
     page = verified_client(cast.users["vhb.auditor"]).get(reverse("audit:witnesses")).content.decode()
     assert outcome["bank-a"] in page and outcome["bank-b"] in page and "quorum not met" in page
+
+
+@pytest.mark.django_db
+def test_the_bundle_verifier_refuses_cosignatures_it_cannot_place(trio: Any, record: Any) -> None:  # noqa: F811
+    """Each way of slipping a cosignature into a bundle fails, saying why: a key outside the
+    policy, a checkpoint the bundle does not hold, a real cosignature moved to another
+    checkpoint, the same bytes in another base64 spelling, a malformed line."""
+    from ledger.witness.cosignature import Cosigner, generate_cosigner
+
+    first = anchored(record, 2, subject="lc:placed")
+    cosign_latest()
+    latest = anchored(record, 2, subject="lc:placed")
+    cosign_latest()
+    policy = witness_policy()
+    good = json.loads(export_evidence("lc:placed").to_bytes())
+    assert verify_bytes(dump_bundle(good), policy=policy).ok
+    items = good["witnesses"]["cosignatures"]
+    bank_a = next(c for c in items if c["checkpoint_size"] == latest.size and " witness.bank-a.test/w1 " in c["line"])
+    outsider = Cosigner.from_string(generate_cosigner("witness.outsider.test/w1")[0])
+
+    def failures(extra: dict[str, Any]) -> list[str]:
+        bundle = json.loads(json.dumps(good))
+        bundle["witnesses"]["cosignatures"].append(extra)
+        report = verify_bytes(dump_bundle(bundle), policy=policy)
+        assert not report.ok
+        return [t for _, _, t in report.failures]
+
+    body = split_note(latest.note)[0]
+    line = outsider.cosign(body, 1_700_000_000).line
+    assert any("which is no witness of the policy" in t for t in failures({"checkpoint_size": latest.size, "line": line}))
+    assert any("not a verified checkpoint of the bundle" in t
+               for t in failures({**bank_a, "checkpoint_size": latest.size + 100}))
+    moved = failures({**bank_a, "checkpoint_size": first.size})
+    assert any(f"witness bank-a (witness.bank-a.test/w1): cosignature on checkpoint {first.size} does NOT verify" in t
+               for t in moved)
+    # The same 76 bytes spelled differently: base64's unused low bits of the last character set.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    text = bank_a["line"]
+    assert text.endswith("==\n")
+    respelled = text[:-4] + alphabet[alphabet.index(text[-4]) ^ 0x01] + "==\n"
+    assert base64.b64decode(respelled.split(" ")[2]) == base64.b64decode(text.split(" ")[2])
+    assert any("malformed cosignature line: non-canonical base64" in t for t in failures({**bank_a, "line": respelled}))
+    assert any("malformed cosignature line" in t for t in failures({**bank_a, "line": text.replace("\n", " \n")}))

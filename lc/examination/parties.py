@@ -102,7 +102,8 @@ CARRIER_KINDS = frozenset({IssuerKind.CARRIER, IssuerKind.MASTER, IssuerKind.CAR
 # A party's representative, agent or nominee ("applicant's representative"): who that is cannot be
 # read from the document, so only the party itself is certain; anyone else is for the examiner.
 _DELEGATE_WORDS = frozenset(
-    "REPRESENTATIVE REPRESENTATIVES AGENT AGENTS NOMINEE NOMINEES DELEGATE AUTHORISED AUTHORIZED NOMINATED DESIGNATED".split()
+    "REPRESENTATIVE REPRESENTATIVES AGENT AGENTS NOMINEE NOMINEES DELEGATE AUTHORISED AUTHORIZED NOMINATED DESIGNATED "
+    "FORWARDER FORWARDERS FORWARDING".split()
 )
 # Roles no party of the credit fills: whether the issuer is one is for the examiner, never certain.
 _UNDEFINED_ROLES = frozenset(

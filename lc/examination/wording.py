@@ -94,7 +94,9 @@ def read(requirement: DocumentRequirement) -> Reading:
         signed=requirement.signed or bool(re.search(r"\bSIGNED\b", text)),
         issuer=requirement.issuer or _issuer(text),
         consignee=requirement.consignee or _consignee(text),
-        notify_applicant=requirement.notify_applicant or bool(re.search(r"\bNOTIFY(?:ING)?\b[^,;]*\bAPPLICANT", text)),
+        # "Notify applicant", not "notify applicant's agent" (another party, named in the clause).
+        notify_applicant=requirement.notify_applicant
+        or bool(re.search(r"\bNOTIFY(?:ING)?\b[^,;]*\bAPPLICANT\b(?!\s*'?S\b)", text)),
         freight=requirement.freight.upper() or _freight(text),
         insurance_percent=requirement.insurance_percent or _percent(text),
         insurance_risks=requirement.insurance_risks or _risks(text),

@@ -317,6 +317,17 @@ CASES = [
         "C25",
     ),
     check("notify_applicant_in_capitals", BASE, present(bl={"notify_party": party("HARBOUR HOMEWARES LIMITED", "HK")})),
+    check(
+        "notify_applicants_agent_is_not_notify_applicant",
+        worded(BL, BL_ORDER.replace("NOTIFY APPLICANT", "NOTIFY APPLICANT'S AGENT: KOWLOON FREIGHT LTD")),
+        present(bl={"notify_party": party("Kowloon Freight Ltd", "HK")}),
+    ),
+    check(
+        "packing_list_by_the_beneficiarys_forwarder_given_by_another_is_judged",
+        worded(PL, "PACKING LIST IN 2 ORIGINALS ISSUED BY BENEFICIARY'S FORWARDER"),
+        present(pl={"issuer": party("Ningbo Harbour Forwarding Ltd", "CN")}),
+        judged=("C25",),
+    ),
     check("notify_another_company", BASE, present(bl={"notify_party": party("Kowloon Retail Ltd", "HK")}), "C25"),
     check(
         "notify_applicant_misspelt_is_judged",

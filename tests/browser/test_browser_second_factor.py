@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from lc import services
 from lc.demo import DEMO_PASSWORD, ensure_cast
-from lc.models import Amendment, AmendmentState, WaiverDecision, WaiverRequest
+from lc.models import Amendment, AmendmentState, ApiKey, WaiverDecision, WaiverRequest
 from lc.scenarios import Story, example_documents
 from tests.browser.test_browser_portal import this_weeks_shift
 
@@ -100,9 +100,11 @@ def test_a_company_user_acts_only_after_enrolling_a_second_factor(
         page.goto(path)
         assert "/login/" in page.url, (path, page.url)
     shot(page, f"2fa-{who}-1-portal-asks-enrolment")
-    # The API with the session cookie and its CSRF token: refused, nothing changed.
+    # The API with the session cookie and its CSRF token: refused, nothing changed; nor can the
+    # session mint an API key to act with instead (the other channel).
     assert _tries(page, book, username) in (401, 403)
-    assert not _done(book, username)
+    assert int(page.evaluate(API_POST, ["/api/v1/api-keys/", {"name": "side door"}])) in (401, 403)
+    assert not _done(book, username) and not ApiKey.objects.filter(user__username=username).exists()
     # After enrolling TOTP in the browser, the same request succeeds.
     enrol(page)
     shot(page, f"2fa-{who}-2-enrolled")

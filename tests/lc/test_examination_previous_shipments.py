@@ -91,3 +91,31 @@ def test_a_refused_presentation_shipped_nothing_the_credit_counts(cast: Any) -> 
     assert first.state != "honoured"
     _, data = engine_input(pres)
     assert data.previous_shipments == ()
+
+
+INSTALMENTS = [
+    {"latest": "2025-05-15", "quantity": "5000"},
+    {"earliest": "2025-05-16", "latest": "2025-05-31", "quantity": "5000"},
+]
+
+
+def test_the_second_instalment_is_read_as_the_second_once_the_first_was_drawn(cast: Any) -> None:
+    """Art. 32: 5,000 units by 15 May, 5,000 from 16 to 31 May. The first instalment, shipped on
+    14 May, was drawn; the second, shipped on 28 May, is examined as the second instalment (before,
+    with no earlier shipment given, it was read as the first and charged C19 as late)."""
+    story = Story(cast, example_start(), partial_shipments="ALLOWED", instalments=INSTALMENTS)
+    story.issued()
+    first = documents(story, 5000, vessel="MV Pacific Dawn", shipped="2025-05-14", drawn="2025-06-03")
+    for doc in first:
+        if doc.data["type"] in ("insurance_certificate", "certificate_of_origin", "inspection_certificate"):
+            doc.data["issue_date"] = "2025-05-13"
+        if doc.data["type"] == "inspection_certificate":
+            doc.data["inspection_date"] = "2025-05-13"
+    story.present(85, first, amount=M("62500.00"))
+    story.examine(86)
+    assert story.presentation is not None and story.presentation.state == "complying"
+    story.honour(87)
+    pres = second(story, 5000)
+    _, data = engine_input(pres)
+    assert [s.shipment_date for s in data.previous_shipments] == [dt.date(2025, 5, 14)]
+    assert not pres.discrepancies.exists(), [d.text for d in pres.discrepancies.all()]

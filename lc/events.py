@@ -191,6 +191,7 @@ WEBHOOK_REDELIVERED = _c("webhook.redelivered", _("Webhook delivery sent again o
 PUBLICATION_REQUEUED = _c("ledger.publication_requeued", _("Failed checkpoint publication queued again"),
                           "requeue_publication")
 LOCKOUT_RESET = _c("user.lockout_reset", _("Sign-in lock-out reset"), "reset_lockout")
+SIGNIN_LOGS_PURGED = _c("user.signin_logs_purged", _("Old sign-in logs purged"), "purge_signin_logs")
 CHAIN_VERIFIED = _c("audit.chain_verified", _("Ledger chain verified by an auditor"), "verify_chain")
 READ_LOG_SEALED = _c("audit.read_log_sealed", _("Read-access log sealed into the ledger"), "seal_read_log")
 # Who may do what above which amount (issue 20): a bank's approval levels.

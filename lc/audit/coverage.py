@@ -87,8 +87,8 @@ DERIVED: dict[str, str] = {
     "sessions.Session": "sign-in sessions (who opened what is in the read-access log)",
     "axes.AccessAttempt": "failed sign-in counters of django-axes (a reset: user.lockout_reset)",
     "axes.AccessAttemptExpiration": "django-axes lockout expiry",
-    "axes.AccessFailureLog": "django-axes failure log",
-    "axes.AccessLog": "django-axes sign-in log",
+    "axes.AccessFailureLog": "django-axes failure log (read-only in the admin; a purge: user.signin_logs_purged)",
+    "axes.AccessLog": "django-axes sign-in log (read-only in the admin; a purge: user.signin_logs_purged)",
 }
 
 

@@ -1,5 +1,5 @@
-"""Operators' acts on the machinery: publishing a failed checkpoint publication again, and
-lifting a sign-in lock-out (django-axes). Neither changes a credit, but an auditor asks who
+"""Operators' acts on the machinery: publishing a failed checkpoint publication again,
+lifting a sign-in lock-out and purging old sign-in logs (django-axes). Neither changes a credit, but an auditor asks who
 did them and when: each is one ledger entry in its transaction, under the named person (or the
 operator at a shell), like every configuration change (lc.audit.services). An act that finds
 nothing to do records nothing.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset as axes_reset
 from django.db import transaction
 from django.utils import timezone
@@ -63,3 +63,22 @@ def reset_lockout(*, actor: Actor, username: str | None = None, ip: str | None =
                   payload={"username": username, "ip_address": ip, "user": user.ledger_id if user else None,
                            "attempts": count, "cleared": cleared})
     return int(count)
+
+
+@transaction.atomic
+def purge_signin_logs(*, actor: Actor, age_days: int, failures: bool = False, now: dt.datetime | None = None) -> int:
+    """Delete django-axes' sign-in logs (or, `failures`, its failure logs) older than `age_days`,
+    as its axes_reset_logs / axes_reset_failure_logs do: the record of who signed in from where is
+    evidence, so its removal names who removed how much, and up to when. Returns the rows removed."""
+    rules.check("purge_signin_logs", actor)
+    now = now or timezone.now()
+    before = now - dt.timedelta(days=age_days)
+    old = (AccessFailureLog if failures else AccessLog).objects.filter(attempt_time__lte=before)
+    oldest = old.order_by("attempt_time").values_list("attempt_time", flat=True).first()
+    if oldest is None:
+        return 0
+    count, _ = old.delete()
+    record_change(events.SIGNIN_LOGS_PURGED, subject="signin:logs", actor=actor, at=now, payload={
+        "log": "failures" if failures else "sign-ins", "age_days": age_days, "older_than": before,
+        "oldest": oldest, "removed": count})
+    return count

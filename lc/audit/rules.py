@@ -174,6 +174,10 @@ def check_reset_lockout(actor: Actor, user: User | None = None) -> None:
     _admin_of(actor, user.organization_id) if user is not None and user.organization_id else _platform(actor)
 
 
+def check_purge_signin_logs(actor: Actor, target: Any = None) -> None:
+    _platform(actor)
+
+
 def check_enrol_device(actor: Actor, user: User) -> None:
     if isinstance(actor, User) and actor.pk == user.pk:
         return

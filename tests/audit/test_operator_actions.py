@@ -3,16 +3,17 @@ webhook delivery again, requeueing a failed checkpoint publication, lifting a si
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 from typing import Any
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.management import call_command
 from django.utils import timezone, translation
 
 from lc import events
-from lc.audit.operations import requeue_publications, reset_lockout
+from lc.audit.operations import purge_signin_logs, requeue_publications, reset_lockout
 from lc.errors import Forbidden
 from lc.integrations.webhooks import create_subscription
 from lc.models import WebhookDelivery
@@ -26,7 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_new_acts_are_configuration_events_with_labels() -> None:
-    for event in (events.WEBHOOK_REDELIVERED, events.PUBLICATION_REQUEUED, events.LOCKOUT_RESET):
+    for event in (events.WEBHOOK_REDELIVERED, events.PUBLICATION_REQUEUED, events.LOCKOUT_RESET,
+                  events.SIGNIN_LOGS_PURGED):
         assert event.config and events.EVENTS[event.kind] is event and event.action in events.CONFIG_ACTIONS
         with translation.override("zh-hant"):
             chinese = str(event.label)
@@ -130,3 +132,26 @@ def test_a_banks_administrator_lifts_only_its_own_peoples_lockouts(cast: Any) ->
     _, e = only_new_entry(lambda: reset_lockout(actor=cast.users["vhb.admin"], username="vhb.maker"))
     assert e.actor == cast.users["vhb.admin"].ledger_id
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["ncb.maker"]
+
+
+@pytest.mark.parametrize(("command", "model", "log"), [("axes_reset_logs", AccessLog, "sign-ins"),
+                                                       ("axes_reset_failure_logs", AccessFailureLog, "failures")])
+def test_purging_old_sign_in_logs_is_one_entry_by_the_operator_at_the_shell(
+        cast: Any, command: str, model: Any, log: str) -> None:
+    now = timezone.now()
+    for days in (40, 35, 2):
+        row = model.objects.create(username="vhb.maker", ip_address="203.0.113.9", user_agent="test",
+                                   path_info="/login/", **({"locked_out": False} if model is AccessFailureLog else {}))
+        model.objects.filter(pk=row.pk).update(attempt_time=now - dt.timedelta(days=days))
+    _, e = only_new_entry(lambda: call_command(command, "--age", "30", stdout=open("/dev/null", "w")))
+    assert (e.kind, e.actor, e.subject) == ("user.signin_logs_purged", f"operator:{getpass.getuser()}", "signin:logs")
+    assert (e.payload["log"], e.payload["age_days"], e.payload["removed"]) == (log, 30, 2)
+    assert model.objects.count() == 1  # the recent one stays
+    before = PendingEntry.objects.count()
+    call_command(command, "--age", "30", stdout=open("/dev/null", "w"))  # nothing that old: nothing recorded
+    assert PendingEntry.objects.count() == before
+
+
+def test_only_platform_staff_purge_sign_in_logs(cast: Any) -> None:
+    with pytest.raises(Forbidden):
+        purge_signin_logs(actor=cast.users["vhb.admin"], age_days=0)

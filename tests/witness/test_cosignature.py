@@ -167,3 +167,33 @@ def test_the_witness_key_file_is_private_created_once_and_bound_to_its_name(tmp_
     assert "PRIVATE" not in repr(key)
     with pytest.raises(ValueError, match=r"not 'witness\.test/other'"):
         ensure_key(path, "witness.test/other")
+
+
+def test_witnesses_starting_together_share_one_complete_key(tmp_path: Path) -> None:
+    """Two starts at once (a restart racing a manual start): one key, and no start reads a
+    half-written key file (before the fix, most rounds of this failed)."""
+    import threading
+
+    from ledger.witness.keyfile import ensure_key
+
+    for round_ in range(20):
+        path = tmp_path / str(round_) / "witness.key"
+        barrier = threading.Barrier(8)
+        ids: list[bytes] = []
+        errors: list[Exception] = []
+
+        def start(path: Path = path, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                ids.append(ensure_key(path, "witness.test/race").key_id)
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=start) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+        assert errors == [] and len(ids) == 8 and len(set(ids)) == 1, (round_, errors)
+        assert sorted(p.name for p in path.parent.iterdir()) == ["witness.key"]  # no temporary left

@@ -140,3 +140,22 @@ def test_a_bank_auditor_sees_its_own_banks_verifications_only(cast: Any, platfor
     everyone = verified_client(platform_auditor)
     assert everyone.get(reverse("audit:verify-run", args=[theirs.pk])).status_code == 200
     assert "ncb.auditor" in everyone.get(reverse("audit:home")).content.decode()
+
+
+def test_read_log_refuses_updates_and_deletes_and_a_removed_tail_is_caught(cast: Any) -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    for n in range(3):
+        readlog.log_read(cast.users["vhb.auditor"], "credit", f"lc:{n}")
+    readlog.seal()
+    for statement in ("UPDATE audit_read_access SET target = 'lc:other' WHERE seq = 2",
+                      "DELETE FROM audit_read_access WHERE seq = 3"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(statement)  # append-only: the trigger refuses, even to the table's owner
+    assert ReadAccess.objects.count() == 3 and readlog.verify_read_log().ok
+    with connection.cursor() as cur:  # an insider who disables the trigger and drops the last row
+        cur.execute("ALTER TABLE audit_read_access DISABLE TRIGGER ledger_audit_read_access_no_update_delete")
+        cur.execute("DELETE FROM audit_read_access WHERE seq = 3")
+        cur.execute("ALTER TABLE audit_read_access ENABLE ALWAYS TRIGGER ledger_audit_read_access_no_update_delete")
+    check = readlog.verify_read_log()
+    assert not check.ok and "missing" in check.problem

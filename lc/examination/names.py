@@ -13,7 +13,7 @@ import functools
 import re
 
 from lc.examination.places import country_code, port_country
-from lc.examination.text import Match, same_words, squashed, tokens
+from lc.examination.text import Match, covers, same_words, squashed, tokens
 
 _LEGAL_FORMS = frozenset(
     {
@@ -53,6 +53,14 @@ _LEGAL_FORMS = frozenset(
         "SENDIRIAN",
     }
 )
+# Art. 14(j): contact details stated as part of an address are disregarded (telephone, telefax,
+# e-mail and the like), from the word that introduces them to the end; a "No." before the number.
+_CONTACT = re.compile(
+    r"[,;]?\s*\b(?:TEL|TELEPHONE|PHONE|FAX|TELEFAX|TELEX|E-?MAIL|MOBILE|MOB|CONTACT|ATTN|WEBSITE|WEB)\b.*$"
+    r"|\S+@\S+|\bHTTPS?://\S+|\bWWW\.\S+",
+    re.IGNORECASE,
+)
+_HOUSE_NUMBER = re.compile(r"\bNO\.?\s*(?=\d)", re.IGNORECASE)
 _VESSEL_PREFIX = re.compile(r"^(?:M\W?V|M\W?S|S\W?S|M\W?T|MV|MS|SS|MT|VESSEL|V)\W+")
 
 
@@ -100,13 +108,20 @@ def same_name(credit_name: str, document_name: str) -> bool:
 def address_match(credit_address: str, document_address: str) -> Match:
     """An address "as stated in the credit" (art. 14(j)): the same after normalisation.
 
-    The country may be written or left out (the party's country is compared on its own), and
-    spacing inside a place name does not count ("Wanchai" = "Wan Chai").
+    The country may be written or left out (the party's country is compared on its own), spacing
+    inside a place name does not count ("Wanchai" = "Wan Chai"), and contact details are
+    disregarded (art. 14(j)). An address that states more than the credit's (a room or floor) or
+    less (no district) but nothing else is for the examiner to judge.
     """
-    a, b = _without_place(credit_address), _without_place(document_address)
+    a, b = _without_place(_address(credit_address)), _without_place(_address(document_address))
     if squashed(a) == squashed(b):
         return Match.SAME
-    return same_words(a, b)
+    verdict = same_words(a, b)
+    return Match.CLOSE if verdict == Match.DIFFERENT and (covers(a, b) or covers(b, a)) else verdict
+
+
+def _address(text: str) -> str:
+    return _HOUSE_NUMBER.sub("", _CONTACT.sub("", text)).strip(" ,;.")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -32,6 +32,9 @@ def _key(name: str) -> str:
 
 _ALIASES = {
     "HONG KONG SAR": "HK",
+    "HONG KONG S A R": "HK",
+    "HKSAR": "HK",
+    "H K": "HK",
     "HONGKONG": "HK",
     "HK": "HK",
     "PRC": "CN",

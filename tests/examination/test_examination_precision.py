@@ -253,7 +253,9 @@ CASES = [
     ),
     check(
         "sentence_naming_two_documents_is_not_assigned_to_either",
-        conditioned(COO, "CERTIFICATE OF ORIGIN", "CERTIFICATE OF ORIGIN AND PACKING LIST ISSUED BY CHAMBER OF COMMERCE"),
+        conditioned(
+            COO, "CERTIFICATE OF ORIGIN", "CERTIFICATE OF ORIGIN AND PACKING LIST ISSUED BY CHAMBER OF COMMERCE"
+        ),
         present(coo={"issuer": party("NINGBO EVERBRIGHT FLASK CO LTD", "CN")}),
     ),
     check("insurance_by_a_broker", BASE, present(ins={"issuer": party("Harbour Insurance Brokers Ltd", "HK")}), "C24"),
@@ -649,6 +651,39 @@ CASES = [
         present(bl={"notify_party": party(APPLICANT.name, "HK", "18 Harbour Rd., Wanchai, Hong Kong")}),
     ),
     check(
+        "notify_address_with_telephone_and_fax",
+        BASE,
+        present(
+            bl={
+                "notify_party": party(
+                    APPLICANT.name, "HK", "18 HARBOUR ROAD, WANCHAI, HONG KONG. TEL: +852 2511 0000 FAX: +852 2511 0001"
+                )
+            }
+        ),
+    ),
+    check(
+        "notify_address_with_email",
+        BASE,
+        present(bl={"notify_party": party(APPLICANT.name, "HK", "18 Harbour Road, Wan Chai, H.K., Email: ops@hhl.hk")}),
+    ),
+    check(
+        "notify_address_with_house_number_word",
+        BASE,
+        present(bl={"notify_party": party(APPLICANT.name, "HK", "No. 18 Harbour Road, Wan Chai, Hong Kong SAR")}),
+    ),
+    check(
+        "notify_address_with_a_room_added_is_judged",
+        BASE,
+        present(bl={"notify_party": party(APPLICANT.name, "HK", "Room 1203, 18 Harbour Road, Wan Chai")}),
+        judged=("C27",),
+    ),
+    check(
+        "notify_address_with_telephone_at_another_number",
+        BASE,
+        present(bl={"notify_party": party(APPLICANT.name, "HK", "81 Harbour Road, Wan Chai TEL 2511 0000")}),
+        "C27",
+    ),
+    check(
         "notify_address_elsewhere",
         BASE,
         present(bl={"notify_party": party(APPLICANT.name, "HK", "22 Queen's Road Central")}),
@@ -974,10 +1009,11 @@ def test_builders_cover_every_sample_document():
 
 
 def test_a_finding_read_from_47a_shows_the_47a_sentence_beside_the_46a_clause():
-    terms = conditioned(COO, "CERTIFICATE OF ORIGIN", "CERTIFICATE OF ORIGIN MUST BE ISSUED BY THE CHAMBER OF COMMERCE.")
+    condition = "CERTIFICATE OF ORIGIN MUST BE ISSUED BY THE CHAMBER OF COMMERCE"
+    terms = conditioned(COO, "CERTIFICATE OF ORIGIN", f"{condition}.")
     result = examine(terms, present(coo={"issuer": party("NINGBO EVERBRIGHT FLASK CO LTD", "CN")}), CAL)
     (finding,) = result.certain
-    assert finding.credit_text == "CERTIFICATE OF ORIGIN; 47A CERTIFICATE OF ORIGIN MUST BE ISSUED BY THE CHAMBER OF COMMERCE"
+    assert finding.credit_text == f"CERTIFICATE OF ORIGIN; 47A {condition}"
 
 
 def test_shipment_record_takes_the_earliest_journey_and_the_credits_unit():

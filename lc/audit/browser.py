@@ -4,8 +4,8 @@ One SQL statement per page, newest first, with `seq < cursor` as the key: a page
 same at the millionth entry as at the first, and a cursor stays valid while entries arrive.
 Every filter is a column the journal indexes with seq (subject, kind, actor, actor_org:
 ledger/migrations/0007_browse_indexes.py), so the planner walks one index backwards and stops
-after a page. A bank auditor's scope is the bank's credits, its people and itself as subjects,
-or its own people as actors.
+after a page. A bank auditor's scope is the bank's credits, people, keys, webhooks and itself
+as subjects, or its own people as actors.
 
 A date range is different: `at` grows with seq, so the entries of a past day all sit deep in
 the journal, while the planner, assuming them spread evenly, walks seq backwards from the head
@@ -30,7 +30,7 @@ from django.utils import timezone
 
 import ledger
 from lc.audit import rules
-from lc.models import LetterOfCredit, Organization, User
+from lc.models import ApiKey, LetterOfCredit, Organization, User, WebhookSubscription
 from ledger.models import PendingEntry, Receipt
 
 PAGE = 50
@@ -83,7 +83,12 @@ def scope_for(user: User) -> Scope | None:
     assert org is not None  # an auditor of no organisation is the platform auditor
     credits = LetterOfCredit.objects.visible_to(org).values_list("id", flat=True)
     people = User.objects.filter(organization=org).values_list("id", flat=True)
-    subjects = [f"lc:{c}" for c in credits] + [f"user:{u}" for u in people] + [org.ledger_id]
+    # Its keys and webhooks too: one created by an operator at a shell, or revoked by platform
+    # staff, is an entry of no bank's people.
+    keys = ApiKey.objects.filter(organization=org).values_list("id", flat=True)
+    hooks = WebhookSubscription.objects.filter(organization=org).values_list("id", flat=True)
+    subjects = [f"lc:{c}" for c in credits] + [f"user:{u}" for u in people] + [org.ledger_id] + \
+        [f"apikey:{k}" for k in keys] + [f"webhook:{w}" for w in hooks]
     return Scope(org=org.ledger_id, subjects=tuple(subjects))
 
 

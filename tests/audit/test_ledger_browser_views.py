@@ -145,3 +145,17 @@ def test_a_bank_auditor_sees_its_pending_entries_behind_a_backlog_of_others(jour
         append("test.theirs", OTHER_CREDIT, OTHER_PERSON, OTHER_BANK, n)
     pending = verified_client(journal.cast.users["vhb.auditor"]).get(reverse("audit:ledger")).context["pending"]
     assert [r.kind for r in pending] == ["test.mine"]
+
+
+def test_a_bank_auditor_sees_its_banks_keys_changed_by_an_operator_or_platform_staff(cast: Any, staff: Any,
+                                                                                        sequenced: Any) -> None:
+    from lc.audit.record import Operator
+    from lc.integrations.keys import create_api_key, revoke_api_key
+
+    key, _ = create_api_key(user=cast.users["vhb.admin"], name="treasury", actor=Operator("ops"))
+    revoke_api_key(key=key, actor=staff)
+    create_api_key(user=cast.users["hhl.treasury"], name="ERP", actor=Operator("ops"))  # another organisation's
+    sequenced()
+    rows = seen(verified_client(cast.users["vhb.auditor"]), kind="")
+    keys = [(k, s) for k, s, _, _ in rows if s.startswith("apikey:")]
+    assert keys == [("apikey.revoked", f"apikey:{key.id}"), ("apikey.created", f"apikey:{key.id}")]

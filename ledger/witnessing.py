@@ -105,7 +105,9 @@ def cosign_latest(now: dt.datetime | None = None) -> dict[str, str]:
 
 @contextmanager
 def _single_run() -> Iterator[bool]:
-    # A session lock, not a transaction: no transaction stays open during network calls.
+    # A session lock, so that this function opens no transaction around its network calls.
+    # Run from the outbox (ledger.tasks.witness), the consumer's transaction does stay open
+    # around the whole run, message row locked, so that done_at commits with the cosignatures.
     with connection.cursor() as cur:
         cur.execute("SELECT pg_try_advisory_lock(%s)", [WITNESS_LOCK])
         mine = bool(cur.fetchone()[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from lc.examination.context import CENT, HUNDRED, Context, Doc, discrepancy, label
@@ -10,7 +11,7 @@ from lc.examination.parties import INSURER_KINDS, IssuerKind, kind_of
 from lc.examination.places import place_match
 from lc.examination.text import Match, covers
 from lc.examination.types import Certainty, Discrepancy, DocumentRequirement
-from lc.examination.wording import read
+from lc.examination.wording import read, risks_in
 
 DEFAULT_COVER_PERCENT = Decimal(110)  # art. 28(f)(ii)
 RULE = "UCP 600 art. 28"
@@ -201,7 +202,8 @@ def _amount(ctx: Context, doc: Doc, d: InsuranceDocument, requirement: DocumentR
 def _risks(doc: Doc, d: InsuranceDocument, requirement: DocumentRequirement) -> list[Discrepancy]:
     shown = " | ".join(d.risks)
     wanted = read(requirement).insurance_risks
-    missing = [risk for risk in wanted if not any(covers(risk, r) for r in d.risks)]
+    named = {risk for r in d.risks for risk in risks_in(r)}
+    missing = [risk for risk in wanted if not any(covers(risk, r) for r in d.risks) and not _named(risk, named)]
     if not missing:
         return []
     text = f"Insurance document does not cover {'; '.join(missing)}."
@@ -219,13 +221,32 @@ def _risks(doc: Doc, d: InsuranceDocument, requirement: DocumentRequirement) -> 
     ]
 
 
+# ISBP 821 K17: Institute Cargo Clauses (A) meet a call for "all risks"; war risks are the
+# Institute War Clauses.
+_MET_BY = {"All Risks": "Institute Cargo Clauses (A)", "War Risks": "Institute War Clauses (Cargo)"}
+# Cover from or to a warehouse "at" a place covers that place and more (art. 28(f)(iii): at least).
+_WAREHOUSE = re.compile(r"\b(?:WAREHOUSES?|STORES?|PREMISES|FACTORY|MILL|DOOR)\b")
+
+
+def _named(risk: str, named: set[str]) -> bool:
+    return risk in named or _MET_BY.get(risk) in named
+
+
+def _place_verdict(wanted: str, shown: str) -> Match:
+    verdict = place_match(wanted, shown)
+    if verdict == Match.SAME or not _WAREHOUSE.search(shown.upper()):
+        return verdict
+    parts = [p for p in re.split(r",|\bAT\b|\bIN\b", shown.upper()) if p.strip()]
+    return max((place_match(wanted, p) for p in parts), default=verdict)
+
+
 def _route(ctx: Context, doc: Doc, d: InsuranceDocument) -> list[Discrepancy]:
     terms = ctx.terms
     start = terms.place_of_receipt or terms.port_of_loading
     end = terms.final_destination or terms.port_of_discharge
     found = []
     for field_name, wanted, shown in (("route_from", start, d.route_from), ("route_to", end, d.route_to)):
-        verdict = place_match(wanted, shown)
+        verdict = _place_verdict(wanted, shown)
         if verdict == Match.SAME:
             continue
         text = f"{label(doc).capitalize()} covers {field_name.replace('_', ' ')} {shown or 'not stated'}; cover must run from {start} to {end}."

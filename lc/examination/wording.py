@@ -40,8 +40,8 @@ _MULTIPLE_WORDS = {"DUPLICATE": 2, "TRIPLICATE": 3, "QUADRUPLICATE": 4, "QUINTUP
 _STOP = r"(?=\s+(?:MADE\s+OUT|CONSIGNED|TO\s+(?:THE\s+)?ORDER|MARKED|NOTIFY(?:ING)?|SHOWING|INDICATING|EVIDENCING|CERTIFYING|STATING|ENDORSED|BLANK|IN|FOR|AND|WITH|COVERING|DATED)\b|[,;:]|\.(?:\s|$)|$)"
 _RISKS = (
     (re.compile(r"(?:INSTITUTE\s+CARGO\s+CLAUSES|\bICC)\s*\(?\s*([ABC])\s*\)?"), "Institute Cargo Clauses ({})"),
-    (re.compile(r"INSTITUTE\s+WAR\s+CLAUSES"), "Institute War Clauses (Cargo)"),
-    (re.compile(r"INSTITUTE\s+STRIKES?\s+CLAUSES"), "Institute Strikes Clauses (Cargo)"),
+    (re.compile(r"INSTITUTE\s+WAR\s+CLAUSES|\bIWC\b"), "Institute War Clauses (Cargo)"),
+    (re.compile(r"INSTITUTE\s+STRIKES?\s+CLAUSES|\bISC\b|\bS\.?R\.?C\.?C\b"), "Institute Strikes Clauses (Cargo)"),
     (re.compile(r"\bALL\s+RISKS\b"), "All Risks"),
     (re.compile(r"\bWAR\s+RISKS?\b"), "War Risks"),
 )
@@ -155,6 +155,11 @@ def _freight(text: str) -> str:
 def _percent(text: str) -> Decimal | None:
     match = re.search(r"\b(\d{2,3}(?:\.\d{1,2})?)\s*(?:%|PCT\b|PERCENT\b|PER\s+CENT\b)", text)
     return Decimal(match[1]) if match else None
+
+
+def risks_in(text: str) -> tuple[str, ...]:
+    """The risks a text names, under one name each ("IWC (Cargo)" = Institute War Clauses (Cargo))."""
+    return _risks(" ".join(text.upper().replace("’", "'").split()))
 
 
 def _risks(text: str) -> tuple[str, ...]:

@@ -48,6 +48,7 @@ BL, PL, COO, INSP, INS, INV = (
 BL_ORDER = "FULL SET OF CLEAN ON BOARD OCEAN BILLS OF LADING MADE OUT TO ORDER OF ISSUING BANK MARKED FREIGHT PREPAID NOTIFY APPLICANT"
 BL_BY = "FULL SET OF CLEAN ON BOARD OCEAN BILLS OF LADING ISSUED BY {} MADE OUT TO ORDER OF ISSUING BANK MARKED FREIGHT PREPAID NOTIFY APPLICANT"
 BL_PLAIN = "FULL SET OF CLEAN ON BOARD OCEAN BILLS OF LADING"
+INS_COVER = "INSURANCE CERTIFICATE IN DUPLICATE FOR 110 PCT OF CIF VALUE COVERING {}"
 BL_COPY = "COPY OF CLEAN ON BOARD OCEAN BILL OF LADING MADE OUT TO ORDER OF ISSUING BANK MARKED FREIGHT PREPAID NOTIFY APPLICANT"
 APPLICANT = samples.APPLICANT
 
@@ -642,6 +643,40 @@ CASES = [
         "insurance_two_originals_issued_one_given",
         BASE,
         present(ins={"originals_issued": 2, "originals_presented": 1, "copies_presented": 1}),
+        "C24",
+    ),
+    # Art. 28: risks named as the market abbreviates them; "all risks" met by ICC (A) (ISBP 821 K17)
+    check(
+        "insurance_risks_abbreviated_iwc_isc",
+        worded(INS, INS_COVER.format("INSTITUTE CARGO CLAUSES (A), INSTITUTE WAR CLAUSES (CARGO) AND SRCC")),
+        present(ins={"risks": ("ICC (A) 1/1/2009", "IWC (Cargo) 1/1/2009", "ISC (Cargo) 1/1/2009")}),
+    ),
+    check(
+        "insurance_strikes_called_for_not_covered",
+        worded(INS, INS_COVER.format("INSTITUTE CARGO CLAUSES (A), INSTITUTE WAR CLAUSES (CARGO) AND SRCC")),
+        present(ins={"risks": ("ICC (A) 1/1/2009", "IWC (Cargo) 1/1/2009")}),
+        "C24",
+    ),
+    check(
+        "all_risks_met_by_icc_a",
+        worded(INS, INS_COVER.format("ALL RISKS")),
+        present(ins={"risks": ("Institute Cargo Clauses (A) 1/1/2009",)}),
+    ),
+    check(
+        "all_risks_not_met_by_icc_b",
+        worded(INS, INS_COVER.format("ALL RISKS")),
+        present(ins={"risks": ("Institute Cargo Clauses (B) 1/1/2009",)}),
+        "C24",
+    ),
+    check(
+        "insurance_warehouse_to_warehouse",
+        worded(INS, INS_COVER.format("ICC (A) FROM WAREHOUSE TO WAREHOUSE")),
+        present(ins={"route_from": "Seller's warehouse, Ningbo", "route_to": "Buyer's warehouse at Hong Kong"}),
+    ),
+    check(
+        "insurance_warehouse_in_another_city",
+        worded(INS, INS_COVER.format("ICC (A) FROM WAREHOUSE TO WAREHOUSE")),
+        present(ins={"route_from": "Seller's warehouse, Ningbo", "route_to": "Buyer's warehouse, Singapore"}),
         "C24",
     ),
     # 14(j) addresses, the applicant's address in consignee and notify details

@@ -173,6 +173,9 @@ _SAME_PORT = {
     "CALCUTTA": "KOLKATA",
     "SAIGON": "HO CHI MINH",
     "HO CHI MINH CITY": "HO CHI MINH",
+    "HOCHIMINH CITY": "HO CHI MINH",
+    "HOCHIMINH": "HO CHI MINH",
+    "HCMC": "HO CHI MINH",
     "PUSAN": "BUSAN",
     "ANTWERPEN": "ANTWERP",
     "GENOVA": "GENOA",
@@ -318,7 +321,7 @@ def _in_country(wanted: str, found: str) -> Match:
 
 def _one_port(wanted: str, found: str) -> Match:
     a, b = port_name(wanted), port_name(found)
-    if a == b:
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):  # "Hochiminh City" = "Ho Chi Minh City"
         return _country_agrees(wanted, found)
     if _DISTRICT_OF.get(b) == a or _DISTRICT_OF.get(a) == b:
         return Match.CLOSE
@@ -331,4 +334,12 @@ def _one_port(wanted: str, found: str) -> Match:
 def _country_agrees(wanted: str, found: str) -> Match:
     """ "Ningbo, China" for "Ningbo": the same; a port of that name in another country: not."""
     a, b = port_country(wanted), port_country(found)
-    return Match.DIFFERENT if a and b and a != b else Match.SAME
+    if not a or not b or a == b:
+        return Match.SAME
+    # "Hong Kong, China": the port of Hong Kong (a special administrative region of China) with the
+    # country written as China; the port's own place decides, so "Ningbo, Hong Kong" still differs.
+    # Taiwan written as China is for the examiner to judge.
+    own = _PORTS.get(port_name(found), "") if b == "CN" else _PORTS.get(port_name(wanted), "") if a == "CN" else ""
+    if own not in (a, b) or ("CN", own) not in _RELATED_COUNTRIES:
+        return Match.DIFFERENT
+    return Match.CLOSE if own == "TW" else Match.SAME

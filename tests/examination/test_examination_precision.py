@@ -976,6 +976,22 @@ CASES = [
         credit(port_of_loading="Mumbai"),
         present(bl={"port_of_loading": "Bombay"}, ins={"route_from": "Mumbai"}),
     ),
+    check(
+        "discharge_hong_kong_china",
+        BASE,
+        present(bl={"port_of_discharge": "HONG KONG, CHINA"}, ins={"route_to": "Hong Kong, China"}),
+    ),
+    check(
+        "loading_port_written_in_one_word",
+        credit(port_of_loading="Ho Chi Minh City"),
+        present(bl={"port_of_loading": "HOCHIMINH CITY, VIETNAM"}, ins={"route_from": "HCMC"}),
+    ),
+    check(
+        "discharge_hong_kong_named_for_another_port",
+        BASE,
+        present(bl={"port_of_discharge": "Shenzhen, China"}, ins={"route_to": "Hong Kong"}),
+        "C22",
+    ),
     check("port_of_ningbo", BASE, present(bl={"port_of_loading": "Port of Ningbo"})),
     check("port_with_the_wrong_country", BASE, present(bl={"port_of_loading": "Ningbo, Malaysia"}), "C22"),
     # Art. 20(a)(i), 23(a)(i): the carrier, the master, or a named agent for one of them signs

@@ -8,6 +8,9 @@ legal form is put to the examiner rather than charged.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from lc.examination.amounts import amount_bounds
 from lc.examination.context import Context, Doc, discrepancy, label
 from lc.examination.doctypes import INSURANCE_TYPES, TRANSPORT_TYPES, AirWaybill, DocType, Draft, OceanBillOfLading
@@ -152,8 +155,8 @@ def _draft_checks(ctx: Context, d: Draft) -> list[tuple[str, object, object, Mat
                 Match.SAME if by_bic else name_match(drawee.name, d.drawee.name),
             )
         )
-    if terms.drafts_at.strip() and not same_text(terms.drafts_at, d.tenor):
-        checks.append(("tenor", terms.drafts_at, d.tenor, Match.DIFFERENT))
+    if terms.drafts_at.strip():
+        checks.append(("tenor", terms.drafts_at, d.tenor, tenor_match(terms.drafts_at, d.tenor, ctx.shipment_date)))
     if (
         invoice is not None
         and invoice.currency == d.currency
@@ -167,3 +170,65 @@ def _draft_checks(ctx: Context, d: Draft) -> list[tuple[str, object, object, Mat
 def _over_credit(ctx: Context, d: Draft) -> bool:
     """A draft over the credit is C17's finding already."""
     return ctx.presentation.previous_drawings + d.amount > amount_bounds(ctx)[1]
+
+
+# Art. 6(c), ISBP 821 B2: a tenor is read for its meaning (sight, or so many days after a basis),
+# not its wording: "SIGHT" = "AT *** SIGHT"; "BILL OF LADING DATE" = "B/L DATE"; "from" = "after"
+# for a period of payment (art. 3); a draft on a B/L-date tenor may state that date (B2(b)).
+_SIGHT = re.compile(r"^(?:AT\s+)?[X*\s.-]*SIGHT$")
+_DAYS = re.compile(r"^(?:AT\s+)?(?P<days>\d{1,3})\s+DAYS?\s+(?:AFTER|FROM|FOLLOWING)\s+(?P<basis>.+)$")
+_BL_BASIS = re.compile(r"\bB\s*/\s*L\b|\bBILLS?\s+OF\s+LADING\b|\bSHIPMENT\b|\bON\s*BOARD\b|\bAWB\b|\bAIR\s*WAYBILL\b")
+_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+_DATE_FORMS = (
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+    re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b"),
+    re.compile(r"\b(?P<d>\d{1,2})(?:ST|ND|RD|TH)?\s+(?P<mon>[A-Z]{3})[A-Z]*\.?,?\s+(?P<y>\d{4})\b"),
+    re.compile(r"\b(?P<mon>[A-Z]{3})[A-Z]*\.?\s+(?P<d>\d{1,2})(?:ST|ND|RD|TH)?,?\s+(?P<y>\d{4})\b"),
+)
+
+
+def _date_in(text: str) -> date | None:
+    for form in _DATE_FORMS:
+        match = form.search(text)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        month = _MONTHS.index(parts["mon"]) + 1 if parts.get("mon") in _MONTHS else int(parts.get("m") or 0)
+        try:
+            return date(int(parts["y"]), month, int(parts["d"]))
+        except ValueError:
+            return None
+    return None
+
+
+def _tenor(text: str) -> tuple[int, str, date | None] | None:
+    """(days, basis, the basis date the text states) of a tenor; None when it is not read."""
+    upper = " ".join(text.upper().replace("’", "'").split()).strip(" .")
+    if _SIGHT.match(upper):
+        return 0, "SIGHT", None
+    match = _DAYS.match(upper)
+    if match is None:
+        return None
+    basis = match["basis"]
+    kind = "SIGHT" if re.search(r"\bSIGHT\b", basis) else "BL" if _BL_BASIS.search(basis) else ""
+    kind = kind or ("INVOICE" if "INVOICE" in basis else "DATE" if _date_in(basis) else "")
+    return (int(match["days"]), kind, _date_in(basis)) if kind else None
+
+
+def tenor_match(wanted: str, shown: str, shipped: date | None) -> Match:
+    """How a draft's tenor corresponds to 42C."""
+    if same_text(wanted, shown):
+        return Match.SAME
+    a, b = _tenor(wanted), _tenor(shown)
+    if a is None or b is None:
+        return Match.DIFFERENT
+    if a[0] != b[0]:
+        return Match.DIFFERENT
+    if a[1] == b[1] and (a[2] is None or b[2] is None or a[2] == b[2]):
+        if a[1] == "BL" and b[2] is not None and shipped is not None and b[2] != shipped:
+            return Match.DIFFERENT  # the B/L date the draft states is not the B/L's
+        return Match.SAME
+    if {a[1], b[1]} == {"BL", "DATE"} and shipped is not None:
+        stated = b[2] if b[1] == "DATE" else a[2]
+        return Match.SAME if stated == shipped else Match.DIFFERENT
+    return Match.DIFFERENT

@@ -37,6 +37,7 @@ from lc.examination.types import Certainty, PreviousShipment
 CAL = BankingCalendar()
 BASE = credit()
 PARTIAL_OK = credit(partial_shipments="ALLOWED")
+USANCE = credit(drafts_at="AT 90 DAYS AFTER B/L DATE", available_by="BY ACCEPTANCE")
 BL, PL, COO, INSP, INS, INV = (
     DocType.OCEAN_BILL_OF_LADING,
     DocType.PACKING_LIST,
@@ -385,6 +386,33 @@ CASES = [
         BASE,
         present(draft={"drawee": party("VICTORIA HARBOUR BANK LIMITED, HONG KONG", "HK")}),
     ),
+    # Draft tenors read for their meaning (art. 6(c), ISBP 821 B2)
+    check("tenor_sight_without_at", BASE, present(draft={"tenor": "SIGHT"})),
+    check("tenor_at_xxx_sight", BASE, present(draft={"tenor": "AT XXX SIGHT"})),
+    check("tenor_30_days_sight_for_sight", BASE, present(draft={"tenor": "AT 30 DAYS SIGHT"}), "C25"),
+    check(
+        "tenor_bill_of_lading_date_spelt_out",
+        USANCE,
+        present(draft={"tenor": "AT 90 DAYS AFTER BILL OF LADING DATE"}),
+    ),
+    check(
+        "tenor_states_the_bl_date",
+        USANCE,
+        present(draft={"tenor": "AT 90 DAYS AFTER B/L DATE 28 MAY 2025"}),
+    ),
+    check(
+        "tenor_states_the_date_itself",
+        USANCE,
+        present(draft={"tenor": "AT 90 DAYS AFTER 28.05.2025"}),
+    ),
+    check(
+        "tenor_states_another_bl_date",
+        USANCE,
+        present(draft={"tenor": "AT 90 DAYS AFTER B/L DATE 27 MAY 2025"}),
+        "C25",
+    ),
+    check("tenor_after_sight_for_bl_date", USANCE, present(draft={"tenor": "AT 90 DAYS AFTER SIGHT"}), "C25"),
+    check("tenor_60_days_for_90", USANCE, present(draft={"tenor": "AT 60 DAYS AFTER B/L DATE"}), "C25"),
     # Conflict, not difference (14(d)(e))
     check(
         "packing_list_adds_a_net_weight", BASE, present(pl={"goods_description": "Vacuum flasks, net weight 5,000 kgs"})

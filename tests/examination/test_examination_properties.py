@@ -25,6 +25,7 @@ from lc.examination.doctypes import (
     CommercialInvoice,
     DocParty,
     DocType,
+    Draft,
     OceanBillOfLading,
     PackingList,
 )
@@ -212,6 +213,24 @@ def insurance_vessel(_t: CreditTerms, p: Presentation, _n: int) -> Presentation 
     return replace(p, documents=docs)
 
 
+def draft_tenor(t: CreditTerms, p: Presentation, n: int) -> Presentation | None:
+    if not t.drafts_at.strip():
+        return None
+    return _map_docs(p, (Draft,), lambda d: replace(d, tenor=f"AT {30 + n % 60} DAYS AFTER SIGHT"))
+
+
+def notify_address_elsewhere(_t: CreditTerms, p: Presentation, n: int) -> Presentation | None:
+    """The applicant notified at another street address (art. 14(j): as the credit states it)."""
+
+    def change(d: Any) -> Any:
+        if d.is_copy or d.notify_party is None or not d.notify_party.address:
+            return d
+        return replace(d, notify_party=replace(d.notify_party, address=f"{700 + n % 200} Queen's Road Central"))
+
+    changed = _map_docs(p, (OceanBillOfLading, AirWaybill), change)
+    return None if changed == p else changed
+
+
 CHANGES = (
     (late_shipment, "C14"),
     (wrong_port_of_loading, "C22"),
@@ -222,6 +241,8 @@ CHANGES = (
     (notify_someone_else, "C25"),
     (missing_packing_list, "C21"),
     (insurance_vessel, "C25"),
+    (draft_tenor, "C25"),
+    (notify_address_elsewhere, "C27"),
 )
 
 

@@ -33,6 +33,10 @@ _DEFECT = (
     r"CONTAMINATED|MOULDY|MOLDY|CRACKED|SCRATCHED|DIRTY|SOILED|RE-?COOPERED|RE-?PAIRED|MISSING|BURST|"
     r"SLACK|SPILLED|SPILT|DETERIORATED|DECAYED|INFESTED|CHAFED|BENT|DEFORMED"
 )
+# A clause stating that transhipment takes place ("TRANSHIPPED AT BUSAN"): not a matter of
+# cleanliness, but the document then indicates transhipment (art. 20(c), C20).
+_TRANSHIPPED = r"\bTRANS-?S?HIP(?:PED|MENT)\b"
+_MAY_TRANSHIP = re.compile(r"\b(?:MAY|RIGHT|RESERVES?|LIBERTY)\b")
 _NEGATED = rf"\b(?:NO|NOT|WITHOUT|FREE FROM|FREE OF|NOR)\b[\w\s]{{0,20}}?\b(?:{_DEFECT})\b"
 TABLE: tuple[tuple[str, Effect, str], ...] = (
     # pattern, effect, why (shown to the examiner)
@@ -58,6 +62,7 @@ TABLE: tuple[tuple[str, Effect, str], ...] = (
         Effect.ACCEPTABLE,
         "art. 20(d): transhipment may take place",
     ),
+    (_TRANSHIPPED, Effect.ACCEPTABLE, "art. 20(b): transhipment stated (read against 43T, C20)"),
     (r"\bMAY\s+NOT\s+BE\s+SUFFICIENT\b", Effect.ACCEPTABLE, "ISBP 821 E: packaging 'may not be' sufficient"),
     (
         r"\b(?:NOT|IN)SUFFICIENT(?:LY)?\s+(?:PACK|PROTECT)|\bPACK(?:ING|AGING|AGES?)\s+(?:IS\s+|ARE\s+)?"
@@ -107,3 +112,14 @@ def classify(clause: str) -> tuple[Effect, str]:
         if effect is Effect.ACCEPTABLE and pattern.search(text):
             return effect, why
     return Effect.UNKNOWN, "not in the clause table: for the examiner to judge"
+
+
+@functools.lru_cache(maxsize=1024)
+def states_transhipment(clause: str) -> bool:
+    """The clause says transhipment takes place (not that the carrier may or reserves the right to)."""
+    text = " ".join(clause.upper().split())
+    return (
+        bool(re.search(_TRANSHIPPED, text))
+        and not _MAY_TRANSHIP.search(text)
+        and not re.search(r"\bNO\b|\bNOT\b|\bWITHOUT\b", text)
+    )

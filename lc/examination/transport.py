@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lc.examination.clauses import Effect, classify
+from lc.examination.clauses import Effect, classify, states_transhipment
 from lc.examination.context import Context, Doc, discrepancy, journey_of, label
 from lc.examination.doctypes import AirWaybill, OceanBillOfLading
 from lc.examination.places import place_match
@@ -68,7 +68,10 @@ def check_transhipment(ctx: Context) -> list[Discrepancy] | None:
         d = doc.document
         # Art. 23(c)(ii): an air waybill indicating transhipment is acceptable when one document
         # covers the whole carriage, which is what one air waybill does.
-        if isinstance(d, OceanBillOfLading) and d.transhipment and not d.container_numbers:
+        if not isinstance(d, OceanBillOfLading):
+            continue
+        transhipped = d.transhipment or any(states_transhipment(c) for c in d.clauses)
+        if transhipped and not d.container_numbers:
             text = "Transhipment prohibited: bill of lading indicates transhipment and the goods are not shipped in containers, trailers or LASH barges."
             found.append(
                 discrepancy(

@@ -43,7 +43,7 @@ _RISKS = (
     (re.compile(r"INSTITUTE\s+WAR\s+CLAUSES|\bIWC\b"), "Institute War Clauses (Cargo)"),
     (re.compile(r"INSTITUTE\s+STRIKES?\s+CLAUSES|\bISC\b|\bS\.?R\.?C\.?C\b"), "Institute Strikes Clauses (Cargo)"),
     (re.compile(r"\bALL\s+RISKS\b"), "All Risks"),
-    (re.compile(r"\bWAR\s+RISKS?\b"), "War Risks"),
+    (re.compile(r"\bWAR\b(?:\s+RISKS?\b)?"), "War Risks"),  # "including war and SRCC" too
 )
 
 

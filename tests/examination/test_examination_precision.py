@@ -519,6 +519,19 @@ CASES = [
         judged=("C23",),
     ),
     check("marked_unclean_without_a_clause", BASE, present(bl={"clean": False}), "C23"),
+    # A clause stating transhipment is no unclean clause but is read against 43T (art. 20(c))
+    check("transhipped_at_busan_allowed", BASE, clause("TRANSHIPPED AT BUSAN")),
+    check(
+        "transhipped_at_busan_in_containers_when_prohibited",
+        credit(transhipment="NOT ALLOWED"),
+        clause("TRANSHIPPED AT BUSAN"),
+    ),
+    check(
+        "transhipped_at_busan_break_bulk_when_prohibited",
+        credit(transhipment="NOT ALLOWED"),
+        clause("TRANSHIPMENT WILL TAKE PLACE AT BUSAN", container_numbers=()),
+        "C20",
+    ),
     # Acceptable wording never hides a defect declared in the same clause (art. 27)
     check("clean_on_board_except_cartons_torn", BASE, clause("CLEAN ON BOARD EXCEPT 3 CARTONS TORN"), "C23"),
     check("said_to_contain_and_cartons_wet", BASE, clause("SAID TO CONTAIN 500 CARTONS, 10 CARTONS WET"), "C23"),
@@ -684,6 +697,17 @@ CASES = [
         worded(INS, INS_COVER.format("INSTITUTE CARGO CLAUSES (A), INSTITUTE WAR CLAUSES (CARGO) AND SRCC")),
         present(ins={"risks": ("ICC (A) 1/1/2009", "IWC (Cargo) 1/1/2009")}),
         "C24",
+    ),
+    check(
+        "insurance_including_war_not_covered",
+        worded(INS, INS_COVER.format("ICC (A) INCLUDING WAR AND SRCC")),
+        present(ins={"risks": ("ICC (A) 1/1/2009", "ISC (Cargo) 1/1/2009")}),
+        "C24",
+    ),
+    check(
+        "insurance_including_war_covered_by_iwc",
+        worded(INS, INS_COVER.format("ICC (A) INCLUDING WAR AND SRCC")),
+        present(ins={"risks": ("ICC (A) 1/1/2009", "IWC (Cargo) 1/1/2009", "ISC (Cargo) 1/1/2009")}),
     ),
     check(
         "all_risks_met_by_icc_a",

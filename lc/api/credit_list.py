@@ -119,6 +119,9 @@ def _clean(request: Request) -> dict[str, Any]:
     # Unknown parameters are refused, not ignored (issue 17): a typo'd filter returned everything.
     errors: dict[str, list[str]] = {name: ["unknown query parameter"]
                                     for name in set(params) - set(_filters()) - {"cursor", "page_size"}}
+    # An empty value is not a filter (as guard.StrictFilterBackend for the other lists).
+    errors.update({name: ["an empty value is not a filter"] for name, given in params.lists()
+                   if name not in errors and "" in given})
     for name, flt in _filters().items():
         if name not in params:
             continue

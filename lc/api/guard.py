@@ -211,4 +211,10 @@ class StrictFilterBackend(DjangoFilterBackend):
         unknown = sorted(set(request.query_params) - allowed)
         if unknown and getattr(view, "action", None) == "list":
             raise serializers.ValidationError({name: "unknown query parameter" for name in unknown})
+        # An empty value is not a filter: django-filter would ignore it and list everything, while
+        # the schema says what a value must be (a uuid, a state, a date): schemathesis found
+        # `?credit=` accepted (issue 17).
+        empty = sorted(n for n, values in request.query_params.lists() if n in allowed and "" in values)
+        if empty and getattr(view, "action", None) == "list":
+            raise serializers.ValidationError({name: "an empty value is not a filter" for name in empty})
         return super().filter_queryset(request, queryset, view)

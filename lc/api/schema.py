@@ -163,6 +163,16 @@ def _no_control(single_line: bool) -> str:
     return f"^[^{body}]*$"
 
 
+def _not_blank(pattern: str) -> str:
+    """The no-control pattern, plus one character DRF's CharField keeps after trimming
+    (str.strip): a required string of only spaces or line breaks is refused as blank."""
+    from lc.api.guard import FORBIDDEN
+
+    space = "".join(f"\\u{c:04x}" for c in range(0x3001) if chr(c).isspace() and c not in FORBIDDEN)
+    allowed = pattern[1:-2]  # "[^...]" of "^[^...]*$"
+    return f"^{allowed}*{allowed[:-1]}{space}]{allowed}*$"
+
+
 def _filters_of(generator: Any) -> dict[str, dict[str, Any]]:
     """path -> the list view's django-filter filters, by query parameter name."""
     found: dict[str, dict[str, Any]] = {}
@@ -187,6 +197,12 @@ def _query_rule(parameter: dict[str, Any], filters: dict[str, Any]) -> None:
         schema.setdefault("maxLength", flt.extra["max_length"])
     if schema.get("type") == "string" and not ({"pattern", "enum", "format"} & set(schema)):
         schema["pattern"] = _no_control(single_line=True)
+    # An empty value is refused (guard.StrictFilterBackend), and so not a choice either.
+    for values in (schema, schema.get("items") or {}):
+        if values.get("type") == "string":
+            values.setdefault("minLength", 1)
+            if "enum" in values:
+                values["enum"] = [v for v in values["enum"] if v != ""]
 
 
 def _body_rule(schema: Any, pattern: str, seen: set[int]) -> None:
@@ -195,7 +211,7 @@ def _body_rule(schema: Any, pattern: str, seen: set[int]) -> None:
         return
     seen.add(id(schema))
     if schema.get("type") == "string" and not ({"pattern", "enum", "format"} & set(schema)):
-        schema["pattern"] = pattern
+        schema["pattern"] = _not_blank(pattern) if schema.get("minLength", 0) >= 1 else pattern
     # An input serializer's object: its fields only. OpenAPI 3.0 cannot constrain the keys of an
     # object that takes any (terms, changes, document data), where the guard still refuses them.
     if schema.get("type") == "object" and "properties" in schema:

@@ -85,3 +85,14 @@ def test_the_server_accepts_every_idempotency_key_the_schema_allows_and_no_other
         response = api.post("/api/v1/webhooks/", {"url": "https://erp.example.com/x"}, format="json",
                             HTTP_IDEMPOTENCY_KEY=key)
         assert response.status_code == 400 and response["Content-Type"] == "application/problem+json", key
+
+
+def test_required_text_cannot_be_blank_and_query_values_cannot_be_empty(schema: dict[str, Any]) -> None:
+    """DRF trims a CharField and refuses it blank; the list filters refuse an empty value."""
+    rule = _ecma(schema["components"]["schemas"]["AddDiscrepancyInputRequest"]["properties"]["rule"]["pattern"])
+    assert [t for t in ["\r", "  ", "\t\n", "\xa0", "", "a", " a\n"] if rule.fullmatch(t)] == ["a", " a\n"]
+    for method, path, op in _operations(schema):
+        for p in op.get("parameters", []):
+            values = p["schema"].get("items", p["schema"])
+            if p["in"] == "query" and values.get("type") == "string":
+                assert values.get("minLength") == 1 and "" not in values.get("enum", ["x"]), (path, p["name"])

@@ -237,6 +237,11 @@ def read_consignee(text: str) -> Consignee:
 def consignee_verdict(wanted: str, shown: str, terms: CreditTerms) -> Match:
     """The consignee a transport document shows, against the consignee the credit asks for."""
     names = (terms.banks.issuing.name, terms.applicant.name, terms.beneficiary.name)
+    bic = terms.banks.issuing.bic.strip().upper()[:8]
+    if len(bic) == 8 and terms.banks.issuing.name.strip():
+        # "TO ORDER OF VHBKHKHH": the issuing bank named by its BIC (8 or 11 characters).
+        pattern = rf"\b{re.escape(bic)}(?:[A-Z0-9]{{3}})?\b"
+        shown = re.sub(pattern, terms.banks.issuing.name.upper().replace("\\", "\\\\"), shown.upper())
     return _consignee_verdict(wanted, shown, names)
 
 

@@ -303,6 +303,8 @@ CASES = [
         worded(BL, BL_ORDER),
         present(bl={"consignee": "TO THE ORDER OF VICTORIA HARBOUR BANK LIMITED"}),
     ),
+    check("to_order_of_issuing_bank_by_its_bic", BASE, present(bl={"consignee": "TO ORDER OF VHBKHKHH"})),
+    check("to_order_of_another_bank_by_its_bic", BASE, present(bl={"consignee": "TO ORDER OF HSBCHKHH"}), "C25"),
     check(
         "to_order_means_to_order_of_shipper",
         worded(

@@ -1046,6 +1046,17 @@ CASES = [
         present(bl={"port_of_discharge": "Shenzhen, China"}, ins={"route_to": "Hong Kong"}),
         "C22",
     ),
+    check(
+        "airports_written_as_iata_codes",
+        AIR,
+        present(drop=("bl",), extra=(air_waybill(airport_of_departure="NGB", airport_of_destination="HKG"),)),
+    ),
+    check(
+        "airport_code_of_another_city",
+        AIR,
+        present(drop=("bl",), extra=(air_waybill(airport_of_destination="PVG"),)),
+        "C22",
+    ),
     check("port_of_ningbo", BASE, present(bl={"port_of_loading": "Port of Ningbo"})),
     check("port_with_the_wrong_country", BASE, present(bl={"port_of_loading": "Ningbo, Malaysia"}), "C22"),
     # Art. 20(a)(i), 23(a)(i): the carrier, the master, or a named agent for one of them signs

@@ -238,6 +238,11 @@ _DISTRICT_OF = {
     "LONDON GATEWAY": "LONDON",
     "TILBURY": "LONDON",
 }
+# US state codes written after a US port ("Savannah, GA"); many are also country codes.
+_US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR "
+    "PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
+)
 _RELATED_COUNTRIES = frozenset({("CN", "HK"), ("CN", "MO"), ("CN", "TW")})
 _ANY = re.compile(
     r"^ANY\s+(?:(?:MAIN|MAJOR|SEA|AIR)\s*)?(?P<adj>[A-Z ]+?)?\s*(?:SEA\s*|AIR\s*)?(?:PORTS?|AIRPORTS?|SEAPORTS?)"
@@ -285,11 +290,14 @@ def port_name(text: str) -> str:
 def port_country(text: str) -> str:
     """The country of a port as the document states it, else as the gazetteer knows it."""
     parts = [p for p in text.split(",") if p.strip()]
+    name = port_name(text)
+    known = _PORTS.get(name, "") or _PORTS.get(_DISTRICT_OF.get(name, ""), "")
     for part in reversed(parts[1:]):
+        if known == "US" and _clean(part) in _US_STATES:
+            return "US"  # "Long Beach, CA": the state, not Canada
         if code := country_code(part):
             return code
-    name = port_name(text)
-    return _PORTS.get(name, "") or _PORTS.get(_DISTRICT_OF.get(name, ""), "")
+    return known
 
 
 def alternatives(field_text: str) -> tuple[str, ...]:

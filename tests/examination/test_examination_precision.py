@@ -1057,6 +1057,17 @@ CASES = [
         present(drop=("bl",), extra=(air_waybill(airport_of_destination="PVG"),)),
         "C22",
     ),
+    check(
+        "us_port_with_its_state",
+        credit(port_of_discharge="ANY PORT IN USA"),
+        present(bl={"port_of_discharge": "LONG BEACH, CA"}, ins={"route_to": "Long Beach, CA"}),
+    ),
+    check(
+        "port_with_a_country_code_that_is_a_state_elsewhere",
+        BASE,
+        present(bl={"port_of_loading": "Ningbo, CA"}, ins={"route_from": "Ningbo"}),
+        "C22",
+    ),
     check("port_of_ningbo", BASE, present(bl={"port_of_loading": "Port of Ningbo"})),
     check("port_with_the_wrong_country", BASE, present(bl={"port_of_loading": "Ningbo, Malaysia"}), "C22"),
     # Art. 20(a)(i), 23(a)(i): the carrier, the master, or a named agent for one of them signs

@@ -191,11 +191,29 @@ def same_text(required: str, found: str) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def covers(required: str, found: str) -> bool:
-    """Every required word appears in ``found`` (which may say more): ISBP 821 C3."""
+    """Every required word appears in ``found`` (which may say more): ISBP 821 C3.
+
+    A word written as two ("ear phones" for "earphones"), or two written as one, is the same word.
+    """
     available = list(tokens(found))
-    for word in tokens(required):
-        hit = next((i for i, w in enumerate(available) if words_match(word, w)), None)
-        if hit is None:
+    wanted = list(tokens(required))
+    i = 0
+    while i < len(wanted):
+        word = wanted[i]
+        hit = next((j for j, w in enumerate(available) if words_match(word, w)), None)
+        if hit is not None:
+            del available[hit]
+        elif (j := _joined(available, word)) is not None:
+            del available[j : j + 2]
+        elif i + 1 < len(wanted) and wanted[i] + wanted[i + 1] in available:
+            available.remove(wanted[i] + wanted[i + 1])
+            i += 1
+        else:
             return False
-        del available[hit]
+        i += 1
     return True
+
+
+def _joined(words: list[str], word: str) -> int | None:
+    """Where two neighbouring words written together make ``word``."""
+    return next((j for j in range(len(words) - 1) if words[j] + words[j + 1] == word), None)

@@ -884,6 +884,17 @@ CASES = [
     check(
         "steal_for_steel", BASE, present(invoice={"lines": line(description="Stainless steal vacuum flasks")}), "C16"
     ),
+    check(
+        "one_word_written_as_two",
+        credit(goods=goods(description="Bluetooth wireless earphones", model="")),
+        present(invoice={"lines": line(description="Bluetooth wireless ear phones", model="")}),
+    ),
+    check(
+        "part_of_a_word_is_not_the_word",
+        credit(goods=goods(description="Bluetooth wireless earphones", model="")),
+        present(invoice={"lines": line(description="Bluetooth wireless phones", model="")}),
+        "C16",
+    ),
     check("model_without_dash", BASE, present(invoice={"lines": line(model="VF500")})),
     check("model_letter_o_for_zero", BASE, present(invoice={"lines": line(model="VF-5OO")}), "C16"),
     # Partial shipments: the earliest on-board date starts the presentation period

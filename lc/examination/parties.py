@@ -55,7 +55,10 @@ _KIND_WORDS: tuple[tuple[str, IssuerKind], ...] = (
         r"\bINSPECTION\s+(?:COMPANY|AGENCY|BODY|HOUSE)|\bSGS\b|\bBUREAU\s+VERITAS\b|\bINTERTEK\b|\bCCIC\b",
         IssuerKind.INSPECTION_COMPANY,
     ),
-    (r"\bAUTHORITY|\bMINISTRY|\bGOVERNMENT|\bCUSTOMS\b|\bCIQ\b|\bGACC\b", IssuerKind.AUTHORITY),
+    (
+        r"\bAUTHORITY|\bMINISTRY|\bGOVERNMENT|\bCUSTOMS\b|\bCIQ\b|\bGACC\b|\bENTRY[- ]EXIT\s+INSPECTION|\bQUARANTINE\b",
+        IssuerKind.AUTHORITY,
+    ),
     (r"\bFORWARD", IssuerKind.FREIGHT_FORWARDER),
 )
 _COMPILED_KINDS = tuple((re.compile(p), k) for p, k in _KIND_WORDS)

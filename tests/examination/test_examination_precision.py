@@ -260,6 +260,17 @@ CASES = [
         ),
         present(coo={"issuer": party("NINGBO EVERBRIGHT FLASK CO LTD", "CN")}),
     ),
+    check(
+        "origin_form_a_by_ciq_given_by_the_inspection_and_quarantine_bureau",
+        worded(COO, "CERTIFICATE OF ORIGIN FORM A ISSUED BY CIQ"),
+        present(coo={"issuer": party("Ningbo Entry-Exit Inspection and Quarantine Bureau", "CN"), "form": "FORM A"}),
+    ),
+    check(
+        "origin_form_a_by_ciq_given_by_ccpit",
+        worded(COO, "CERTIFICATE OF ORIGIN FORM A ISSUED BY CIQ"),
+        present(coo={"issuer": party("CCPIT Ningbo Sub-Council", "CN"), "form": "FORM A"}),
+        "C25",
+    ),
     check("insurance_by_a_broker", BASE, present(ins={"issuer": party("Harbour Insurance Brokers Ltd", "HK")}), "C24"),
     check(
         "insurance_issuer_name_says_nothing_is_judged",

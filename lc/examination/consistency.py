@@ -32,7 +32,7 @@ from lc.examination.doctypes import (
     InsuranceDocument,
     OceanBillOfLading,
 )
-from lc.examination.names import same_vessel
+from lc.examination.names import same_carrying_vessel
 from lc.examination.places import same_country
 from lc.examination.text import squashed, tokens
 from lc.examination.types import Discrepancy, GoodsLine
@@ -346,14 +346,17 @@ def _origin(ctx: Context) -> list[Discrepancy]:
 
 
 def _vessel(ctx: Context) -> list[Discrepancy]:
-    vessels = [
-        d.document.vessel for d in ctx.transport if isinstance(d.document, OceanBillOfLading) and d.document.vessel
+    carried = [
+        (d.document.vessel, d.document.voyage)
+        for d in ctx.transport
+        if isinstance(d.document, OceanBillOfLading) and d.document.vessel
     ]
+    vessels = [v for v, _ in carried]
     found = []
     for doc in ctx.of_type(*INSURANCE_TYPES):
         d = doc.document
         assert isinstance(d, InsuranceDocument)
-        if vessels and d.vessel and not any(same_vessel(v, d.vessel) for v in vessels):
+        if carried and d.vessel and not any(same_carrying_vessel(v, voy, d.vessel) for v, voy in carried):
             found.append(
                 discrepancy(
                     "C25",

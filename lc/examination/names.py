@@ -134,6 +134,26 @@ def same_vessel(a: str, b: str) -> bool:
     return _vessel(a) == _vessel(b)
 
 
+_PER = re.compile(r"^\s*(?:PER|BY|VIA)\s+", re.IGNORECASE)
+# A voyage written after the vessel's name: "PACIFIC DAWN V.125E", "... VOY. 125E", "... / 125E".
+_VOYAGE_AFTER = re.compile(
+    r"(?:\s*[/,]\s*|\s+)(?:V(?:OY(?:AGE)?)?\s*(?:NO)?\s*[.:\-]?\s*)?(?P<voyage>[A-Z0-9-]*\d[A-Z0-9-]*)\s*$",
+    re.IGNORECASE,
+)
+
+
+def same_carrying_vessel(vessel: str, voyage: str, shown: str) -> bool:
+    """``shown`` (an insurance document's "per" line) names the B/L's vessel, and its voyage if it
+    gives one: "PER M.V. PACIFIC DAWN V.125E" for "MV Pacific Dawn" voyage "125E"."""
+    shown = _PER.sub("", shown)
+    if same_vessel(vessel, shown):
+        return True
+    match = _VOYAGE_AFTER.search(shown)
+    if match is None or not same_vessel(vessel, shown[: match.start()]):
+        return False
+    return not voyage.strip() or voyage_key(match["voyage"]) == voyage_key(voyage)
+
+
 def vessel_key(name: str) -> str:
     return _vessel(name)
 

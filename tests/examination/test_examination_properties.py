@@ -26,14 +26,18 @@ from lc.examination.doctypes import (
     DocParty,
     DocType,
     Draft,
+    InsuranceCertificate,
+    InsurancePolicy,
     OceanBillOfLading,
     PackingList,
 )
 from lc.examination.engine import examine, shipment_record
+from lc.examination.names import vessel_key
 from lc.examination.serde import ExaminationDataError
 from lc.examination.types import CreditTerms, Presentation
 
 CAL = BankingCalendar()
+INSURANCE_CLASSES = (InsuranceCertificate, InsurancePolicy)
 CORPUS = corpus()
 ACCEPTABLE_CLAUSES = (
     "SHIPPER'S LOAD, STOW AND COUNT",
@@ -81,6 +85,17 @@ def add_gross_weight_statement(p: Presentation, _pick: int) -> Presentation:
     return _map_docs(p, (PackingList,), change)
 
 
+def add_voyage_to_insurance_vessel(p: Presentation, _pick: int) -> Presentation:
+    """The insurance document's vessel followed by that vessel's voyage, as the B/L shows it."""
+    voyages = {vessel_key(d.vessel): d.voyage for d in p.documents if isinstance(d, OceanBillOfLading) and d.voyage}
+
+    def change(d: Any) -> Any:
+        voyage = voyages.get(vessel_key(d.vessel)) if d.vessel else None
+        return replace(d, vessel=f"PER {d.vessel.upper()} V.{voyage}") if voyage else d
+
+    return _map_docs(p, tuple(INSURANCE_CLASSES), change)
+
+
 def add_copies(p: Presentation, pick: int) -> Presentation:
     return _map_docs(p, (BaseDocument,), lambda d: replace(d, copies_presented=d.copies_presented + 1 + pick % 3))
 
@@ -124,6 +139,7 @@ ADDITIONS = (
     add_standard_number,
     add_carton_count,
     add_gross_weight_statement,
+    add_voyage_to_insurance_vessel,
     add_copies,
     add_unrequired_document,
     upper_case_names,

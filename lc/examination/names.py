@@ -135,9 +135,10 @@ def same_vessel(a: str, b: str) -> bool:
 
 
 _PER = re.compile(r"^\s*(?:PER|BY|VIA)\s+", re.IGNORECASE)
-# A voyage written after the vessel's name: "PACIFIC DAWN V.125E", "... VOY. 125E", "... / 125E".
+# A voyage written after the vessel's name: "PACIFIC DAWN V.125E", "... VOY. 125E", "... / 125E",
+# "... V.0521 S" (a voyage may be spaced, as voyage_key reads it).
 _VOYAGE_AFTER = re.compile(
-    r"(?:\s*[/,]\s*|\s+)(?:V(?:OY(?:AGE)?)?\s*(?:NO)?\s*[.:\-]?\s*)?(?P<voyage>[A-Z0-9-]*\d[A-Z0-9-]*)\s*$",
+    r"(?:\s*[/,]\s*|\s+)(?:V(?:OY(?:AGE)?)?\s*(?:NO)?\s*[.:\-]?\s*)?(?P<voyage>[A-Z0-9-]*\d[A-Z0-9 -]*)\s*$",
     re.IGNORECASE,
 )
 

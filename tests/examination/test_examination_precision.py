@@ -469,6 +469,11 @@ CASES = [
     check("vessel_written_m_slash_v", BASE, present(bl={"vessel": "M/V PACIFIC DAWN"}, ins={"vessel": "Pacific Dawn"})),
     check("insurance_vessel_with_its_voyage", BASE, present(ins={"vessel": "PER M.V. PACIFIC DAWN V.125E"})),
     check("insurance_vessel_slash_voyage", BASE, present(ins={"vessel": "PACIFIC DAWN / 125E"})),
+    check(
+        "insurance_vessel_with_a_spaced_voyage",
+        BASE,
+        present(bl={"voyage": "0521 S"}, ins={"vessel": "PER PACIFIC DAWN V.0521 S"}),
+    ),
     check("insurance_vessel_with_another_voyage", BASE, present(ins={"vessel": "PACIFIC DAWN V.126E"}), "C25"),
     check("insurance_names_another_vessel", BASE, present(ins={"vessel": "MV Pacific Star"}), "C25"),
     check("voyage_with_space", BASE, present(bl={"voyage": "125 E"})),

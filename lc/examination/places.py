@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 import pycountry
 
@@ -22,7 +23,8 @@ _PORT_WORDS = re.compile(r"\b(?:PORT OF|SEAPORT|PORT|AIRPORT|CY|CFS|TERMINAL)\b"
 
 
 def _clean(text: str) -> str:
-    return " ".join(re.sub(r"[^A-Z0-9 ]", " ", text.upper().replace("'", "").replace(".", " ")).split())
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()  # "Türkiye"
+    return " ".join(re.sub(r"[^A-Z0-9 ]", " ", ascii_text.upper().replace("'", "").replace(".", " ")).split())
 
 
 def _key(name: str) -> str:
@@ -38,6 +40,14 @@ _ALIASES = {
     "HONGKONG": "HK",
     "HK": "HK",
     "PRC": "CN",
+    "P R C": "CN",
+    "CHINA P R": "CN",
+    "CHINA PRC": "CN",
+    "KOREA REPUBLIC OF": "KR",
+    "S KOREA": "KR",
+    "HONG KONG SAR CHINA": "HK",
+    "HONG KONG CHINA": "HK",
+    "DEUTSCHLAND": "DE",
     "P R CHINA": "CN",
     "PR CHINA": "CN",
     "PEOPLES REPUBLIC OF CHINA": "CN",
@@ -257,7 +267,7 @@ _COUNTRY_PORT = re.compile(r"^(?P<adj>[A-Z ]+?)\s+(?:MAIN\s+|MAJOR\s+)?(?:SEA\s*
 @functools.lru_cache(maxsize=1024)
 def country_code(text: str) -> str:
     """ISO 3166 alpha-2 code of a country written in any usual way; "" when it is not one."""
-    cleaned = _clean(text)
+    cleaned = re.sub(r"^THE ", "", _clean(text))
     if not cleaned:
         return ""
     if cleaned in _ALIASES:

@@ -819,6 +819,25 @@ CASES = [
         ),
     ),
     check(
+        "invoice_issuer_country_written_prc",
+        BASE,
+        present(
+            invoice={"issuer": party(samples.BENEFICIARY.name, "P.R.C.")},
+            draft={"issuer": party(samples.BENEFICIARY.name, "CHINA, P.R.")},
+        ),
+    ),
+    check(
+        "invoice_addressee_country_written_hong_kong_sar_china",
+        BASE,
+        present(invoice={"addressee": party(APPLICANT.name, "Hong Kong SAR, China")}),
+    ),
+    check(
+        "invoice_issuer_country_another",
+        BASE,
+        present(invoice={"issuer": party(samples.BENEFICIARY.name, "Korea, Republic of")}),
+        "C27",
+    ),
+    check(
         "copy_bill_of_lading_notify_address_not_checked",
         worded(BL, BL_COPY),
         present(

@@ -1,6 +1,8 @@
 """Schemathesis against /api/schema/: generated requests (valid and invalid) to every operation,
-as a party with a seeded credit so ids exist. No 5xx, and every response (status, content type,
-headers, body) conforms to the schema. At least 1,000 requests are made and counted (issue 17)."""
+as a party with a seeded credit so ids exist, with every check schemathesis has: no 5xx, every
+response (status, content type, headers, body) conforms to the schema, schema-invalid requests are
+refused and schema-valid ones accepted, and the API key is enforced. At least 1,000 requests are
+made and counted (issue 17)."""
 
 from __future__ import annotations
 
@@ -13,26 +15,37 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.generation import GenerationMode
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from lc import services
+from lc.integrations import ratelimit
 from lc.integrations.keys import create_api_key
-from lc.models import Facility, SwiftMessage, WebhookDelivery, WebhookSubscription
+from lc.models import Facility, IdempotencyRecord, SwiftMessage, WebhookDelivery, WebhookSubscription
 from lc.scenarios import Story, example_documents
 from tradechain.wsgi import application
 
 pytestmark = pytest.mark.slow
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+# Every check schemathesis has (`--checks all`), not only "no 5xx": among them negative_data_rejection
+# (schema-invalid requests accepted: 22 in the issue) and positive_data_acceptance (schema-valid
+# requests refused: 127, the Idempotency-Key rule missing from the schema), and ignored_auth.
+load_all_checks()
+ALL_CHECKS = CHECKS.get_all()
 EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 7}
 MIN_REQUESTS = 1000
+# Open (issue 17): these bodies carry a JSON object the schema leaves free (the terms, the changes,
+# a document's data: OpenAPI 3.0 cannot say what the services check in them, nor that a referenced
+# organisation must exist), so schema-valid bodies are refused 400 there. positive_data_acceptance
+# is left out for these operations only; every other check runs on them.
+FREE_BODIES = {
+    "POST /api/v1/credits/", "POST /api/v1/credits/{id}/update-application/", "POST /api/v1/credits/{id}/issue/",
+    "POST /api/v1/credits/{id}/present/", "POST /api/v1/presentations/{id}/add-document/",
+    "POST /api/v1/credits/{id}/propose-amendment/", "POST /api/v1/credits/{id}/request-transfer/",
+    "POST /api/v1/credits/{id}/transfer/", "POST /api/v1/credits/{id}/revise-draft/",
+    # The re-keyed amount's decimals are the credit's currency's (USD 2, JPY 0, BHD 3), which the
+    # schema of the operation cannot say: a schema-valid 270.621 is refused 400 for a USD credit.
+    "POST /api/v1/credits/{id}/approve/",
+}
 
 
 def seed(story: Story) -> dict[str, str]:
@@ -80,17 +93,31 @@ def wsgi_keeps_the_test_connection() -> Iterator[None]:
     signals.request_finished.connect(close_old_connections)
 
 
-def test_every_operation_conforms_to_the_schema(story: Story, wsgi_keeps_the_test_connection: None) -> None:
+@pytest.fixture
+def no_rate_limits(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 429 is a documented answer every check accepts, so a limit reached would hide findings;
+    ignored_auth's probes (no key, a wrong key) would count as failures of this address."""
+    settings.API_RATE_PER_MINUTE = 10**6
+    monkeypatch.setattr(ratelimit, "SOURCE_FAILURES", 10**6)
+
+
+def test_every_check_holds_for_every_operation(story: Story, wsgi_keeps_the_test_connection: None,
+                                               no_rate_limits: None) -> None:
     ids = seed(story)
     _, secret = create_api_key(user=story.cast.users["ncb.examiner"], name="fuzzer")
     auth = {"Authorization": f"Bearer {secret}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    # A body over the limit is refused 413 problem+json before it is read (lc.api.guard).
+    rejection = schema.config.checks.negative_data_rejection
+    rejection.expected_statuses = [*(rejection.expected_statuses or []), "413"]
     sent = 0
     statuses: dict[int, int] = {}
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
         resource = operation.path.split("/")[3]
+        label = f"{operation.method.upper()} {operation.path}"
+        excluded = [CHECKS.get_one("positive_data_acceptance")] if label in FREE_BODIES else []
         for mode, examples in EXAMPLES.items():
             fixed = {"id": ids[resource]} if "{id}" in operation.path and mode == GenerationMode.POSITIVE else None
             strategy = operation.as_strategy(generation_mode=mode, path_parameters=fixed)
@@ -100,10 +127,14 @@ def test_every_operation_conforms_to_the_schema(story: Story, wsgi_keeps_the_tes
             @given(case=strategy)
             def run(case: Any) -> None:
                 nonlocal sent
+                # The fuzzer draws Idempotency-Keys from a small space and reuses them with other
+                # bodies, which is refused 422 by design (draft-ietf-httpapi-idempotency-key-header
+                # 2.7), a matter of state, not of the schema: each case starts without stored keys.
+                IdempotencyRecord.objects.all().delete()
                 response = case.call(headers=auth)
                 sent += 1
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-                case.validate_response(response, checks=CHECKS)
+                case.validate_response(response, checks=ALL_CHECKS, excluded_checks=excluded, headers=auth)
 
             try:
                 run()
@@ -112,3 +143,4 @@ def test_every_operation_conforms_to_the_schema(story: Story, wsgi_keeps_the_tes
     print(f"schemathesis: {sent} requests, statuses {sorted(statuses.items())}")
     assert failures == [], "\n\n".join(failures)
     assert sent >= MIN_REQUESTS, sent
+    assert 429 not in statuses and not any(code >= 500 for code in statuses), statuses

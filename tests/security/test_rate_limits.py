@@ -167,3 +167,23 @@ def test_axes_locks_a_username_out_only_from_the_address_that_failed(cast: Any) 
     assert _sign_in(Client(), "vhb.checker").status_code == 403  # from the attacker's address
     assert _sign_in(Client(), "vhb.checker", ip=OFFICE).status_code == 302
     assert _sign_in(Client(), "vhb.maker").status_code == 302  # another person, from there too
+
+
+def test_the_admin_sign_in_locks_by_username_and_address_too(db: Any) -> None:
+    """The admin's sign-in (django-otp's OTPAdminSite) goes through the same axes rule: an
+    attacker's failures lock the staff member out from the attacker's address only."""
+    from lc.models import User
+
+    staff = User.objects.create(username="platform.ops", is_staff=True, is_superuser=True)
+    staff.set_password("ops-pass-2026-long")
+    staff.save()
+
+    def admin_sign_in(password: str, ip: str) -> Any:
+        return Client().post("/admin/login/?next=/admin/", {"username": "platform.ops", "password": password},
+                             REMOTE_ADDR=ip)
+
+    answers = [admin_sign_in("wrong", ATTACKER).status_code for _ in range(settings.AXES_FAILURE_LIMIT)]
+    assert answers[0] == 200 and answers[-1] == 429  # the limit reached: axes' lockout answer
+    assert admin_sign_in("ops-pass-2026-long", ATTACKER).status_code == 429
+    office = admin_sign_in("ops-pass-2026-long", OFFICE)  # the password is right; the form asks for the token
+    assert office.status_code == 200 and b"otp_token" in office.content
